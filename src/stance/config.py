@@ -1,0 +1,31 @@
+"""Project paths and the one random seed.
+
+Every path the package reads or writes is derived here from the project root, so a notebook,
+a test and the command line agree on where things are. ``STANCE_ROOT`` overrides the root (the
+tests use it to build into a temporary copy).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SEED = 20240619  # the day of the Putin–Kim summit in Pyongyang; used for every random choice
+
+PROJECT_ROOT = Path(os.environ.get("STANCE_ROOT", Path(__file__).resolve().parents[2]))
+DATA_DIR = PROJECT_ROOT / "data"
+RAW_DIR = DATA_DIR / "raw"
+DATASET_DIR = DATA_DIR / "statements"
+MODELS_DIR = PROJECT_ROOT / "models"
+FIGURES_DIR = PROJECT_ROOT / "figures"
+RESULTS_DIR = PROJECT_ROOT / "results"
+CACHE_DIR = PROJECT_ROOT / ".cache"
+
+
+def quiet_offline_environment() -> None:
+    """Keep Hugging Face libraries offline and silent (no progress bars on stderr).
+
+    Call before importing :mod:`datasets`; a user who wants the hub sets the variables to 0 first.
+    """
+    for name in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "HF_DATASETS_DISABLE_PROGRESS_BARS"):
+        os.environ.setdefault(name, "1")

@@ -1,0 +1,374 @@
+"""The statement dataset: its schema, how it is built from raw sources, split, checked and loaded.
+
+Raw sources in ``data/raw/`` are written by hand and never edited by code:
+
+* ``putin-kim-summit-2024-06.tr.txt``: the seed article as published (Turkish);
+* ``seed_quotes.csv``: for each quotation the extractor finds in it, the speaker as the article
+  attributes it, an English translation and the labels;
+* ``constructed/*.csv``: constructed statements, one row per statement with its English and
+  Turkish versions (``text_en``, ``text_tr``);
+* ``second_annotation.csv``: an independent second pass of labels over a sample.
+
+The built dataset in ``data/statements/`` has one row per text (a statement in one language), so
+every statement appears twice, with the same ``statement_id``, labels and split.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import cohen_kappa_score
+from sklearn.model_selection import StratifiedGroupKFold
+
+from stance import config
+from stance.io import InputError, read_csv, read_text
+from stance.text import SUPPORTED_LANGUAGES, TextNormalizer, extract_quotes
+
+TARGETS = ("russian_foreign_policy", "ukraine_operation")
+#: Class names, sorted, so ClassLabel ids and scikit-learn's ``classes_`` agree.
+STANCES = ("neutral", "opposition", "support")
+SENTIMENTS = ("negative", "neutral", "positive")
+LABEL_COLUMNS = (*TARGETS, "sentiment")
+ALLOWED_LABELS: dict[str, tuple[str, ...]] = {
+    **{target: STANCES for target in TARGETS},
+    "sentiment": SENTIMENTS,
+}
+GENRES = ("diplomatic_speech", "official_statement", "news_report", "op_ed", "social_media")
+ORIGINS = ("constructed", "seed")
+SPLITS = ("test", "train")
+
+#: Columns of the built dataset, in file order.
+COLUMNS = (
+    "id", "statement_id", "text", "lang", *LABEL_COLUMNS, "speaker_role", "genre", "origin",
+    "group", "split", "hard_case", "source",
+)
+
+SEED_ARTICLE = "putin-kim-summit-2024-06.tr.txt"
+SEED_QUOTES = "seed_quotes.csv"
+CONSTRUCTED_DIR = "constructed"
+SECOND_ANNOTATION = "second_annotation.csv"
+
+CONSTRUCTED_COLUMNS = (
+    "statement_id", "group", "genre", "speaker_role", *LABEL_COLUMNS, "hard_case",
+    "text_en", "text_tr",
+)
+SEED_COLUMNS = (
+    "statement_id", "speaker", "speaker_aliases", "speaker_role", "genre", *LABEL_COLUMNS,
+    "quote_tr", "text_en", "source",
+)
+CONSTRUCTED_SOURCE = "constructed for this dataset; not said by any real person"
+TEST_SIZE = 0.25
+NEAR_DUPLICATE_THRESHOLD = 0.8
+
+
+class DatasetError(InputError):
+    """The raw data break a rule of the dataset; the message names the file and the row."""
+
+
+# --- reading raw sources -------------------------------------------------------------------
+
+def _where(row: pd.Series) -> str:
+    return f"{row['source_file']}: row {row['source_row']}"
+
+
+def _read_raw(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    try:
+        frame = read_csv(path, columns)
+    except InputError as error:
+        raise DatasetError(str(error)) from None
+    frame = frame.assign(source_file=str(path.relative_to(config.PROJECT_ROOT)
+                                          if path.is_relative_to(config.PROJECT_ROOT) else path),
+                         source_row=np.arange(2, len(frame) + 2))
+    return frame
+
+
+def _to_long(wide: pd.DataFrame, texts: Mapping[str, str], common: list[str]) -> pd.DataFrame:
+    """One row per (statement, language) from a table with one text column per language."""
+    parts = []
+    for lang, column in texts.items():
+        part = wide[common].copy()
+        part["text"] = wide[column]
+        part["lang"] = lang
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def load_constructed(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
+    """All constructed statements, long format, with the file and row each came from."""
+    files = sorted((raw_dir / CONSTRUCTED_DIR).glob("*.csv"))
+    if not files:
+        raise DatasetError(f"{raw_dir / CONSTRUCTED_DIR}: no constructed statement files (*.csv)")
+    wide = pd.concat([_read_raw(path, CONSTRUCTED_COLUMNS) for path in files], ignore_index=True)
+    wide["origin"] = "constructed"
+    wide["source"] = CONSTRUCTED_SOURCE
+    common = ["statement_id", "group", "genre", "speaker_role", *LABEL_COLUMNS, "hard_case",
+              "origin", "source", "source_file", "source_row"]
+    return _to_long(wide, {"en": "text_en", "tr": "text_tr"}, common)
+
+
+def load_seed(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
+    """The quotations of the seed article, long format.
+
+    The article's text goes through :func:`stance.text.extract_quotes`; every extracted quote
+    must have exactly one annotated row in ``seed_quotes.csv`` and every annotated row must match
+    an extracted quote, so the dataset holds exactly what the article quotes.
+    """
+    annotations = _read_raw(raw_dir / SEED_QUOTES, SEED_COLUMNS)
+    speakers = {
+        row.speaker: [a.strip() for a in row.speaker_aliases.split(";") if a.strip()]
+        for row in annotations.itertuples()
+    }
+    article_path = raw_dir / SEED_ARTICLE
+    try:
+        article = read_text(article_path)
+    except InputError as error:
+        raise DatasetError(str(error)) from None
+    quotes = extract_quotes(article, speakers)
+    found = {q.text: q for q in quotes}
+    for _, row in annotations.iterrows():
+        quote = found.get(row["quote_tr"].strip())
+        if quote is None:
+            raise DatasetError(f"{_where(row)}: quote_tr is not a quotation the extractor "
+                               f"finds in {SEED_ARTICLE}")
+        if quote.speaker != row["speaker"]:
+            raise DatasetError(f"{_where(row)}: the article attributes this quote to "
+                               f"{quote.speaker!r}, not {row['speaker']!r}")
+    missing = set(found) - set(annotations["quote_tr"].str.strip())
+    if missing:
+        first = sorted(missing)[0]
+        raise DatasetError(f"{raw_dir / SEED_QUOTES}: {len(missing)} quotation(s) of the article "
+                           f"have no row, e.g. “{first[:60]}…”")
+    annotations = annotations.assign(
+        origin="seed",
+        group="seed-putin-kim-2024-06",
+        hard_case="none",
+        speaker_role=annotations["speaker_role"] + " (" + annotations["speaker"] + ")",
+    )
+    common = ["statement_id", "group", "genre", "speaker_role", *LABEL_COLUMNS, "hard_case",
+              "origin", "source", "source_file", "source_row"]
+    return _to_long(annotations, {"tr": "quote_tr", "en": "text_en"}, common)
+
+
+# --- validation ----------------------------------------------------------------------------
+
+def validate(frame: pd.DataFrame) -> None:
+    """Check a long-format table of statements; raise :class:`DatasetError` at the first problem.
+
+    Checks: required columns, allowed labels, genres, origins and language codes, empty or
+    whitespace-only text, each statement present once per language, and duplicates: the same
+    ``statement_id`` or the same text given twice with conflicting labels, or given twice at all.
+    Rows that carry ``source_file``/``source_row`` are named by them, others by their ``id``.
+    """
+    required = ("statement_id", "text", "lang", *LABEL_COLUMNS, "genre", "group", "origin")
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        where = frame["source_file"].iloc[0] if "source_file" in frame and len(frame) else "data"
+        raise DatasetError(f"{where}: missing column(s) {', '.join(missing)}")
+
+    def where(row: pd.Series) -> str:
+        return _where(row) if "source_file" in row.index else f"row with id {row.get('id')!r}"
+
+    allowed = {**ALLOWED_LABELS, "genre": GENRES, "origin": ORIGINS, "lang": SUPPORTED_LANGUAGES}
+    for _, row in frame.iterrows():
+        for column, values in allowed.items():
+            if row[column] not in values:
+                raise DatasetError(f"{where(row)}: {column} {row[column]!r} is not one of "
+                                   f"{', '.join(values)}")
+        if not str(row["text"]).strip():
+            raise DatasetError(f"{where(row)}: empty text ({row['lang']})")
+        for column in ("statement_id", "group"):
+            if not str(row[column]).strip():
+                raise DatasetError(f"{where(row)}: empty {column}")
+
+    labels = list(LABEL_COLUMNS)
+    for keys, what in ((["statement_id", "lang"], "statement_id"), (["text", "lang"], "text")):
+        duplicated = frame[frame.duplicated(keys, keep=False)]
+        if duplicated.empty:
+            continue
+        for _, group in duplicated.groupby(keys, sort=False):
+            first, second = group.iloc[0], group.iloc[1]
+            conflict = (group[labels].nunique() > 1).any()
+            detail = "with conflicting labels" if conflict else "given twice"
+            name = first["statement_id"] if what == "statement_id" else f"“{first['text'][:40]}”"
+            raise DatasetError(f"{where(second)}: duplicate {what} {name} {detail} "
+                               f"(first at {where(first)})")
+    per_statement = frame.groupby("statement_id")[labels + ["group"]].nunique()
+    inconsistent = per_statement[(per_statement > 1).any(axis=1)]
+    if not inconsistent.empty:
+        raise DatasetError(f"statement {inconsistent.index[0]}: its language versions disagree "
+                           "on labels or group")
+
+
+# --- splitting and leakage checks ----------------------------------------------------------
+
+def assign_splits(frame: pd.DataFrame, test_size: float = TEST_SIZE,
+                  seed: int = config.SEED) -> pd.DataFrame:
+    """Add a ``split`` column: about ``test_size`` of the statements go to ``test``.
+
+    Stratified by the joint stance labels of both targets, grouped by ``group`` (no group spans
+    both splits), decided per statement so both language versions share a split.
+    """
+    statements = frame.drop_duplicates("statement_id").sort_values("statement_id")
+    strata = statements["russian_foreign_policy"] + "|" + statements["ukraine_operation"]
+    folds = StratifiedGroupKFold(n_splits=round(1 / test_size), shuffle=True, random_state=seed)
+    _, test_index = next(folds.split(statements, strata, groups=statements["group"]))
+    test_ids = set(statements["statement_id"].iloc[test_index])
+    split = np.where(frame["statement_id"].isin(test_ids), "test", "train")
+    return frame.assign(split=split)
+
+
+def near_duplicates(frame: pd.DataFrame,
+                    threshold: float = NEAR_DUPLICATE_THRESHOLD) -> pd.DataFrame:
+    """Pairs of texts in different splits (same language) whose TF-IDF cosine is >= threshold."""
+    pairs = []
+    for lang, texts in frame.groupby("lang", sort=True):
+        vectors = TfidfVectorizer(preprocessor=TextNormalizer(str(lang)), ngram_range=(1, 2),
+                                  sublinear_tf=True).fit_transform(texts["text"].tolist())
+        train = np.flatnonzero((texts["split"] == "train").to_numpy())
+        test = np.flatnonzero((texts["split"] == "test").to_numpy())
+        similarity = (vectors[test] @ vectors[train].T).toarray()
+        for i, j in zip(*np.nonzero(similarity >= threshold), strict=True):
+            pairs.append({"lang": lang, "test_id": texts["id"].iloc[test[i]],
+                          "train_id": texts["id"].iloc[train[j]],
+                          "cosine": round(float(similarity[i, j]), 3)})
+    return pd.DataFrame(pairs, columns=["lang", "test_id", "train_id", "cosine"])
+
+
+def check_no_leakage(frame: pd.DataFrame,
+                     threshold: float = NEAR_DUPLICATE_THRESHOLD) -> None:
+    """Fail when a group spans both splits or a test text nearly duplicates a training text."""
+    spans = frame.groupby("group")["split"].nunique()
+    if (spans > 1).any():
+        raise DatasetError(f"group {spans[spans > 1].index[0]} spans train and test")
+    pairs = near_duplicates(frame, threshold)
+    if not pairs.empty:
+        first = pairs.iloc[0]
+        raise DatasetError(f"{len(pairs)} near-duplicate pair(s) across splits (TF-IDF cosine >= "
+                           f"{threshold}), e.g. {first.test_id} ~ {first.train_id} "
+                           f"({first.cosine}); put them in one group")
+
+
+# --- building, writing, loading ------------------------------------------------------------
+
+def build_statements(raw_dir: Path = config.RAW_DIR, seed: int = config.SEED) -> pd.DataFrame:
+    """Read, validate, split and leakage-check every raw source; return the dataset table."""
+    frame = pd.concat([load_seed(raw_dir), load_constructed(raw_dir)], ignore_index=True)
+    frame = frame.assign(text=frame["text"].str.strip(), id=frame["statement_id"] + "-" + frame["lang"])
+    validate(frame)
+    frame = assign_splits(frame, seed=seed)
+    check_no_leakage(frame)
+    return frame.sort_values(["split", "id"], ignore_index=True)[list(COLUMNS)]
+
+
+def load_second_annotation(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
+    """The second annotator's labels, one row per statement, checked against the label sets."""
+    frame = _read_raw(raw_dir / SECOND_ANNOTATION, ("statement_id", *LABEL_COLUMNS))
+    for _, row in frame.iterrows():
+        for column in LABEL_COLUMNS:
+            if row[column] not in ALLOWED_LABELS[column]:
+                raise DatasetError(f"{_where(row)}: {column} {row[column]!r} is not one of "
+                                   f"{', '.join(ALLOWED_LABELS[column])}")
+    duplicated = frame[frame["statement_id"].duplicated()]
+    if not duplicated.empty:
+        raise DatasetError(f"{_where(duplicated.iloc[0])}: duplicate statement_id "
+                           f"{duplicated.iloc[0]['statement_id']}")
+    return frame.drop(columns=["source_file", "source_row"])
+
+
+def annotation_agreement(dataset: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """Cohen's kappa and raw agreement per label between the dataset and a second pass.
+
+    Statements the second pass names but the dataset lacks are an error, not silently dropped.
+    """
+    first = dataset.drop_duplicates("statement_id").set_index("statement_id")
+    unknown = sorted(set(second["statement_id"]) - set(first.index))
+    if unknown:
+        raise DatasetError(f"second annotation names unknown statement(s): {', '.join(unknown[:3])}")
+    second = second.set_index("statement_id")
+    rows = []
+    for column in LABEL_COLUMNS:
+        a = first.loc[second.index, column].to_numpy(dtype=object)
+        b = second[column].to_numpy(dtype=object)
+        rows.append({"label": column, "statements": len(b),
+                     "agreement": round(float(np.mean(a == b)), 3),
+                     "cohen_kappa": round(float(cohen_kappa_score(a, b)), 3)})
+    return pd.DataFrame(rows)
+
+
+def write_dataset(frame: pd.DataFrame, card: str, out_dir: Path = config.DATASET_DIR) -> Path:
+    """Write one CSV per split and the dataset card, replacing ``out_dir`` as a whole.
+
+    Everything is written into a fresh folder beside ``out_dir`` first; only when all files are
+    complete is the old folder swapped out, so a failure leaves the existing dataset untouched.
+    """
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        for split in SPLITS:
+            rows = frame[frame["split"] == split].sort_values("id")
+            rows.to_csv(staging / f"{split}.csv", index=False, lineterminator="\n")
+        (staging / "README.md").write_text(card, encoding="utf-8")
+        os.chmod(staging, 0o755)
+        backup = out_dir.with_name(f".{out_dir.name}.old")
+        shutil.rmtree(backup, ignore_errors=True)
+        if out_dir.exists():
+            os.rename(out_dir, backup)
+        os.rename(staging, out_dir)
+        shutil.rmtree(backup, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def load_statements(split: str | None = None, path: Path = config.DATASET_DIR) -> pd.DataFrame:
+    """The built dataset as pandas (one row per text), optionally one split only."""
+    splits = SPLITS if split is None else (split,)
+    if split is not None and split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
+    frames = [read_csv(Path(path) / f"{name}.csv", COLUMNS) for name in splits]
+    return pd.concat(frames, ignore_index=True)
+
+
+def load_hf_dataset(path: Path = config.DATASET_DIR, cache_dir: Path = config.CACHE_DIR):
+    """The built dataset through Hugging Face ``datasets`` (a ``DatasetDict`` of ClassLabel
+    columns), offline, with its Arrow cache in the project's git-ignored ``.cache``."""
+    config.quiet_offline_environment()
+    import datasets  # imported late: it reads the environment variables at import time
+
+    return datasets.load_dataset(str(path), cache_dir=str(cache_dir / "datasets"))
+
+
+# --- describing ----------------------------------------------------------------------------
+
+def naive_mapping_mismatch(frame: pd.DataFrame, target: str) -> pd.Series:
+    """For each row, whether its sentiment contradicts the naive stance-as-sentiment mapping.
+
+    Only side-taking rows can contradict it: ``support`` with negative sentiment or
+    ``opposition`` with positive sentiment (the definition of Mohammad et al. 2017).
+    """
+    stance, sentiment = frame[target], frame["sentiment"]
+    return ((stance == "support") & (sentiment == "negative")) | (
+        (stance == "opposition") & (sentiment == "positive"))
+
+
+def mismatch_share(frame: pd.DataFrame, target: str) -> float:
+    """Share of side-taking statements whose sentiment goes against the naive mapping."""
+    side = frame[frame[target] != "neutral"]
+    return float(naive_mapping_mismatch(side, target).mean())
+
+
+def label_shares(frame: pd.DataFrame, column: str, by: str | None = None) -> pd.DataFrame:
+    """Shares (0-1) of each label of ``column``, overall or per value of ``by``, sorted."""
+    if by is None:
+        return frame[column].value_counts(normalize=True).sort_index().to_frame("share")
+    return (pd.crosstab(frame[by], frame[column], normalize="index")
+            .sort_index().sort_index(axis=1))
