@@ -372,3 +372,127 @@ def label_shares(frame: pd.DataFrame, column: str, by: str | None = None) -> pd.
         return frame[column].value_counts(normalize=True).sort_index().to_frame("share")
     return (pd.crosstab(frame[by], frame[column], normalize="index")
             .sort_index().sort_index(axis=1))
+
+
+# --- the dataset card ----------------------------------------------------------------------
+
+def _yaml_header(frame: pd.DataFrame) -> str:
+    """The card's YAML: splits (file per split) and features, with ClassLabel names."""
+    lines = ["---", "language:", "- en", "- tr", "license: cc-by-4.0", "pretty_name: >-",
+             "  Stance toward Russia's foreign policy and the war in Ukraine (EN/TR)",
+             "task_categories:", "- text-classification", "configs:", "- config_name: default",
+             "  data_files:"]
+    for split in ("train", "test"):
+        lines += [f"  - split: {split}", f"    path: {split}.csv"]
+    lines += ["dataset_info:", "  features:"]
+    for column in COLUMNS:
+        if column in ALLOWED_LABELS:
+            lines += [f"  - name: {column}", "    dtype:", "      class_label:", "        names:"]
+            lines += [f"          '{i}': {name}" for i, name in enumerate(ALLOWED_LABELS[column])]
+        else:
+            lines += [f"  - name: {column}", "    dtype: string"]
+    lines += ["  splits:"]
+    for split in ("train", "test"):
+        lines += [f"  - name: {split}", f"    num_examples: {int((frame['split'] == split).sum())}"]
+    return "\n".join([*lines, "---"])
+
+
+def _markdown_table(table: pd.DataFrame) -> str:
+    """A DataFrame as a GitHub Markdown table (index included when it has a name)."""
+    if table.index.name is not None or not isinstance(table.index, pd.RangeIndex):
+        table = table.reset_index()
+    header = "| " + " | ".join(map(str, table.columns)) + " |"
+    rule = "|" + "|".join("---" for _ in table.columns) + "|"
+    body = ["| " + " | ".join(map(str, row)) + " |" for row in table.itertuples(index=False)]
+    return "\n".join([header, rule, *body])
+
+
+def dataset_summary(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The tables the card and the exploration notebook show: sizes, label counts, agreement
+    with the naive mapping."""
+    statements = frame.drop_duplicates("statement_id")
+    sizes = pd.crosstab(frame["split"], [frame["lang"]], margins=True, margins_name="all")
+    sizes = sizes.rename_axis(index="split", columns=None)
+    by_origin = statements.groupby(["origin", "split"]).size().unstack(fill_value=0)
+    labels = pd.concat(
+        {column: statements[column].value_counts().reindex(ALLOWED_LABELS[column], fill_value=0)
+         for column in LABEL_COLUMNS}, axis=1).fillna(0).astype(int)
+    labels.index.name = "label"
+    mismatch = pd.DataFrame(
+        [{"target": target,
+          "side_taking_statements": int((statements[target] != "neutral").sum()),
+          "against_naive_mapping": int(naive_mapping_mismatch(statements, target).sum()),
+          "share": round(mismatch_share(statements, target), 3)} for target in TARGETS])
+    return {"texts_per_split_and_language": sizes, "statements_per_origin": by_origin,
+            "statements_per_label": labels, "naive_mapping": mismatch}
+
+
+def dataset_card(frame: pd.DataFrame, agreement: pd.DataFrame | None = None) -> str:
+    """The dataset card (``README.md`` of the dataset folder), with every number computed."""
+    summary = dataset_summary(frame)
+    n_statements = frame["statement_id"].nunique()
+    n_seed = frame.loc[frame["origin"] == "seed", "statement_id"].nunique()
+    sections = [
+        _yaml_header(frame),
+        "# Stance toward Russia's foreign policy and the war in Ukraine (English/Turkish)",
+        f"{n_statements} statements, each in English and in Turkish ({len(frame)} texts), labelled "
+        "for stance toward two targets (`russian_foreign_policy`, `ukraine_operation`: support / "
+        "opposition / neutral) and for sentiment (positive / negative / neutral). Built by "
+        "`notebooks/01_build_dataset.ipynb` from the hand-written sources in `data/raw/`; the "
+        "labels are defined in `data/ANNOTATION.md`.",
+        "## Loading",
+        "```python\nimport datasets\nds = datasets.load_dataset(\"data/statements\")  # offline\n"
+        "from stance.data import load_statements\ndf = load_statements()  # pandas\n```",
+        "## Sizes", _markdown_table(summary["texts_per_split_and_language"]),
+        "Statements per origin and split:", _markdown_table(summary["statements_per_origin"]),
+        "## Labels (statements)", _markdown_table(summary["statements_per_label"]),
+        "Side-taking statements whose sentiment goes against the naive mapping (support with "
+        "negative or opposition with positive sentiment):",
+        _markdown_table(summary["naive_mapping"]),
+        "## Fields",
+        "`id` (statement and language), `statement_id` (shared by the two language versions), "
+        "`text`, `lang` (`en`/`tr`), `russian_foreign_policy`, `ukraine_operation`, `sentiment`, "
+        "`speaker_role`, `genre`, `origin` (`seed`/`constructed`), `group` (variants and one "
+        "source share a group), `split`, `hard_case` (what makes the statement hard, for error "
+        "analysis), `source`.",
+        "## Splits",
+        f"About {TEST_SIZE:.0%} of the statements are in `test`, stratified by the joint stance "
+        "labels and grouped by `group`: no group spans both splits, both language versions of a "
+        "statement share a split, and the build fails if a test text has a TF-IDF cosine "
+        f"similarity of {NEAR_DUPLICATE_THRESHOLD} or more with a training text.",
+        "## Annotation agreement",
+    ]
+    if agreement is None:
+        sections.append("No second annotation pass is available.")
+    else:
+        sections += [
+            f"A second annotator labelled {int(agreement['statements'].iloc[0])} statements from "
+            "the guidelines alone, without seeing the first labels. Cohen's kappa per label:",
+            _markdown_table(agreement.set_index("label")),
+        ]
+    sections += [
+        "## Sources and data statement",
+        f"* **Seed** ({n_seed} statements): every attributed quotation in a Turkish news "
+        "article on the June 2024 Putin–Kim summit, in the original Turkish with an English "
+        "translation by the project, attributed as the article attributes it; the `source` field "
+        "names the article.",
+        f"* **Constructed** ({n_statements - n_seed} statements): written for this dataset to "
+        "cover the range of positions in public discourse, each attributed only to a role "
+        "(`speaker_role`); no real person said them.",
+        "The dataset is small and mostly constructed. The test split comes from the same "
+        "constructed distribution as the training split, so scores on it overstate how a model "
+        "does on real, independently collected statements. Use it to study methods, not to "
+        "measure public opinion or to label real people.",
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def build_dataset(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.DATASET_DIR,
+                  seed: int = config.SEED) -> pd.DataFrame:
+    """Build, check and write the whole dataset folder (card included) from the raw sources."""
+    frame = build_statements(raw_dir, seed)
+    agreement = None
+    if (raw_dir / SECOND_ANNOTATION).exists():
+        agreement = annotation_agreement(frame, load_second_annotation(raw_dir))
+    write_dataset(frame, dataset_card(frame, agreement), out_dir)
+    return frame

@@ -133,7 +133,7 @@ def _speaker(sentence_start: str, speakers: Mapping[str, Sequence[str]]) -> str 
     first: tuple[int, str] | None = None
     for canonical, aliases in speakers.items():
         for alias in (canonical, *aliases):
-            match = re.search(rf"\b{re.escape(alias)}\b", sentence_start)
+            match = re.search(rf"\b{re.escape(alias)}\b", sentence_start, re.IGNORECASE)
             if match and (first is None or match.start() < first[0]):
                 first = (match.start(), canonical)
     return first[1] if first else None

@@ -1,0 +1,346 @@
+"""Transparent stance and sentiment classifiers: TF-IDF features and logistic regression.
+
+The models are deliberately simple so their coefficients can be read (:mod:`stance.interpret`).
+This module builds the pipelines, selects one by grouped cross-validation, and saves and loads
+it with skops rather than pickle, so a model file from elsewhere cannot run code when loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import zipfile
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sklearn
+import skops.io as sio
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, StratifiedKFold
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+import stance
+from stance import config
+from stance.io import InputError, atomic_write
+from stance.text import TextNormalizer
+
+FEATURE_KINDS = ("word", "char", "word+char")
+MAX_ITER = 2000  # lbfgs converges well before this on ~500 short texts; the cap only guards
+
+#: Candidate hyper-parameters per feature kind, as lists of scikit-learn grids over the pipeline
+#: of :func:`build_pipeline`. Each kind has 8 candidates, so ``features="auto"`` tries 24 and a
+#: 5-fold selection stays within seconds on ~500 texts. Regularisation strength ``C`` gets four
+#: values for word and char n-grams; class weighting is tried because the stance classes are
+#: unbalanced. The union, the slowest to fit, keeps one n-gram setting per part.
+PARAM_GRIDS: dict[str, list[dict[str, list[Any]]]] = {
+    "word": [{
+        "features__ngram_range": [(1, 1), (1, 2)],
+        "classifier__C": [1.0, 10.0],
+        "classifier__class_weight": [None, "balanced"],
+    }],
+    "char": [{
+        "features__ngram_range": [(2, 4), (2, 5)],
+        "classifier__C": [1.0, 10.0],
+        "classifier__class_weight": [None, "balanced"],
+    }],
+    "word+char": [{
+        "classifier__C": [0.3, 1.0, 3.0, 10.0],
+        "classifier__class_weight": [None, "balanced"],
+    }],
+}
+
+#: Types a stance model file may hold beyond those skops trusts by default (scikit-learn
+#: estimators, numpy arrays and dtypes, builtins): only the project's own text normaliser.
+TRUSTED_TYPES = ["stance.text.TextNormalizer"]
+MODEL_FORMAT = "stance-model"
+MODEL_FORMAT_VERSION = 1
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+#: What skops, zipfile and json raise on a damaged or hand-edited file.
+_DAMAGED_FILE_ERRORS = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, LookupError, ValueError,
+    TypeError, AttributeError, ImportError, NotImplementedError, ArithmeticError, RecursionError,
+)
+
+
+class TrainingDataError(InputError):
+    """The training data cannot support model selection (too few classes or examples)."""
+
+
+class ModelFileError(InputError):
+    """A model file is missing, damaged, not a stance model, or holds untrusted types."""
+
+
+# --- pipelines -----------------------------------------------------------------------------
+
+def build_features(features: str = "word", lang: str = "en") -> BaseEstimator:
+    """The TF-IDF feature step for one kind: word n-grams, char n-grams, or their union."""
+    word = TfidfVectorizer(analyzer="word", preprocessor=TextNormalizer(lang),
+                           ngram_range=(1, 2), min_df=1, sublinear_tf=True)
+    char = TfidfVectorizer(analyzer="char_wb", preprocessor=TextNormalizer(lang),
+                           ngram_range=(2, 5), min_df=1, sublinear_tf=True)
+    kinds = {"word": word, "char": char,
+             "word+char": FeatureUnion([("word", word), ("char", char)])}
+    if features not in kinds:
+        raise ValueError(f"features must be one of {', '.join(FEATURE_KINDS)}, not {features!r}")
+    return kinds[features]
+
+
+def feature_kind(step: BaseEstimator) -> str:
+    """The short name (``"word"``, ``"char"``, ``"word+char"``) of a feature step."""
+    if isinstance(step, FeatureUnion):
+        return "+".join(feature_kind(part) for _, part in step.transformer_list)
+    return "char" if step.analyzer.startswith("char") else "word"
+
+
+def build_pipeline(features: str = "word", lang: str = "en", **params: Any) -> Pipeline:
+    """A ``features`` → ``classifier`` pipeline; ``params`` are nested scikit-learn parameters
+    (``classifier__C``, ``features__ngram_range``, ``features__word__ngram_range``, ...)."""
+    pipeline = Pipeline([
+        ("features", build_features(features, lang)),
+        ("classifier", LogisticRegression(max_iter=MAX_ITER, random_state=config.SEED)),
+    ])
+    return pipeline.set_params(**params)
+
+
+# --- model selection -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ModelSelection:
+    """The refitted best pipeline, its JSON-friendly parameters, its mean CV macro-F1, every
+    candidate's scores, and the number of folds actually used."""
+
+    estimator: Pipeline
+    best_params: dict[str, Any]
+    cv_macro_f1: float
+    cv_results: pd.DataFrame
+    n_splits: int
+
+
+def _json_friendly(value: Any) -> Any:
+    if isinstance(value, BaseEstimator):
+        return feature_kind(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _readable(params: dict[str, Any]) -> dict[str, Any]:
+    """Grid parameters with the feature step as its short name and tuples as lists."""
+    return {key: _json_friendly(params[key]) for key in sorted(params)}
+
+
+def cv_splitter(
+    labels: Sequence[str],
+    groups: Sequence[str] | None = None,
+    n_splits: int = 5,
+    seed: int = config.SEED,
+) -> StratifiedKFold | StratifiedGroupKFold:
+    """A shuffled stratified K-fold, grouped when ``groups`` are given.
+
+    ``n_splits`` is lowered to the size of the smallest class (and the number of groups), so
+    every validation fold can hold each class; a :class:`TrainingDataError` says why when even
+    two folds are impossible.
+    """
+    counts = pd.Series(list(labels), dtype=object).value_counts()
+    if len(counts) < 2:
+        raise TrainingDataError(f"training data need at least 2 classes, found {len(counts)}")
+    if counts.min() < 2:
+        rare = sorted(counts[counts < 2].index)[0]
+        raise TrainingDataError(f"class {rare!r} has {counts.min()} example; "
+                                "cross-validation needs at least 2 per class")
+    limit = int(counts.min())
+    if groups is None:
+        return StratifiedKFold(n_splits=min(n_splits, limit), shuffle=True, random_state=seed)
+    n_groups = len(set(groups))
+    if n_groups < 2:
+        raise TrainingDataError("grouped cross-validation needs at least 2 groups, found 1")
+    return StratifiedGroupKFold(n_splits=min(n_splits, limit, n_groups), shuffle=True,
+                                random_state=seed)
+
+
+def _check_lengths(texts: Sequence[str], labels: Sequence[str],
+                   groups: Sequence[str] | None = None) -> None:
+    if len(texts) != len(labels) or (groups is not None and len(groups) != len(texts)):
+        sizes = [len(texts), len(labels)] + ([] if groups is None else [len(groups)])
+        raise TrainingDataError(f"texts, labels and groups differ in length ({sizes})")
+
+
+def select_model(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    groups: Sequence[str] | None = None,
+    lang: str = "en",
+    features: str = "auto",
+    n_splits: int = 5,
+    seed: int = config.SEED,
+    n_jobs: int = 1,
+) -> ModelSelection:
+    """Choose features and hyper-parameters by (grouped) stratified K-fold macro-F1.
+
+    ``features="auto"`` searches the grids of every kind in :data:`PARAM_GRIDS` together, with
+    the feature step itself a grid parameter; ties go to the earlier candidate, as in
+    :class:`~sklearn.model_selection.GridSearchCV`. The best candidate is refitted on all data.
+    """
+    _check_lengths(texts, labels, groups)
+    kinds = FEATURE_KINDS if features == "auto" else (features,)
+    grid = [{"features": [build_features(kind, lang)], **candidate}
+            for kind in kinds for candidate in PARAM_GRIDS[kind]]
+    cv = cv_splitter(labels, groups, n_splits, seed)
+    search = GridSearchCV(build_pipeline(kinds[0], lang), grid, scoring="f1_macro", cv=cv,
+                          refit=True, n_jobs=n_jobs, error_score="raise")
+    search.fit(list(texts), list(labels),
+               groups=None if groups is None else list(groups))
+
+    results = search.cv_results_
+    rows = [{**_readable(params), "mean_macro_f1": round(float(mean), 4),
+             "std_macro_f1": round(float(std), 4), "rank": int(rank)}
+            for params, mean, std, rank in zip(results["params"], results["mean_test_score"],
+                                               results["std_test_score"],
+                                               results["rank_test_score"], strict=True)]
+    table = pd.DataFrame(rows).assign(
+        params=[json.dumps(_readable(params), sort_keys=True) for params in results["params"]])
+    table = table.sort_values(["rank", "params"], kind="stable", ignore_index=True)
+    columns = ["rank", "mean_macro_f1", "std_macro_f1"]
+    table = table[columns + [c for c in table.columns if c not in columns]]
+    return ModelSelection(estimator=search.best_estimator_,
+                          best_params=_readable(search.best_params_),
+                          cv_macro_f1=round(float(search.best_score_), 4),
+                          cv_results=table, n_splits=cv.get_n_splits())
+
+
+# --- saving and loading --------------------------------------------------------------------
+
+def training_data_sha256(texts: Sequence[str], labels: Sequence[str]) -> str:
+    """SHA-256 of the training data in a canonical form.
+
+    The form is the compact UTF-8 JSON array of ``[text, label]`` pairs in the given order
+    (``json.dumps(pairs, ensure_ascii=False, separators=(",", ":"))``); texts are hashed exactly
+    as given, and order counts because the cross-validation folds depend on it.
+    """
+    _check_lengths(texts, labels)
+    pairs = [[str(text), str(label)] for text, label in zip(texts, labels, strict=True)]
+    canonical = json.dumps(pairs, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def model_metadata(
+    estimator: Pipeline,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    target: str,
+    lang: str,
+    text_column: str,
+    label_column: str,
+    best_params: dict[str, Any],
+    cv_macro_f1: float,
+) -> dict[str, Any]:
+    """What a model file records about how it was made; no timestamps, so reruns match."""
+    return {
+        "target": target,
+        "lang": lang,
+        "labels": [str(label) for label in estimator.classes_],
+        "text_column": text_column,
+        "label_column": label_column,
+        "n_train": len(texts),
+        "training_data_sha256": training_data_sha256(texts, labels),
+        "stance_version": stance.__version__,
+        "sklearn_version": sklearn.__version__,
+        "best_params": best_params,
+        "cv_macro_f1": cv_macro_f1,
+    }
+
+
+def _canonical_skops(data: bytes) -> bytes:
+    """Make a skops archive byte-reproducible.
+
+    skops names array entries after ``id()`` of the array and stamps entries with the current
+    time; entries are renamed by order of appearance (references in ``schema.json`` follow) and
+    given a fixed time, so the same model always gives the same bytes.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = [info.filename for info in source.infolist() if info.filename != "schema.json"]
+        names = {old: f"{i}{os.path.splitext(old)[1]}" for i, old in enumerate(entries)}
+
+        def rename(node: Any) -> Any:
+            if isinstance(node, dict):
+                return {key: names.get(value, value) if key == "file" and isinstance(value, str)
+                        else rename(value) for key, value in node.items()}
+            if isinstance(node, list):
+                return [rename(value) for value in node]
+            return node
+
+        schema = rename(json.loads(source.read("schema.json")))
+        contents = [(names[old], source.read(old)) for old in entries]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as target:
+        for name, content in [*contents, ("schema.json", json.dumps(schema, indent=2).encode())]:
+            target.writestr(zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME), content)
+    return buffer.getvalue()
+
+
+def save_model(estimator: Pipeline, path: str | os.PathLike[str], metadata: dict[str, Any]) -> None:
+    """Write a fitted pipeline and its metadata as a skops file, atomically and reproducibly."""
+    content = {"format": MODEL_FORMAT, "format_version": MODEL_FORMAT_VERSION,
+               "pipeline": estimator, "metadata": metadata}
+    data = _canonical_skops(sio.dumps(content))
+    with atomic_write(path, "wb") as handle:
+        handle.write(data)
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A pipeline read from a model file, with the metadata saved beside it."""
+
+    pipeline: Pipeline
+    metadata: dict[str, Any]
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    detail = lines[0][:120] if lines else ""
+    return f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+
+
+def load_model(path: str | os.PathLike[str]) -> LoadedModel:
+    """Read a model written by :func:`save_model`, refusing any type outside the trusted set.
+
+    Every failure is a :class:`ModelFileError` with a one-line message naming the file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(f"{path}: no such model file")
+    data = path.read_bytes()
+    if not data.startswith(_ZIP_MAGIC):
+        raise ModelFileError(f"{path}: not a skops model file (not a zip archive)")
+    try:
+        untrusted = [name for name in sio.get_untrusted_types(data=data)
+                     if name not in TRUSTED_TYPES]
+        content = None if untrusted else sio.loads(data, trusted=TRUSTED_TYPES)
+    except _DAMAGED_FILE_ERRORS as error:
+        raise ModelFileError(f"{path}: damaged or tampered model file ({_first_line(error)})"
+                             ) from None
+    if untrusted:
+        raise ModelFileError(f"{path}: refusing to load untrusted type {untrusted[0]}"
+                             + (f" (and {len(untrusted) - 1} more)" if len(untrusted) > 1 else ""))
+    if not isinstance(content, dict) or content.get("format") != MODEL_FORMAT:
+        raise ModelFileError(f"{path}: not a stance model file (a skops file without "
+                             f"format {MODEL_FORMAT!r})")
+    if content.get("format_version") != MODEL_FORMAT_VERSION:
+        raise ModelFileError(f"{path}: unsupported model format_version "
+                             f"{content.get('format_version')!r} (expected "
+                             f"{MODEL_FORMAT_VERSION})")
+    if not isinstance(content.get("pipeline"), Pipeline) or not isinstance(
+            content.get("metadata"), dict):
+        raise ModelFileError(f"{path}: not a stance model file (no pipeline or metadata)")
+    return LoadedModel(pipeline=content["pipeline"], metadata=content["metadata"])

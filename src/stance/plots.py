@@ -1,0 +1,142 @@
+"""Figures. Every figure the project writes goes through :func:`save_figure`.
+
+Plot functions draw what :mod:`stance.data` or :mod:`stance.evaluate` computed and compute nothing
+themselves. :func:`save_figure` makes files byte-reproducible: bundled DejaVu Sans, a fixed SVG
+hash salt, and no date, software or creator metadata.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from stance import config
+from stance.io import atomic_write
+
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "svg.hashsalt": "stance",
+    "svg.fonttype": "path",
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+}
+#: Per-format metadata keys that would otherwise record a date or a software version.
+_NO_METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "Creator": None, "Producer": None},
+}
+#: Colours for the three stances and sentiments (colour-blind safe, Okabe–Ito).
+LABEL_COLORS = {
+    "support": "#0072B2", "opposition": "#D55E00", "neutral": "#999999",
+    "positive": "#009E73", "negative": "#CC79A7",
+}
+
+
+def apply_style() -> None:
+    """Set the project's matplotlib style (also makes figure files byte-stable)."""
+    matplotlib.rcParams.update(STYLE)
+
+
+def save_figure(fig: Figure, name: str, directory: Path = config.FIGURES_DIR,
+                formats: tuple[str, ...] = ("png",)) -> list[Path]:
+    """Write ``fig`` as ``directory/name.<format>`` for each format, atomically, without metadata.
+
+    Returns the written paths. The figure stays open so a notebook can still display it.
+    """
+    apply_style()
+    written = []
+    for fmt in formats:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=fmt, metadata=_NO_METADATA[fmt], bbox_inches="tight")
+        path = Path(directory) / f"{name}.{fmt}"
+        with atomic_write(path, "wb") as handle:
+            handle.write(buffer.getvalue())
+        written.append(path)
+    return written
+
+
+def publish(fig: Figure, name: str, directory: Path = config.FIGURES_DIR):
+    """Save ``fig`` with :func:`save_figure`, close it, and return the saved PNG for display.
+
+    Notebooks end a plotting cell with this, so what they show is byte for byte the committed
+    file, and no ``<Figure size ...>`` text or absolute path appears among their outputs.
+    """
+    from IPython.display import Image
+
+    (path,) = save_figure(fig, name, directory, formats=("png",))
+    plt.close(fig)
+    return Image(data=path.read_bytes(), format="png")
+
+
+def _new_figure(width: float = 6.4, height: float = 4.0, ncols: int = 1):
+    apply_style()
+    return plt.subplots(1, ncols, figsize=(width, height), squeeze=False)
+
+
+def share_bars(shares: pd.DataFrame, title: str, xlabel: str = "") -> Figure:
+    """Stacked horizontal bars: one bar per row of ``shares`` (rows sum to 1), one colour per
+    label column."""
+    fig, axes = _new_figure(6.4, 0.45 * len(shares) + 1.4)
+    ax = axes[0, 0]
+    left = np.zeros(len(shares))
+    labels = [str(i) for i in shares.index]
+    for column in shares.columns:
+        values = shares[column].to_numpy(dtype=float)
+        ax.barh(labels, values, left=left, color=LABEL_COLORS.get(column), label=column)
+        for y, (x0, v) in enumerate(zip(left, values, strict=True)):
+            if v >= 0.08:
+                ax.text(x0 + v / 2, y, f"{v:.0%}", ha="center", va="center", fontsize=8,
+                        color="white")
+        left += values
+    ax.set_xlim(0, 1)
+    ax.invert_yaxis()
+    ax.set_title(title)
+    ax.set_xlabel(xlabel or "share of texts")
+    ax.legend(ncols=len(shares.columns), loc="upper center", bbox_to_anchor=(0.5, -0.18),
+              frameon=False, fontsize=8)
+    return fig
+
+
+def heatmap(table: pd.DataFrame, title: str, fmt: str = "{:.0f}", ax=None,
+            cmap: str = "Blues") -> Figure:
+    """A labelled heatmap of a small table (a cross-tab or a confusion matrix)."""
+    if ax is None:
+        fig, axes = _new_figure(4.2, 3.6)
+        ax = axes[0, 0]
+    fig = ax.figure
+    values = table.to_numpy(dtype=float)
+    ax.imshow(values, cmap=cmap, vmin=0)
+    ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns], rotation=30,
+                  ha="right")
+    ax.set_yticks(range(table.shape[0]), [str(i) for i in table.index])
+    ax.set_xlabel(str(table.columns.name or ""))
+    ax.set_ylabel(str(table.index.name or ""))
+    threshold = values.max() / 2 if values.size else 0
+    for (i, j), v in np.ndenumerate(values):
+        ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=9,
+                color="white" if v > threshold else "black")
+    ax.set_title(title)
+    ax.spines[["left", "bottom"]].set_visible(False)
+    return fig
+
+
+def grouped_boxes(values: dict[str, list[float]], title: str, ylabel: str) -> Figure:
+    """Box plots of a few named samples side by side (e.g. text length per language)."""
+    fig, axes = _new_figure(5.0, 3.6)
+    ax = axes[0, 0]
+    names = list(values)
+    ax.boxplot([values[n] for n in names], tick_labels=names, showfliers=True)
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    return fig
