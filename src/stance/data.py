@@ -29,7 +29,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from stance import config
 from stance.io import InputError, read_csv, read_text
-from stance.text import SUPPORTED_LANGUAGES, TextNormalizer, extract_quotes
+from stance.text import SUPPORTED_LANGUAGES, Quote, TextNormalizer, extract_quotes
 
 TARGETS = ("russian_foreign_policy", "ukraine_operation")
 #: Class names, sorted, so ClassLabel ids and scikit-learn's ``classes_`` agree.
@@ -113,24 +113,34 @@ def load_constructed(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
     return _to_long(wide, {"en": "text_en", "tr": "text_tr"}, common)
 
 
-def load_seed(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
-    """The quotations of the seed article, long format.
+def _seed_annotations(raw_dir: Path) -> pd.DataFrame:
+    return _read_raw(raw_dir / SEED_QUOTES, SEED_COLUMNS)
 
-    The article's text goes through :func:`stance.text.extract_quotes`; every extracted quote
-    must have exactly one annotated row in ``seed_quotes.csv`` and every annotated row must match
-    an extracted quote, so the dataset holds exactly what the article quotes.
-    """
-    annotations = _read_raw(raw_dir / SEED_QUOTES, SEED_COLUMNS)
+
+def seed_quotations(raw_dir: Path = config.RAW_DIR) -> list[Quote]:
+    """The attributed quotations that :func:`stance.text.extract_quotes` finds in the seed
+    article, with speakers (and their short forms) taken from ``seed_quotes.csv``."""
+    annotations = _seed_annotations(raw_dir)
     speakers = {
         row.speaker: [a.strip() for a in row.speaker_aliases.split(";") if a.strip()]
         for row in annotations.itertuples()
     }
-    article_path = raw_dir / SEED_ARTICLE
     try:
-        article = read_text(article_path)
+        article = read_text(raw_dir / SEED_ARTICLE)
     except InputError as error:
         raise DatasetError(str(error)) from None
-    quotes = extract_quotes(article, speakers)
+    return extract_quotes(article, speakers)
+
+
+def load_seed(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
+    """The quotations of the seed article, long format.
+
+    Every quotation the extractor finds must have exactly one annotated row in
+    ``seed_quotes.csv`` and every annotated row must match an extracted quotation (and its
+    speaker), so the dataset holds exactly what the article quotes.
+    """
+    annotations = _seed_annotations(raw_dir)
+    quotes = seed_quotations(raw_dir)
     found = {q.text: q for q in quotes}
     for _, row in annotations.iterrows():
         quote = found.get(row["quote_tr"].strip())
