@@ -45,8 +45,7 @@ per_genre = pd.concat(
 )
 plots.publish(
     plots.share_bars(
-        per_genre.rename(index=lambda s: s.replace("_", " ")).set_axis(
-            [f"{t.split('_')[0]} · {g}" for t, g in per_genre.index]),
+        per_genre.set_axis([f"{t.split('_')[0]} · {g}" for t, g in per_genre.index]),
         "Stance by target and genre (statements)", "share of statements"),
     "02_stance_by_genre",
 )

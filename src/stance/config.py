@@ -8,6 +8,7 @@ tests use it to build into a temporary copy).
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 SEED = 20240619  # the day of the Putin–Kim summit in Pyongyang; used for every random choice
@@ -26,6 +27,9 @@ def quiet_offline_environment() -> None:
     """Keep Hugging Face libraries offline and silent (no progress bars on stderr).
 
     Call before importing :mod:`datasets`; a user who wants the hub sets the variables to 0 first.
+    Also silences tqdm's "IProgress not found" warning, which would print the environment's
+    absolute path into notebook outputs (and so differ between clones).
     """
+    warnings.filterwarnings("ignore", message="IProgress not found")
     for name in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "HF_DATASETS_DISABLE_PROGRESS_BARS"):
         os.environ.setdefault(name, "1")

@@ -1,0 +1,34 @@
+"""The environment is pinned in one place (requirements.txt) and environment.yml agrees."""
+
+import re
+
+from stance import config
+
+REQUIREMENTS = config.PROJECT_ROOT / "requirements.txt"
+ENVIRONMENT = config.PROJECT_ROOT / "environment.yml"
+
+
+def _pins(text: str) -> dict[str, str]:
+    pins = re.findall(r"^[\s-]*([A-Za-z0-9_.\-\[\]]+)==([^\s#]+)", text, re.MULTILINE)
+    return {name.lower().replace("_", "-"): version for name, version in pins}
+
+
+def test_every_requirement_is_pinned_exactly():
+    lines = [line.strip() for line in REQUIREMENTS.read_text().splitlines()]
+    packages = [line for line in lines if line and not line.startswith("#")]
+    assert packages and all("==" in line for line in packages)
+
+
+def test_environment_yml_pins_match_requirements():
+    requirements = _pins(REQUIREMENTS.read_text())
+    environment = _pins(ENVIRONMENT.read_text())
+    assert len(environment) >= 10
+    mismatched = {name: (version, requirements.get(name))
+                  for name, version in environment.items() if requirements.get(name) != version}
+    assert mismatched == {}
+
+
+def test_environment_yml_python_matches_project_minimum():
+    pyproject = (config.PROJECT_ROOT / "pyproject.toml").read_text()
+    minimum = re.search(r'requires-python = ">=(\d+\.\d+)"', pyproject).group(1)
+    assert f"python={minimum}" in ENVIRONMENT.read_text()
