@@ -476,9 +476,14 @@ def dataset_card(frame: pd.DataFrame, agreement: pd.DataFrame | None = None) -> 
         sections.append("No second annotation pass is available.")
     else:
         sections += [
-            f"A second annotator labelled {int(agreement['statements'].iloc[0])} statements from "
-            "the guidelines alone, without seeing the first labels. Cohen's kappa per label:",
+            f"A second annotator labelled a random sample of {int(agreement['statements'].iloc[0])}"
+            " statements (English versions) from the guidelines alone, without seeing the first "
+            "labels. Cohen's kappa and raw agreement per label:",
             _markdown_table(agreement.set_index("label")),
+            "Both passes were made by language-model annotators (separate instances of the same "
+            "system, the first of which also wrote the constructed statements to be clear cases "
+            "of their labels). Their agreement is an upper bound on what independent human "
+            "annotators would reach on these texts, not an estimate of it.",
         ]
     sections += [
         "## Sources and data statement",
@@ -486,9 +491,11 @@ def dataset_card(frame: pd.DataFrame, agreement: pd.DataFrame | None = None) -> 
         "article on the June 2024 Putin–Kim summit, in the original Turkish with an English "
         "translation by the project, attributed as the article attributes it; the `source` field "
         "names the article.",
-        f"* **Constructed** ({n_statements - n_seed} statements): written for this dataset to "
-        "cover the range of positions in public discourse, each attributed only to a role "
-        "(`speaker_role`); no real person said them.",
+        f"* **Constructed** ({n_statements - n_seed} statements): drafted for this dataset by a "
+        "language-model assistant following `data/ANNOTATION.md`, in six themed batches "
+        "(diplomacy, news, analysis, social media, mediators and humanitarian voices, other "
+        "voices), checked by code (schema, label balance, leakage) and spot-checked by the "
+        "project. Each is attributed only to a role (`speaker_role`); no real person said them.",
         "The dataset is small and mostly constructed. The test split comes from the same "
         "constructed distribution as the training split, so scores on it overstate how a model "
         "does on real, independently collected statements. Use it to study methods, not to "

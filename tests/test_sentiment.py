@@ -1,0 +1,56 @@
+"""Tests for stance.sentiment: VADER labels, thresholds, non-English and empty text."""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+
+from stance import sentiment
+
+
+@pytest.mark.parametrize(
+    ("compound", "label"),
+    [(0.05, "positive"), (0.049, "neutral"), (0.0, "neutral"), (-0.049, "neutral"),
+     (-0.05, "negative"), (0.9, "positive"), (-0.9, "negative")],
+)
+def test_thresholds(compound, label):
+    assert sentiment.compound_to_label(compound) == label
+
+
+def test_vader_reads_english_polarity():
+    labels = sentiment.vader_labels([
+        "We are proud to stand with the brave defenders of the city.",
+        "This reckless, shameful attack killed innocent people.",
+        "The delegation arrived on Tuesday.",
+    ])
+    assert labels == ["positive", "negative", "neutral"]
+
+
+def test_vader_handles_negation():
+    assert sentiment.vader_labels(["This is not a good agreement."]) == ["negative"]
+
+
+def test_empty_text_is_neutral_with_zero_scores():
+    scores = sentiment.vader_scores([""])
+    assert scores.iloc[0].tolist() == [0.0, 0.0, 0.0, 0.0]
+    assert sentiment.vader_labels([""]) == ["neutral"]
+    assert sentiment.lexicon_coverage("") == 0.0
+
+
+def test_non_english_text_is_unread_not_neutral_in_meaning():
+    # Turkish praise ("we are proud of our brave defenders") that VADER cannot read.
+    turkish = "Cesur savunucularımızla gurur duyuyoruz, harika bir zafer!"
+    assert sentiment.vader_labels([turkish]) == ["neutral"]
+    assert sentiment.lexicon_coverage(turkish) < 0.1
+    assert sentiment.lexicon_coverage("We are proud of our brave defenders") > 0.2
+
+
+def test_vader_features_in_a_pipeline():
+    texts = ["great wonderful success", "terrible awful disaster"] * 5
+    labels = ["positive", "negative"] * 5
+    model = make_pipeline(sentiment.VaderFeatures(), LogisticRegression()).fit(texts, labels)
+    assert model.predict(["a wonderful day", "an awful day"]).tolist() == ["positive", "negative"]
+    features = sentiment.VaderFeatures().fit(texts)
+    assert features.transform(texts).shape == (10, 4)
+    assert np.array_equal(features.get_feature_names_out(),
+                          ["vader_neg", "vader_neu", "vader_pos", "vader_compound"])
