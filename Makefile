@@ -8,7 +8,7 @@ export HF_DATASETS_OFFLINE := 1
 export HF_DATASETS_DISABLE_PROGRESS_BARS := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup reproduce test lint clean
+.PHONY: help setup reproduce test check report lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,12 @@ reproduce: $(STAMP)  ## rebuild data, models, figures and results by running eve
 test: $(STAMP)  ## unit tests, command-line tests and nbval over every notebook
 	$(PY) -m pytest tests
 	$(PY) -m pytest --nbval --nbval-current-env -p no:cacheprovider notebooks
+
+check: $(STAMP)  ## rebuild a clean clone of HEAD and report every file that differs (exit 1)
+	$(PY) -m stance.reproduce --check
+
+report: $(STAMP)  ## render the executed notebooks to a static HTML site in report/
+	$(PY) -m stance.report
 
 lint: $(STAMP)  ## ruff over the package, tests and notebooks
 	$(PY) -m ruff check src tests notebooks benchmarks
