@@ -209,7 +209,7 @@ def validate(frame: pd.DataFrame) -> None:
             name = first["statement_id"] if what == "statement_id" else f"“{first['text'][:40]}”"
             raise DatasetError(f"{where(second)}: duplicate {what} {name} {detail} "
                                f"(first at {where(first)})")
-    per_statement = frame.groupby("statement_id")[labels + ["group"]].nunique()
+    per_statement = frame.groupby("statement_id")[[*labels, "group"]].nunique()
     inconsistent = per_statement[(per_statement > 1).any(axis=1)]
     if not inconsistent.empty:
         raise DatasetError(f"statement {inconsistent.index[0]}: its language versions disagree "
@@ -270,7 +270,8 @@ def check_no_leakage(frame: pd.DataFrame,
 def build_statements(raw_dir: Path = config.RAW_DIR, seed: int = config.SEED) -> pd.DataFrame:
     """Read, validate, split and leakage-check every raw source; return the dataset table."""
     frame = pd.concat([load_seed(raw_dir), load_constructed(raw_dir)], ignore_index=True)
-    frame = frame.assign(text=frame["text"].str.strip(), id=frame["statement_id"] + "-" + frame["lang"])
+    frame = frame.assign(text=frame["text"].str.strip(),
+                         id=frame["statement_id"] + "-" + frame["lang"])
     validate(frame)
     frame = assign_splits(frame, seed=seed)
     check_no_leakage(frame)
@@ -300,7 +301,8 @@ def annotation_agreement(dataset: pd.DataFrame, second: pd.DataFrame) -> pd.Data
     first = dataset.drop_duplicates("statement_id").set_index("statement_id")
     unknown = sorted(set(second["statement_id"]) - set(first.index))
     if unknown:
-        raise DatasetError(f"second annotation names unknown statement(s): {', '.join(unknown[:3])}")
+        raise DatasetError("second annotation names unknown statement(s): "
+                           f"{', '.join(unknown[:3])}")
     second = second.set_index("statement_id")
     rows = []
     for column in LABEL_COLUMNS:

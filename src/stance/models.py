@@ -13,11 +13,12 @@ import json
 import os
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import joblib
 import pandas as pd
 import sklearn
 import skops.io as sio
@@ -26,6 +27,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
+from threadpoolctl import threadpool_limits
 
 import stance
 from stance import config
@@ -35,11 +37,12 @@ from stance.text import TextNormalizer
 FEATURE_KINDS = ("word", "char", "word+char")
 MAX_ITER = 2000  # lbfgs converges well before this on ~500 short texts; the cap only guards
 
-#: Candidate hyper-parameters per feature kind, as lists of scikit-learn grids over the pipeline
-#: of :func:`build_pipeline`. Each kind has 8 candidates, so ``features="auto"`` tries 24 and a
-#: 5-fold selection stays within seconds on ~500 texts. Regularisation strength ``C`` gets four
-#: values for word and char n-grams; class weighting is tried because the stance classes are
-#: unbalanced. The union, the slowest to fit, keeps one n-gram setting per part.
+#: Candidate hyper-parameters per feature kind, as scikit-learn grids over the pipeline of
+#: :func:`build_pipeline`. Kept small on purpose: ``features="auto"`` tries all 20 candidates, and
+#: fitting the vectorisers dominates the cost (char n-grams most), so a 5-fold selection on ~500
+#: texts stays within seconds. ``C`` spans an order of magnitude (tf-idf features rarely need
+#: weaker or stronger regularisation); class weighting is tried because stance classes are
+#: unbalanced; the union, the slowest kind, uses the default n-gram range of each part.
 PARAM_GRIDS: dict[str, list[dict[str, list[Any]]]] = {
     "word": [{
         "features__ngram_range": [(1, 1), (1, 2)],
@@ -52,7 +55,7 @@ PARAM_GRIDS: dict[str, list[dict[str, list[Any]]]] = {
         "classifier__class_weight": [None, "balanced"],
     }],
     "word+char": [{
-        "classifier__C": [0.3, 1.0, 3.0, 10.0],
+        "classifier__C": [1.0, 10.0],
         "classifier__class_weight": [None, "balanced"],
     }],
 }
@@ -113,6 +116,31 @@ def build_pipeline(features: str = "word", lang: str = "en", **params: Any) -> P
 
 
 # --- model selection -----------------------------------------------------------------------
+
+class _FitCache:
+    """An in-memory stand-in for :class:`joblib.Memory` (the ``memory`` of a pipeline).
+
+    In a grid search each feature step is then fitted on each training fold once, not once per
+    classifier candidate, which is most of the work. Clones of a pipeline share the cache
+    (within a process: with ``n_jobs > 1`` each task works on its own copy, uncached).
+    """
+
+    def __init__(self) -> None:
+        self._results: dict[str, Any] = {}
+
+    def cache(self, func: Callable[..., Any], ignore: Sequence[str] = ()) -> Callable[..., Any]:
+        def cached(*args: Any, **kwargs: Any) -> Any:
+            kept = {name: value for name, value in kwargs.items() if name not in ignore}
+            key = joblib.hash((func.__qualname__, args, kept))
+            if key not in self._results:
+                self._results[key] = func(*args, **kwargs)
+            return self._results[key]
+
+        return cached
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _FitCache:
+        return self
+
 
 @dataclass(frozen=True)
 class ModelSelection:
@@ -193,25 +221,30 @@ def select_model(
     """
     _check_lengths(texts, labels, groups)
     kinds = FEATURE_KINDS if features == "auto" else (features,)
-    grid = [{"features": [build_features(kind, lang)], **candidate}
+    steps = {kind: build_features(kind, lang) for kind in kinds}
+    grid = [{"features": [steps[kind]], **candidate}
             for kind in kinds for candidate in PARAM_GRIDS[kind]]
     cv = cv_splitter(labels, groups, n_splits, seed)
-    search = GridSearchCV(build_pipeline(kinds[0], lang), grid, scoring="f1_macro", cv=cv,
-                          refit=True, n_jobs=n_jobs, error_score="raise")
-    search.fit(list(texts), list(labels),
-               groups=None if groups is None else list(groups))
+    pipeline = build_pipeline(kinds[0], lang, memory=_FitCache())
+    search = GridSearchCV(pipeline, grid, scoring="f1_macro", cv=cv, refit=True, n_jobs=n_jobs,
+                          error_score="raise")
+    # one BLAS thread: these problems are too small to gain from more, and results then do not
+    # depend on the machine's thread count
+    with threadpool_limits(limits=1):
+        search.fit(list(texts), list(labels), groups=None if groups is None else list(groups))
+    search.best_estimator_.set_params(memory=None)
 
     results = search.cv_results_
-    rows = [{**_readable(params), "mean_macro_f1": round(float(mean), 4),
-             "std_macro_f1": round(float(std), 4), "rank": int(rank)}
-            for params, mean, std, rank in zip(results["params"], results["mean_test_score"],
-                                               results["std_test_score"],
-                                               results["rank_test_score"], strict=True)]
-    table = pd.DataFrame(rows).assign(
-        params=[json.dumps(_readable(params), sort_keys=True) for params in results["params"]])
+    readable = [_readable(params) for params in results["params"]]
+    scores = pd.DataFrame({
+        "rank": [int(rank) for rank in results["rank_test_score"]],
+        "mean_macro_f1": [round(float(mean), 4) for mean in results["mean_test_score"]],
+        "std_macro_f1": [round(float(std), 4) for std in results["std_test_score"]],
+    })
+    # object columns keep None (no class weight) apart from NaN (parameter not applicable)
+    table = pd.concat([scores, pd.DataFrame(readable, dtype=object)], axis=1).assign(
+        params=[json.dumps(params, sort_keys=True) for params in readable])
     table = table.sort_values(["rank", "params"], kind="stable", ignore_index=True)
-    columns = ["rank", "mean_macro_f1", "std_macro_f1"]
-    table = table[columns + [c for c in table.columns if c not in columns]]
     return ModelSelection(estimator=search.best_estimator_,
                           best_params=_readable(search.best_params_),
                           cv_macro_f1=round(float(search.best_score_), 4),
@@ -264,23 +297,35 @@ def model_metadata(
 def _canonical_skops(data: bytes) -> bytes:
     """Make a skops archive byte-reproducible.
 
-    skops names array entries after ``id()`` of the array and stamps entries with the current
-    time; entries are renamed by order of appearance (references in ``schema.json`` follow) and
-    given a fixed time, so the same model always gives the same bytes.
+    skops identifies objects by ``id()`` (``__id__`` in ``schema.json``, and array entry names)
+    and stamps entries with the current time. Ids are renumbered and entries renamed by order of
+    first appearance, consistently, and every entry gets a fixed time. scikit-learn's vectorisers
+    also cache ``id(stop_words)``, a per-process number; it is dropped (it is recomputed on use).
+    So the same model always gives the same bytes.
     """
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         entries = [info.filename for info in source.infolist() if info.filename != "schema.json"]
         names = {old: f"{i}{os.path.splitext(old)[1]}" for i, old in enumerate(entries)}
+        ids: dict[int, int] = {}
 
-        def rename(node: Any) -> Any:
-            if isinstance(node, dict):
-                return {key: names.get(value, value) if key == "file" and isinstance(value, str)
-                        else rename(value) for key, value in node.items()}
+        def renumber(node: Any) -> Any:
             if isinstance(node, list):
-                return [rename(value) for value in node]
-            return node
+                return [renumber(value) for value in node]
+            if not isinstance(node, dict):
+                return node
+            result = {}
+            for key, value in node.items():
+                if key == "_stop_words_id":
+                    continue
+                if key == "__id__" and isinstance(value, int):
+                    result[key] = ids.setdefault(value, len(ids) + 1)  # skops ignores id 0
+                elif key == "file" and isinstance(value, str):
+                    result[key] = names.get(value, value)
+                else:
+                    result[key] = renumber(value)
+            return result
 
-        schema = rename(json.loads(source.read("schema.json")))
+        schema = renumber(json.loads(source.read("schema.json")))
         contents = [(names[old], source.read(old)) for old in entries]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as target:

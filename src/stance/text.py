@@ -15,7 +15,9 @@ from dataclasses import dataclass
 SUPPORTED_LANGUAGES = ("en", "tr")
 
 _TURKISH_UPPER_I = str.maketrans({"İ": "i", "I": "ı"})
-_QUOTE_CHARACTERS = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
+_QUOTE_CHARACTERS = str.maketrans(
+    {"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"'}
+)
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -82,7 +84,9 @@ ATTRIBUTION_AFTER = (
     r"açıklamasında bulundu", r"diye ekledi", r"değerlendirmesinde bulundu", r"vurguladı",
     r"said", r"says", r"told", r"added", r"stated", r"declared", r"wrote",
 )
-ATTRIBUTION_BEFORE = (r"said", r"says", r"told [\w ]{0,30}", r"added", r"stated", r"declared", r"wrote")
+ATTRIBUTION_BEFORE = (
+    r"said", r"says", r"told [\w ]{0,30}", r"added", r"stated", r"declared", r"wrote",
+)
 
 _QUOTE = re.compile(r"[“\"«](?P<quote>[^“”\"«»]{3,}?)[”\"»]")
 _SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÇĞİÖŞÜ“\"«])")

@@ -1,0 +1,329 @@
+"""How well the models do, and how sure we can be: scores, bootstrap intervals, baselines,
+learning curves and calibration.
+
+With ~160 test texts per language a point score alone says little, so every headline number can
+come with a percentile-bootstrap interval, and two systems are compared on the same resamples.
+Bootstrap metrics are computed from confusion-matrix counts of all resamples at once, so a
+thousand resamples take milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+from threadpoolctl import threadpool_limits
+
+from stance import config
+from stance.models import cv_splitter
+
+#: Side-taking class pairs (for, against) recognised by :func:`side_taking_pair`, in order.
+SIDE_TAKING_PAIRS = (("support", "opposition"), ("favor", "against"))
+SENTIMENT_TO_STANCE = {"positive": "support", "negative": "opposition", "neutral": "neutral"}
+METRICS = ("macro_f1", "f_avg", "accuracy")
+_MAX_CELLS = 4_000_000  # resampled item indices held in memory at once
+
+Metric = str | Callable[[Sequence[str], Sequence[str]], float]
+
+
+# --- point scores --------------------------------------------------------------------------
+
+def side_taking_pair(labels: Iterable[str]) -> tuple[str, str] | None:
+    """The (for, against) labels among ``labels``, matched case-insensitively and returned as
+    spelled there: support/opposition or favor/against; ``None`` unless both are present."""
+    by_lower = {str(label).lower(): str(label) for label in sorted(set(labels), key=str)}
+    for pro, con in SIDE_TAKING_PAIRS:
+        if pro in by_lower and con in by_lower:
+            return by_lower[pro], by_lower[con]
+    return None
+
+
+def _pair_or_raise(labels: Iterable[str], pair: tuple[str, str] | None) -> tuple[str, str]:
+    found = pair or side_taking_pair(labels)
+    if found is None:
+        raise ValueError("no side-taking pair (support/opposition or favor/against) among the "
+                         "labels; pass pair=")
+    return found
+
+
+def f_avg(y_true: Sequence[str], y_pred: Sequence[str],
+          pair: tuple[str, str] | None = None) -> float:
+    """Mean F1 of the two side-taking classes, the SemEval-2016 stance metric.
+
+    Neutral items still count, as false positives or negatives of the side-taking classes.
+    ``pair`` defaults to the side-taking pair among the labels of ``y_true`` and ``y_pred``.
+    """
+    pair = _pair_or_raise([*y_true, *y_pred], pair)
+    scores = f1_score(list(y_true), list(y_pred), labels=list(pair), average=None,
+                      zero_division=0)
+    return float(np.mean(scores))
+
+
+def classification_scores(y_true: Sequence[str], y_pred: Sequence[str],
+                          labels: Sequence[str] | None = None) -> dict[str, Any]:
+    """Macro-F1, F_avg (when a side-taking pair exists), accuracy, n and per-class scores.
+
+    ``labels`` default to those in ``y_true`` or ``y_pred``, sorted; floats are rounded to 4.
+    """
+    y_true, y_pred = list(y_true), list(y_pred)
+    labels = sorted(labels if labels is not None else set(y_true) | set(y_pred))
+    precision, recall, f1, support = precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, zero_division=0)
+    scores: dict[str, Any] = {"macro_f1": round(float(np.mean(f1)), 4)}
+    pair = side_taking_pair(labels)
+    if pair is not None:
+        scores["f_avg"] = round(f_avg(y_true, y_pred, pair), 4)
+    scores["accuracy"] = round(float(np.mean(np.array(y_true) == np.array(y_pred))), 4)
+    scores["n"] = len(y_true)
+    scores["per_class"] = {
+        label: {"precision": round(float(p), 4), "recall": round(float(r), 4),
+                "f1": round(float(f), 4), "support": int(s)}
+        for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
+    }
+    return scores
+
+
+def confusion_table(y_true: Sequence[str], y_pred: Sequence[str],
+                    labels: Sequence[str] | None = None) -> pd.DataFrame:
+    """Counts with gold labels as rows and predicted labels as columns (labels sorted)."""
+    labels = sorted(labels if labels is not None else set(y_true) | set(y_pred))
+    counts = confusion_matrix(list(y_true), list(y_pred), labels=labels)
+    return pd.DataFrame(counts, index=pd.Index(labels, name="gold"),
+                        columns=pd.Index(labels, name="predicted"))
+
+
+# --- bootstrap -----------------------------------------------------------------------------
+
+def _f1_from_counts(counts: np.ndarray) -> np.ndarray:
+    """Per-class F1 (zero when undefined) from confusion matrices of shape (..., k, k)."""
+    tp = np.diagonal(counts, axis1=-2, axis2=-1)
+    denominator = counts.sum(axis=-1) + counts.sum(axis=-2)  # gold + predicted per class
+    return np.divide(2 * tp, denominator, out=np.zeros(tp.shape), where=denominator > 0)
+
+
+def _count_metric(metric: str, labels: list[str]) -> Callable[[np.ndarray], np.ndarray]:
+    """The named metric as a function of stacked confusion matrices over ``labels``."""
+    if metric == "macro_f1":
+        return lambda counts: _f1_from_counts(counts).mean(axis=-1)
+    if metric == "accuracy":
+        return lambda counts: (np.trace(counts, axis1=-2, axis2=-1)
+                               / counts.sum(axis=(-2, -1)))
+    if metric == "f_avg":
+        columns = [labels.index(label) for label in _pair_or_raise(labels, None)]
+        return lambda counts: _f1_from_counts(counts)[..., columns].mean(axis=-1)
+    raise ValueError(f"metric must be one of {', '.join(METRICS)} or a callable, not {metric!r}")
+
+
+def _resampled_scores(y_true: Sequence[str], predictions: Sequence[Sequence[str]],
+                      metric: Metric, n_resamples: int, seed: int) -> np.ndarray:
+    """Scores of each system (rows) on the full sample (column 0) and on ``n_resamples``
+    bootstrap resamples of the items (columns 1...), all systems on the same resamples.
+
+    Named metrics use the labels of the full sample for every resample, so a class missing from
+    a resample counts with F1 = 0 rather than vanishing from the average.
+    """
+    gold = np.asarray(list(y_true), dtype=object)
+    systems = [np.asarray(list(pred), dtype=object) for pred in predictions]
+    n = len(gold)
+    if n == 0 or any(len(pred) != n for pred in systems):
+        raise ValueError("y_true and the predictions must be non-empty and of equal length")
+    rng = np.random.default_rng(seed)
+    batch = max(1, _MAX_CELLS // n)
+    batches = [rng.integers(0, n, size=(min(batch, n_resamples - start), n))
+               for start in range(0, n_resamples, batch)]
+    if callable(metric):
+        return np.array([[metric(gold.tolist(), pred.tolist())]
+                         + [metric(gold[rows].tolist(), pred[rows].tolist())
+                            for indices in batches for rows in indices]
+                         for pred in systems])
+    labels = sorted(set(gold.tolist()).union(*(pred.tolist() for pred in systems)))
+    score = _count_metric(metric, labels)
+    k = len(labels)
+    code = {label: i for i, label in enumerate(labels)}
+    gold_codes = np.array([code[label] for label in gold])
+    result = []
+    for pred in systems:
+        cells = gold_codes * k + np.array([code[label] for label in pred])
+        full = np.bincount(cells, minlength=k * k).reshape(1, k, k)
+        parts = [score(full)]
+        for indices in batches:
+            offsets = np.arange(len(indices))[:, None] * (k * k)
+            counts = np.bincount((cells[indices] + offsets).ravel(),
+                                 minlength=len(indices) * k * k)
+            parts.append(score(counts.reshape(len(indices), k, k)))
+        result.append(np.concatenate(parts))
+    return np.array(result, dtype=float)
+
+
+def _interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
+    alpha = (1 - confidence) / 2
+    low, high = np.quantile(values, [alpha, 1 - alpha])
+    return round(float(low), 4), round(float(high), 4)
+
+
+def bootstrap_ci(y_true: Sequence[str], y_pred: Sequence[str], metric: Metric = "macro_f1",
+                 n_resamples: int = 1000, confidence: float = 0.95,
+                 seed: int = config.SEED) -> dict[str, float]:
+    """Percentile-bootstrap interval of ``metric`` over items: ``{"point", "low", "high"}``.
+
+    ``metric`` is ``"macro_f1"``, ``"f_avg"``, ``"accuracy"`` or ``f(y_true, y_pred)``.
+    """
+    scores = _resampled_scores(y_true, [y_pred], metric, n_resamples, seed)[0]
+    low, high = _interval(scores[1:], confidence)
+    return {"point": round(float(scores[0]), 4), "low": low, "high": high}
+
+
+def paired_bootstrap(y_true: Sequence[str], pred_a: Sequence[str], pred_b: Sequence[str],
+                     metric: Metric = "macro_f1", n_resamples: int = 1000,
+                     confidence: float = 0.95, seed: int = config.SEED) -> dict[str, float]:
+    """Compare two systems on the same bootstrap resamples: ``{"delta", "low", "high",
+    "p_value"}`` with ``delta = metric(a) - metric(b)`` on the full sample.
+
+    ``low``/``high`` are the percentile interval of the resampled deltas. ``p_value`` is
+    two-sided: twice the share of resampled deltas on the less frequent side of zero, counting
+    zero on both sides and with the usual +1 correction,
+    ``min(1, 2 * (1 + min(#(d <= 0), #(d >= 0))) / (n_resamples + 1))``. Identical systems get
+    1; a system better on every resample gets ``2 / (n_resamples + 1)``.
+    """
+    scores = _resampled_scores(y_true, [pred_a, pred_b], metric, n_resamples, seed)
+    deltas = scores[0] - scores[1]
+    resampled = deltas[1:]
+    low, high = _interval(resampled, confidence)
+    side = min(int(np.sum(resampled <= 0)), int(np.sum(resampled >= 0)))
+    p_value = min(1.0, 2 * (1 + side) / (n_resamples + 1))
+    return {"delta": round(float(deltas[0]), 4), "low": low, "high": high,
+            "p_value": round(p_value, 4)}
+
+
+# --- baselines -----------------------------------------------------------------------------
+
+def majority_baseline(train_labels: Sequence[str], n: int) -> list[str]:
+    """The most frequent training label, ``n`` times (ties go to the first label sorted)."""
+    counts = pd.Series(list(train_labels), dtype=object).value_counts()
+    if counts.empty:
+        raise ValueError("no training labels")
+    return [min(counts[counts == counts.max()].index)] * n
+
+
+def stratified_baseline(train_labels: Sequence[str], n: int,
+                        seed: int = config.SEED) -> list[str]:
+    """``n`` labels drawn independently from the training label distribution (seeded)."""
+    counts = pd.Series(list(train_labels), dtype=object).value_counts().sort_index()
+    if counts.empty:
+        raise ValueError("no training labels")
+    rng = np.random.default_rng(seed)
+    drawn = rng.choice(len(counts), size=n, p=(counts / counts.sum()).to_numpy(dtype=float))
+    return [counts.index[i] for i in drawn]
+
+
+def sentiment_as_stance(sentiments: Sequence[str]) -> list[str]:
+    """The naive baseline that reads stance off sentiment: positive → support, negative →
+    opposition, neutral → neutral."""
+    unknown = sorted(set(sentiments) - set(SENTIMENT_TO_STANCE))
+    if unknown:
+        raise ValueError(f"unknown sentiment label {unknown[0]!r}; expected one of "
+                         f"{', '.join(SENTIMENT_TO_STANCE)}")
+    return [SENTIMENT_TO_STANCE[s] for s in sentiments]
+
+
+# --- learning curve ------------------------------------------------------------------------
+
+def _nested_stratified_order(labels: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
+    """A random order of the positions of each class; the first ``k`` of each make a
+    stratified subsample, and a larger fraction extends a smaller one."""
+    return [rng.permutation(np.flatnonzero(labels == label)) for label in np.unique(labels)]
+
+
+def learning_curve_table(
+    make_estimator: Callable[[], Any],
+    texts: Sequence[str],
+    labels: Sequence[str],
+    groups: Sequence[str] | None = None,
+    train_fractions: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 1.0),
+    n_repeats: int = 3,
+    n_splits: int = 5,
+    seed: int = config.SEED,
+) -> pd.DataFrame:
+    """Held-out macro-F1 as the training set grows.
+
+    Repeat ``r`` splits the data by (grouped) stratified K-fold seeded ``seed + r``; within each
+    training fold, a seeded stratified subsample of each fraction (at least one item per class;
+    subsamples are nested) trains a fresh ``make_estimator()``, scored on the held-out fold.
+    One row per fraction: mean training size, mean and standard deviation (ddof 0, as in
+    scikit-learn's ``cv_results_``) of macro-F1 over all folds and repeats, and their number.
+    """
+    if any(not 0 < fraction <= 1 for fraction in train_fractions):
+        raise ValueError("train fractions must be in (0, 1]")
+    texts, labels_array = list(texts), np.asarray(list(labels), dtype=object)
+    runs: list[dict[str, float]] = []
+    with threadpool_limits(limits=1):  # small fits: one BLAS thread is fastest
+        for repeat in range(n_repeats):
+            cv = cv_splitter(labels_array.tolist(), groups, n_splits, seed + repeat)
+            rng = np.random.default_rng(seed + repeat)
+            for train, test in cv.split(texts, labels_array.tolist(), groups):
+                order = _nested_stratified_order(labels_array[train], rng)
+                for fraction in train_fractions:
+                    chosen = np.sort(np.concatenate(
+                        [positions[:max(1, round(fraction * len(positions)))]
+                         for positions in order]))
+                    subset = train[chosen]
+                    estimator = make_estimator().fit([texts[i] for i in subset],
+                                                     labels_array[subset].tolist())
+                    predicted = estimator.predict([texts[i] for i in test])
+                    runs.append({"fraction": fraction, "n_train": len(subset),
+                                 "macro_f1": f1_score(labels_array[test].tolist(),
+                                                      list(predicted), average="macro",
+                                                      zero_division=0)})
+    table = pd.DataFrame(runs).groupby("fraction", sort=True).agg(
+        n_train=("n_train", "mean"), mean_macro_f1=("macro_f1", "mean"),
+        std_macro_f1=("macro_f1", lambda scores: float(np.std(scores))),
+        runs=("macro_f1", "size"))
+    return table.reset_index()
+
+
+# --- calibration ---------------------------------------------------------------------------
+
+def _one_hot(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str]) -> np.ndarray:
+    """Indicator matrix of ``y_true`` over ``classes``, checked against ``proba``'s shape."""
+    classes = list(classes)
+    proba = np.asarray(proba)
+    if proba.shape != (len(y_true), len(classes)):
+        raise ValueError(f"proba has shape {proba.shape}, expected "
+                         f"({len(y_true)}, {len(classes)})")
+    unknown = sorted(set(y_true) - set(classes))
+    if unknown:
+        raise ValueError(f"label {unknown[0]!r} is not among the classes")
+    return (np.asarray(list(y_true), dtype=object)[:, None]
+            == np.asarray(classes, dtype=object)[None, :]).astype(float)
+
+
+def calibration_table(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str],
+                      n_bins: int = 10) -> pd.DataFrame:
+    """Reliability bins, one-vs-rest and pooled over classes.
+
+    Every (item, class) probability falls into one of ``n_bins`` equal-width bins on [0, 1]
+    (1.0 in the last); each non-empty bin gives its mean predicted probability, the observed
+    frequency of the class, and the count. Counts sum to items × classes.
+    """
+    outcome = _one_hot(y_true, proba, classes).ravel()
+    predicted = np.asarray(proba, dtype=float).ravel()
+    bins = np.minimum((predicted * n_bins).astype(int), n_bins - 1)
+    frame = pd.DataFrame({"bin": bins, "predicted": predicted, "observed": outcome})
+    table = frame.groupby("bin", sort=True).agg(
+        mean_predicted=("predicted", "mean"), observed_frequency=("observed", "mean"),
+        count=("observed", "size")).reset_index()
+    table.insert(1, "lower", table["bin"] / n_bins)
+    table.insert(2, "upper", (table["bin"] + 1) / n_bins)
+    return table
+
+
+def brier_score(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str]) -> float:
+    """Multi-class Brier score: the mean over items of the summed squared error over classes
+    (0 is perfect; a uniform guess over k classes scores 1 - 1/k)."""
+    outcome = _one_hot(y_true, proba, classes)
+    return float(np.mean(np.sum((np.asarray(proba, dtype=float) - outcome) ** 2, axis=1)))

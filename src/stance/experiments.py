@@ -1,0 +1,158 @@
+"""The experiments the notebooks report, as functions: one model per label column and language,
+the test-split comparison with baselines, the cross-lingual transfer grid, and error analysis.
+
+The notebooks (and the adaptation template) call these, so a loop that two of them need lives
+here once, with a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from stance import config, evaluate, models
+from stance.data import naive_mapping_mismatch
+
+Log = Callable[[str], None]
+
+
+def model_name(label_column: str, lang: str) -> str:
+    """File stem of a saved model: ``models/{label_column}_{lang}.skops``."""
+    return f"{label_column}_{lang}"
+
+
+def fit_models(train: pd.DataFrame, label_columns: Sequence[str], langs: Sequence[str],
+               features: str = "auto", group_column: str | None = "group",
+               n_jobs: int = 1, log: Log | None = None) -> dict[str, models.ModelSelection]:
+    """Select and fit one model per label column and language on ``train`` (CV inside train).
+
+    Returns selections keyed by :func:`model_name`, in a fixed order.
+    """
+    selections = {}
+    for column in label_columns:
+        for lang in langs:
+            rows = train[train["lang"] == lang]
+            groups = rows[group_column].tolist() if group_column else None
+            if log:
+                log(f"selecting {model_name(column, lang)} on {len(rows)} texts ...")
+            selections[model_name(column, lang)] = models.select_model(
+                rows["text"].tolist(), rows[column].tolist(), groups, lang=lang,
+                features=features, n_jobs=n_jobs)
+    return selections
+
+
+def save_models(selections: Mapping[str, models.ModelSelection], train: pd.DataFrame,
+                directory: Path = config.MODELS_DIR) -> list[Path]:
+    """Save each selected model with the metadata needed to use it (see
+    :func:`stance.models.model_metadata`)."""
+    paths = []
+    for name, selection in selections.items():
+        column, lang = name.rsplit("_", 1)
+        rows = train[train["lang"] == lang]
+        metadata = models.model_metadata(
+            selection.estimator, rows["text"].tolist(), rows[column].tolist(), target=column,
+            lang=lang, text_column="text", label_column=column,
+            best_params=selection.best_params, cv_macro_f1=selection.cv_macro_f1)
+        path = Path(directory) / f"{name}.skops"
+        models.save_model(selection.estimator, path, metadata)
+        paths.append(path)
+    return paths
+
+
+def selection_summary(selections: Mapping[str, models.ModelSelection]) -> pd.DataFrame:
+    """One row per model: the chosen features and hyper-parameters and the CV macro-F1."""
+    rows = []
+    for name, selection in selections.items():
+        column, lang = name.rsplit("_", 1)
+        params = selection.best_params
+        rows.append({
+            "label": column, "lang": lang, "features": params.get("features", ""),
+            "ngram_range": str(params.get("features__ngram_range", "default")),
+            "C": params.get("classifier__C"),
+            "class_weight": str(params.get("classifier__class_weight")),
+            "cv_folds": selection.n_splits, "cv_macro_f1": selection.cv_macro_f1})
+    return pd.DataFrame(rows)
+
+
+def score_systems(gold: Sequence[str], systems: Mapping[str, Sequence[str]],
+                  n_resamples: int = 1000, seed: int = config.SEED) -> pd.DataFrame:
+    """Macro-F1 and F_avg with 95% bootstrap intervals, and accuracy, for each system's
+    predictions of the same gold labels (same resamples for every system)."""
+    rows = []
+    has_pair = evaluate.side_taking_pair(gold) is not None
+    for system, predicted in systems.items():
+        macro = evaluate.bootstrap_ci(gold, predicted, "macro_f1", n_resamples, seed=seed)
+        row = {"system": system, "macro_f1": macro["point"], "macro_f1_low": macro["low"],
+               "macro_f1_high": macro["high"]}
+        if has_pair:
+            favg = evaluate.bootstrap_ci(gold, predicted, "f_avg", n_resamples, seed=seed)
+            row.update(f_avg=favg["point"], f_avg_low=favg["low"], f_avg_high=favg["high"])
+        row["accuracy"] = evaluate.classification_scores(gold, predicted)["accuracy"]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def baseline_predictions(train_labels: Sequence[str], test: pd.DataFrame,
+                         seed: int = config.SEED) -> dict[str, list[str]]:
+    """The three baselines of the stance evaluation for the rows of ``test``: majority class,
+    stratified random, and gold sentiment read as stance."""
+    return {
+        "majority class": evaluate.majority_baseline(train_labels, len(test)),
+        "stratified random": evaluate.stratified_baseline(train_labels, len(test), seed),
+        "sentiment as stance (gold sentiment)": evaluate.sentiment_as_stance(
+            test["sentiment"].tolist()),
+    }
+
+
+def cross_lingual_table(train: pd.DataFrame, test: pd.DataFrame, label_columns: Sequence[str],
+                        feature_kinds: Sequence[str] = ("word", "char"),
+                        langs: Sequence[str] = ("en", "tr"), log: Log | None = None,
+                        ) -> pd.DataFrame:
+    """Macro-F1 of models trained in one language and tested in each, per feature kind.
+
+    Each model is selected by CV on its own training language only; the test texts of the
+    other language are the same statements, translated, so the off-diagonal cells measure
+    transfer alone.
+    """
+    rows = []
+    for column in label_columns:
+        for kind in feature_kinds:
+            selections = fit_models(train, [column], langs, features=kind, log=log)
+            for train_lang in langs:
+                estimator = selections[model_name(column, train_lang)].estimator
+                for test_lang in langs:
+                    rows_test = test[test["lang"] == test_lang]
+                    predicted = estimator.predict(rows_test["text"].tolist())
+                    scores = evaluate.classification_scores(rows_test[column].tolist(), predicted)
+                    rows.append({"label": column, "features": kind, "train_lang": train_lang,
+                                 "test_lang": test_lang, "macro_f1": scores["macro_f1"]})
+    return pd.DataFrame(rows)
+
+
+def error_analysis(test: pd.DataFrame, predicted: Sequence[str], label_column: str,
+                   ) -> pd.DataFrame:
+    """The test mistakes, each with what makes it hard: the statement's hard-case tag and
+    whether its sentiment goes against the naive stance mapping."""
+    frame = test.assign(predicted=list(predicted))
+    if label_column in ("russian_foreign_policy", "ukraine_operation"):
+        against = naive_mapping_mismatch(frame, label_column)
+    else:
+        against = pd.Series(False, index=frame.index)
+    frame = frame.assign(sentiment_against_naive_mapping=against)
+    mistakes = frame[frame[label_column] != frame["predicted"]]
+    columns = ["id", "text", label_column, "predicted", "hard_case", "sentiment",
+               "sentiment_against_naive_mapping", "genre"]
+    return mistakes[columns].rename(columns={label_column: "gold"}).sort_values(
+        "id", ignore_index=True)
+
+
+def error_rates_by(test: pd.DataFrame, predicted: Sequence[str], label_column: str,
+                   by: str = "hard_case") -> pd.DataFrame:
+    """Error rate per value of ``by`` (e.g. hard-case tag), with counts, sorted by rate."""
+    frame = test.assign(error=(test[label_column].to_numpy() != pd.Series(list(predicted))
+                               .to_numpy()))
+    table = frame.groupby(by).agg(texts=("error", "size"), errors=("error", "sum"),
+                                  error_rate=("error", "mean")).reset_index()
+    return table.sort_values(["error_rate", by], ascending=[False, True], ignore_index=True)
