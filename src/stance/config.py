@@ -12,6 +12,9 @@ import warnings
 from pathlib import Path
 
 SEED = 20240619  # the day of the Putin–Kim summit in Pyongyang; used for every random choice
+#: Parallel jobs for model selection in the notebooks. Results do not depend on it (every fit is
+#: seeded and single-threaded); only the run time does.
+N_JOBS = int(os.environ.get("STANCE_N_JOBS", "2"))
 
 PROJECT_ROOT = Path(os.environ.get("STANCE_ROOT", Path(__file__).resolve().parents[2]))
 DATA_DIR = PROJECT_ROOT / "data"

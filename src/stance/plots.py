@@ -140,3 +140,92 @@ def grouped_boxes(values: dict[str, list[float]], title: str, ylabel: str) -> Fi
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     return fig
+
+
+def score_intervals(scores: pd.DataFrame, title: str, metric: str = "macro_f1") -> Figure:
+    """Points with 95% intervals for each (panel, system) row of ``scores``.
+
+    ``scores`` has columns ``panel`` (one subplot each, e.g. "ukraine · en"), ``system``,
+    ``metric``, ``{metric}_low`` and ``{metric}_high``; systems keep their order.
+    """
+    panels = list(dict.fromkeys(scores["panel"]))
+    systems = list(dict.fromkeys(scores["system"]))
+    fig, axes = _new_figure(3.0 * len(panels) + 1.6, 0.38 * len(systems) + 1.6, len(panels))
+    for ax, panel in zip(axes[0], panels, strict=True):
+        rows = scores[scores["panel"] == panel].set_index("system").reindex(systems)
+        y = np.arange(len(systems))
+        point = rows[metric].to_numpy(dtype=float)
+        error = np.vstack([point - rows[f"{metric}_low"].to_numpy(dtype=float),
+                           rows[f"{metric}_high"].to_numpy(dtype=float) - point])
+        colors = ["#0072B2" if i == 0 else "#999999" for i in range(len(systems))]
+        ax.errorbar(point, y, xerr=error, fmt="none", ecolor=colors, capsize=3)
+        ax.scatter(point, y, color=colors, zorder=3)
+        ax.set_yticks(y, systems if ax is axes[0, 0] else [""] * len(systems))
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.set_title(panel)
+        ax.set_xlabel(metric.replace("_", "-"))
+        ax.grid(axis="x", alpha=0.3)
+    fig.suptitle(title)
+    return fig
+
+
+def confusion_grid(tables: dict[str, pd.DataFrame], title: str) -> Figure:
+    """Confusion matrices side by side, one per named table (gold rows, predicted columns)."""
+    fig, axes = _new_figure(3.3 * len(tables), 3.4, len(tables))
+    for ax, (name, table) in zip(axes[0], tables.items(), strict=True):
+        heatmap(table, name, ax=ax)
+    fig.suptitle(title)
+    return fig
+
+
+def learning_curves(curves: pd.DataFrame, title: str) -> Figure:
+    """Mean held-out macro-F1 (± one standard deviation) against training size, one line per
+    ``curve`` value of ``curves`` (columns curve, n_train, mean_macro_f1, std_macro_f1)."""
+    fig, axes = _new_figure(5.6, 3.8)
+    ax = axes[0, 0]
+    for name, rows in curves.groupby("curve", sort=True):
+        ax.errorbar(rows["n_train"], rows["mean_macro_f1"], yerr=rows["std_macro_f1"],
+                    marker="o", capsize=3, label=str(name))
+    ax.set_xlabel("training texts")
+    ax.set_ylabel("held-out macro-F1")
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, frameon=False)
+    ax.set_title(title)
+    return fig
+
+
+def reliability(tables: dict[str, pd.DataFrame], title: str) -> Figure:
+    """Reliability diagram: observed frequency against mean predicted probability per bin,
+    one line per named calibration table; the diagonal is perfect calibration."""
+    fig, axes = _new_figure(4.6, 4.2)
+    ax = axes[0, 0]
+    ax.plot([0, 1], [0, 1], color="#999999", linestyle="--", linewidth=1, label="perfect")
+    for name, table in tables.items():
+        ax.plot(table["mean_predicted"], table["observed_frequency"], marker="o", label=name)
+    ax.set_xlabel("mean predicted probability")
+    ax.set_ylabel("observed frequency")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=8, frameon=False)
+    ax.set_title(title)
+    return fig
+
+
+def top_feature_bars(features: pd.DataFrame, title: str) -> Figure:
+    """Horizontal bars of the top coefficients, one panel per class (columns class, feature,
+    coefficient, as from :func:`stance.interpret.top_features`)."""
+    classes = list(dict.fromkeys(features["class"]))
+    n = features.groupby("class").size().max()
+    fig, axes = _new_figure(3.4 * len(classes), 0.28 * n + 1.2, len(classes))
+    for ax, label in zip(axes[0], classes, strict=True):
+        rows = features[features["class"] == label]
+        ax.barh(rows["feature"].map(repr), rows["coefficient"],
+                color=LABEL_COLORS.get(label, "#0072B2"))
+        ax.invert_yaxis()
+        ax.set_title(label)
+        ax.set_xlabel("coefficient")
+        ax.tick_params(axis="y", labelsize=8)
+    fig.suptitle(title)
+    return fig
