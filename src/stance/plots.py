@@ -157,9 +157,9 @@ def score_intervals(scores: pd.DataFrame, title: str, metric: str = "macro_f1") 
         point = rows[metric].to_numpy(dtype=float)
         error = np.vstack([point - rows[f"{metric}_low"].to_numpy(dtype=float),
                            rows[f"{metric}_high"].to_numpy(dtype=float) - point])
-        colors = ["#0072B2" if i == 0 else "#999999" for i in range(len(systems))]
-        ax.errorbar(point, y, xerr=error, fmt="none", ecolor=colors, capsize=3)
-        ax.scatter(point, y, color=colors, zorder=3)
+        for i in range(len(systems)):  # the first system (the model) in colour
+            ax.errorbar(point[i], y[i], xerr=error[:, i:i + 1], fmt="o", capsize=3,
+                        color="#0072B2" if i == 0 else "#999999")
         ax.set_yticks(y, systems if ax is axes[0, 0] else [""] * len(systems))
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
