@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from stance.interpret import class_coefficients, explain, feature_names, top_features
-from stance.models import FEATURE_KINDS, build_pipeline
+from stance.models import FEATURE_KINDS, build_pipeline, feature_kind
 
 CUES = {"support": "peace", "opposition": "war", "neutral": "meeting"}
 FILLER = ["the", "minister", "spoke", "about", "russia", "today"]
@@ -53,12 +53,12 @@ def test_union_feature_names_are_readable(fitted):
     names = feature_names(fitted)
     assert len(names) == len(class_coefficients(fitted)[1][0])
     kind = fitted.named_steps["features"]
+    assert not any(name.startswith(("word__", "char__")) for name in names)
     if "word__ngram_range" in kind.get_params():
         assert {name.split(": ")[0] for name in names} == {"word", "char"}
         assert "word: peace" in names and "char: war" in names
-        assert not any(name.startswith(("word__", "char__")) for name in names)
     else:
-        assert not any(": " in name for name in names)
+        assert {name.split(": ")[0] for name in names} == {feature_kind(kind)}
 
 
 def test_top_features_work_for_every_kind(fitted):
@@ -77,7 +77,7 @@ def test_binary_model_gives_the_negative_class_the_negated_weights(binary):
     np.testing.assert_array_equal(coef[0], -raw)
     assert intercept[0] == -intercept[1]
     top = top_features(binary, n=1).set_index("class")["feature"].to_dict()
-    assert top == {"opposition": "war", "support": "peace"}
+    assert top == {"opposition": "word: war", "support": "word: peace"}
 
 
 def test_ties_are_broken_by_feature_name():

@@ -154,11 +154,9 @@ def error_analysis(test: pd.DataFrame, predicted: Sequence[str], label_column: s
         "id", ignore_index=True)
 
 
-def error_rates_by(test: pd.DataFrame, predicted: Sequence[str], label_column: str,
-                   by: str = "hard_case") -> pd.DataFrame:
-    """Error rate per value of ``by`` (e.g. hard-case tag), with counts, sorted by rate."""
-    frame = test.assign(error=(test[label_column].to_numpy() != pd.Series(list(predicted))
-                               .to_numpy()))
+def error_rates_by(frame: pd.DataFrame, by: str = "hard_case") -> pd.DataFrame:
+    """Error rate per value of ``by`` (e.g. hard-case tag) from a boolean ``error`` column,
+    with counts, highest rate first."""
     table = frame.groupby(by).agg(texts=("error", "size"), errors=("error", "sum"),
                                   error_rate=("error", "mean")).reset_index()
     return table.sort_values(["error_rate", by], ascending=[False, True], ignore_index=True)

@@ -11,16 +11,19 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from stance.models import feature_kind
+
 
 def feature_names(pipeline: Pipeline) -> list[str]:
-    """Readable feature names: n-grams as they are, ``"word: ..."``/``"char: ..."`` for the
-    union (scikit-learn's ``"word__..."``). Character n-grams keep their spaces, which mark word
-    boundaries."""
+    """Readable feature names, each prefixed by its kind: ``"word: ..."`` or ``"char: ..."``
+    (scikit-learn's union gives ``"word__..."``; a single vectoriser gives bare n-grams).
+    Character n-grams keep their spaces, which mark word boundaries."""
     step = pipeline.named_steps["features"]
     names = [str(name) for name in step.get_feature_names_out()]
     if isinstance(step, FeatureUnion):
         return [name.replace("__", ": ", 1) for name in names]
-    return names
+    kind = feature_kind(step)
+    return [f"{kind}: {name}" for name in names]
 
 
 def class_coefficients(pipeline: Pipeline) -> tuple[list[str], np.ndarray, np.ndarray]:

@@ -1,0 +1,121 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 · What the stance models learned, and where they fail
+#
+# **Question.** A transparent model should be readable: which n-grams push a statement toward
+# *support*, *opposition* or *neutral*? What decides the label of one statement, for instance a
+# real quotation from the seed article? And which kinds of statements does the model get wrong?
+#
+# **Method.** Logistic regression over TF-IDF features is linear: a feature's pull toward a
+# class is its coefficient, and its part in one decision is its TF-IDF value times that
+# coefficient (`stance.interpret`). Error analysis groups the test mistakes by the hard-case tag
+# each statement was written with (negation, irony, reported speech, ...).
+
+# %%
+import pandas as pd
+from IPython.display import display
+
+from stance import config, data, experiments, interpret, models, plots, results
+
+pd.set_option("display.max_colwidth", 120)
+test = data.load_statements("test")
+loaded = {
+    experiments.model_name(target, lang): models.load_model(
+        config.MODELS_DIR / f"{experiments.model_name(target, lang)}.skops")
+    for target in data.TARGETS for lang in ("en", "tr")
+}
+
+# %% [markdown]
+# ## Top n-grams per class (English models)
+#
+# Character n-grams appear as `char: ...` (spaces mark word boundaries), word n-grams as
+# `word: ...`. Support is carried by the vocabulary of the Russian framing (*the West*,
+# *sovereignty*, *special operation*), opposition by that of its critics (*aggression*,
+# *occupied*, *withdraw*), and neutral by reporting and diplomatic formulas.
+
+# %%
+for target in data.TARGETS:
+    top = interpret.top_features(loaded[experiments.model_name(target, "en")].pipeline, n=12)
+    display(plots.publish(plots.top_feature_bars(top, f"Top features · {target} · en"),
+                          f"05_top_features_{target}_en"))
+
+# %% [markdown]
+# The Turkish models, as a table (top 8 per class):
+
+# %%
+pd.concat(
+    {target: interpret.top_features(loaded[experiments.model_name(target, "tr")].pipeline, n=8)
+     .pivot(index="rank", columns="class", values="feature") for target in data.TARGETS},
+    axis=1,
+)
+
+# %% [markdown]
+# ## The seed article's quotations: who says what, as the model sees it
+#
+# The four real quotations of the seed article (attributed as the article attributes them).
+# Note the split: the seed group was assigned like any other group, so if it is in `train`,
+# the models have seen these statements and their predictions here are not a test.
+
+# %%
+statements = data.load_statements()
+seed = statements[statements["origin"] == "seed"].sort_values(["statement_id", "lang"])
+predicted = pd.DataFrame([
+    {"id": row.id, "speaker_role": row.speaker_role, "split": row.split,
+     **{f"{target} (gold → predicted)":
+        f"{getattr(row, target)} → "
+        f"{loaded[experiments.model_name(target, row.lang)].pipeline.predict([row.text])[0]}"
+        for target in data.TARGETS}}
+    for row in seed.itertuples()
+])
+predicted
+
+# %% [markdown]
+# Why did the English model label Kim Jong-Un's quotation on the "special military operation"
+# the way it did? The n-grams with the largest contribution to the predicted class:
+
+# %%
+quote = seed.loc[seed["id"] == "seed-04-en", "text"].iloc[0]
+interpret.explain(loaded["ukraine_operation_en"].pipeline, quote, n=10).round(4)
+
+# %% [markdown]
+# ## Error analysis
+#
+# Every test mistake of the four models, with what makes it hard: the statement's hard-case
+# tag and whether its sentiment goes against the naive stance mapping. First the error rate per
+# hard-case tag, pooled over targets and languages (texts = test texts × 2 targets):
+
+# %%
+mistakes, per_text = [], []
+for name, model in loaded.items():
+    target, lang = model.metadata["target"], model.metadata["lang"]
+    rows = test[test["lang"] == lang]
+    predicted_labels = model.pipeline.predict(rows["text"].tolist())
+    mistakes.append(experiments.error_analysis(rows, predicted_labels, target)
+                    .assign(target=target))
+    per_text.append(rows.assign(error=rows[target].to_numpy() != predicted_labels))
+per_text = pd.concat(per_text, ignore_index=True)
+error_rates = experiments.error_rates_by(per_text, "hard_case")
+results.write_table(error_rates, "error_rates_by_hard_case")
+
+# %% [markdown]
+# Twelve of the English mistakes on `ukraine_operation`, to read:
+
+# %%
+errors = pd.concat(mistakes, ignore_index=True)
+errors[(errors["target"] == "ukraine_operation") & errors["id"].str.endswith("-en")].head(12)[
+    ["id", "text", "gold", "predicted", "hard_case", "sentiment_against_naive_mapping"]]
+
+# %% [markdown]
+# **Caveats.** Coefficients show what separates the classes *in this dataset*; with ~475
+# training texts per language many top features are topical (who is named) rather than
+# evaluative, and some are artefacts of how the constructed statements were written. The
+# hard-case tags were assigned by the statements' writers, one per statement.
