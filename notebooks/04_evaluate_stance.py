@@ -25,15 +25,11 @@
 # %%
 import pandas as pd
 
-from stance import config, data, evaluate, experiments, models, plots, results
+from stance import data, evaluate, experiments, plots, results
 
 train = data.load_statements("train")
 test = data.load_statements("test")
-loaded = {
-    experiments.model_name(target, lang): models.load_model(
-        config.MODELS_DIR / f"{experiments.model_name(target, lang)}.skops")
-    for target in data.TARGETS for lang in ("en", "tr")
-}
+loaded = experiments.load_models(data.TARGETS, ("en", "tr"))
 predictions = {}
 scores = []
 for name, model in loaded.items():

@@ -24,15 +24,11 @@
 import pandas as pd
 from IPython.display import display
 
-from stance import config, data, experiments, interpret, models, plots, results
+from stance import data, experiments, interpret, plots, results
 
 pd.set_option("display.max_colwidth", 120)
 test = data.load_statements("test")
-loaded = {
-    experiments.model_name(target, lang): models.load_model(
-        config.MODELS_DIR / f"{experiments.model_name(target, lang)}.skops")
-    for target in data.TARGETS for lang in ("en", "tr")
-}
+loaded = experiments.load_models(data.TARGETS, ("en", "tr"))
 
 # %% [markdown]
 # ## Top n-grams per class (English models)
@@ -95,7 +91,7 @@ interpret.explain(loaded["ukraine_operation_en"].pipeline, quote, n=10).round(4)
 
 # %%
 mistakes, per_text = [], []
-for name, model in loaded.items():
+for model in loaded.values():
     target, lang = model.metadata["target"], model.metadata["lang"]
     rows = test[test["lang"] == lang]
     predicted_labels = model.pipeline.predict(rows["text"].tolist())

@@ -44,7 +44,7 @@ def test_top_word_features_are_the_cues():
     assert list(table["class"]) == ["neutral"] * 3 + ["opposition"] * 3 + ["support"] * 3
     assert list(table["rank"]) == [1, 2, 3] * 3
     top = table[table["rank"] == 1].set_index("class")["feature"].to_dict()
-    assert top == {label: cue for label, cue in CUES.items()}
+    assert top == {label: f"word: {cue}" for label, cue in CUES.items()}
     for _, rows in table.groupby("class"):
         assert rows["coefficient"].is_monotonic_decreasing
 
@@ -111,7 +111,7 @@ def test_binary_explanation_adds_up(binary):
     text = "war today"
     table = explain(binary, text, n=100)
     assert set(table["class"]) == {"opposition"}
-    assert table["feature"].iloc[0] == "war"
+    assert table["feature"].iloc[0] == "word: war"
     decision = binary.decision_function([text])[0]  # the score of "support"
     intercept = binary.named_steps["classifier"].intercept_[0]
     assert table["contribution"].sum() - intercept == pytest.approx(-decision)

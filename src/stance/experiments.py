@@ -62,6 +62,14 @@ def save_models(selections: Mapping[str, models.ModelSelection], train: pd.DataF
     return paths
 
 
+def load_models(label_columns: Sequence[str], langs: Sequence[str],
+                directory: Path = config.MODELS_DIR) -> dict[str, models.LoadedModel]:
+    """The saved models for each label column and language, keyed by :func:`model_name`."""
+    return {model_name(column, lang): models.load_model(
+                Path(directory) / f"{model_name(column, lang)}.skops")
+            for column in label_columns for lang in langs}
+
+
 def selection_summary(selections: Mapping[str, models.ModelSelection]) -> pd.DataFrame:
     """One row per model: the chosen features and hyper-parameters and the CV macro-F1."""
     rows = []
@@ -160,3 +168,29 @@ def error_rates_by(frame: pd.DataFrame, by: str = "hard_case") -> pd.DataFrame:
     table = frame.groupby(by).agg(texts=("error", "size"), errors=("error", "sum"),
                                   error_rate=("error", "mean")).reset_index()
     return table.sort_values(["error_rate", by], ascending=[False, True], ignore_index=True)
+
+
+def with_sentiment_features(stance_pipeline, source: str):
+    """A copy (unfitted) of a stance pipeline that also sees sentiment, for the question "does
+    sentiment help stance?".
+
+    The pipeline takes a DataFrame with a ``text`` column (and ``sentiment`` for the oracle).
+    ``source="vader"`` adds VADER's four scores computed from the text (English only);
+    ``source="gold"`` adds the gold sentiment label, one-hot: an oracle that no real input has,
+    giving the most sentiment could add.
+    """
+    from sklearn.base import clone
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    from stance.sentiment import VaderFeatures
+
+    extra = {"vader": ("vader", VaderFeatures(), "text"),
+             "gold": ("gold_sentiment", OneHotEncoder(handle_unknown="ignore"), ["sentiment"])}
+    if source not in extra:
+        raise ValueError(f"source must be 'vader' or 'gold', not {source!r}")
+    features = ColumnTransformer(
+        [("text", clone(stance_pipeline.named_steps["features"]), "text"), extra[source]])
+    return Pipeline([("features", features),
+                     ("classifier", clone(stance_pipeline.named_steps["classifier"]))])

@@ -142,11 +142,14 @@ def grouped_boxes(values: dict[str, list[float]], title: str, ylabel: str) -> Fi
     return fig
 
 
-def score_intervals(scores: pd.DataFrame, title: str, metric: str = "macro_f1") -> Figure:
+def score_intervals(scores: pd.DataFrame, title: str, metric: str = "macro_f1",
+                    xlim: tuple[float, float] | None = (0, 1)) -> Figure:
     """Points with 95% intervals for each (panel, system) row of ``scores``.
 
     ``scores`` has columns ``panel`` (one subplot each, e.g. "ukraine · en"), ``system``,
-    ``metric``, ``{metric}_low`` and ``{metric}_high``; systems keep their order.
+    ``metric``, ``{metric}_low`` and ``{metric}_high``; systems keep their order, and a panel
+    may lack some. With ``xlim=None`` the axis fits the data and a line marks zero (for
+    differences).
     """
     panels = list(dict.fromkeys(scores["panel"]))
     systems = list(dict.fromkeys(scores["system"]))
@@ -157,12 +160,15 @@ def score_intervals(scores: pd.DataFrame, title: str, metric: str = "macro_f1") 
         point = rows[metric].to_numpy(dtype=float)
         error = np.vstack([point - rows[f"{metric}_low"].to_numpy(dtype=float),
                            rows[f"{metric}_high"].to_numpy(dtype=float) - point])
-        for i in range(len(systems)):  # the first system (the model) in colour
+        for i in np.flatnonzero(~np.isnan(point)):  # the first system (the model) in colour
             ax.errorbar(point[i], y[i], xerr=error[:, i:i + 1], fmt="o", capsize=3,
                         color="#0072B2" if i == 0 else "#999999")
         ax.set_yticks(y, systems if ax is axes[0, 0] else [""] * len(systems))
         ax.invert_yaxis()
-        ax.set_xlim(0, 1)
+        if xlim is None:
+            ax.axvline(0, color="#555555", linewidth=0.8)
+        else:
+            ax.set_xlim(*xlim)
         ax.set_title(panel)
         ax.set_xlabel(metric.replace("_", "-"))
         ax.grid(axis="x", alpha=0.3)
