@@ -8,7 +8,7 @@ export HF_DATASETS_OFFLINE := 1
 export HF_DATASETS_DISABLE_PROGRESS_BARS := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup reproduce test check report lint clean
+.PHONY: help setup reproduce test check report benchmark lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,11 @@ check: $(STAMP)  ## rebuild a clean clone of HEAD and report every file that dif
 
 report: $(STAMP)  ## render the executed notebooks to a static HTML site in report/
 	$(PY) -m stance.report
+
+benchmark: $(STAMP)  ## time every notebook and `stance predict`/`train` on this machine (results/runtime.md, results/speed.md)
+	$(PY) benchmarks/runtime.py
+	$(PY) benchmarks/speed.py
+	$(PY) -c 'from stance.results import update_readme; update_readme()'
 
 lint: $(STAMP)  ## ruff over the package, tests and notebooks
 	$(PY) -m ruff check src tests notebooks benchmarks

@@ -31,7 +31,7 @@
 # %%
 import pandas as pd
 
-from stance import config, data
+from stance import config, data, results
 
 config.quiet_offline_environment()
 pd.set_option("display.max_colwidth", 90)
@@ -66,7 +66,7 @@ summary = data.dataset_summary(statements)
 summary["texts_per_split_and_language"]
 
 # %%
-summary["statements_per_label"]
+results.write_table(summary["statements_per_label"].reset_index(), "dataset_labels")
 
 # %% [markdown]
 # Stance is not sentiment: among statements that take a side, this share carries the sentiment

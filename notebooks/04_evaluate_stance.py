@@ -45,6 +45,8 @@ scores = pd.concat(scores, ignore_index=True)
 columns = ["target", "lang", "system", "macro_f1", "macro_f1_low", "macro_f1_high",
            "f_avg", "f_avg_low", "f_avg_high", "accuracy"]
 results.write_table(scores[columns], "stance_test")
+results.write_table(results.with_intervals(scores[columns], ["macro_f1", "f_avg"]),
+                    "stance_test_summary")
 
 # %%
 plots.publish(

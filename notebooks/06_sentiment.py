@@ -26,7 +26,7 @@
 # %%
 import pandas as pd
 
-from stance import config, data, evaluate, experiments, plots, results, sentiment
+from stance import config, data, evaluate, experiments, findings, plots, results, sentiment
 
 train = data.load_statements("train")
 test = data.load_statements("test")
@@ -66,6 +66,8 @@ for lang in LANGS:
 sentiment_scores = pd.concat(scores, ignore_index=True)[
     ["lang", "system", "macro_f1", "macro_f1_low", "macro_f1_high", "accuracy"]]
 results.write_table(sentiment_scores, "sentiment_test")
+results.write_table(results.with_intervals(sentiment_scores, ["macro_f1"]),
+                    "sentiment_test_summary")
 
 # %%
 coverage = test.groupby("lang")["text"].apply(
@@ -166,6 +168,15 @@ plots.publish(
         xlim=None),
     "06_sentiment_feature_gain",
 )
+
+# %% [markdown]
+# ## 5. Findings
+#
+# The README's findings are written by `stance.findings` from the result tables of notebooks
+# 04–06, so each number in them is the one measured above.
+
+# %%
+print(findings.write_findings())
 
 # %% [markdown]
 # **Reading the results.** A change whose interval includes 0 is a null result and is

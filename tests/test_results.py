@@ -34,4 +34,15 @@ def test_render_readme_replaces_marked_blocks(tmp_path):
 
 def test_readme_blocks_match_the_committed_results():
     readme = (config.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    names = results.readme_blocks(readme)
+    assert len(names) >= 10
+    missing = [name for name in names if not (config.PROJECT_ROOT / name).exists()]
+    assert missing == [], "a README block names a file that no code has written"
     assert results.render_readme(readme) == readme, "run `make reproduce` to refresh README.md"
+
+
+def test_with_intervals_formats_point_and_bounds():
+    table = pd.DataFrame({"system": ["m"], "macro_f1": [0.85249], "macro_f1_low": [0.7931],
+                          "macro_f1_high": [0.9]})
+    assert results.with_intervals(table, ["macro_f1"]).to_dict("records") == [
+        {"system": "m", "macro_f1": "0.852 [0.793, 0.900]"}]

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from stance import config
+from stance.results import update_readme
 
 NOTEBOOK_DIR = config.PROJECT_ROOT / "notebooks"
 KERNEL_NAME = "python3"
@@ -149,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"stance.reproduce: {error}", file=sys.stderr)
         return 1
     print(f"All {len(notebooks)} notebooks ran in {time.perf_counter() - start:.1f} s.")
+    if not args.notebooks and update_readme():
+        print("README.md: result tables refreshed from results/.")
     return 0
 
 

@@ -73,10 +73,17 @@ def write_json(data: dict, name: str, directory: Path = config.RESULTS_DIR) -> d
 def render_readme(text: str, root: Path = config.PROJECT_ROOT) -> str:
     """``text`` with every marked block replaced by the current content of its file."""
     def replace(match: re.Match) -> str:
-        content = (root / match.group("name")).read_text(encoding="utf-8")
-        return f"{match.group(1)}{content}{match.group(4)}"
+        path = root / match.group("name")
+        if not path.exists():  # not measured yet (e.g. a benchmark): leave the block as it is
+            return match.group(0)
+        return f"{match.group(1)}{path.read_text(encoding='utf-8')}{match.group(4)}"
 
     return _BLOCK.sub(replace, text)
+
+
+def readme_blocks(text: str) -> list[str]:
+    """The files named by the README's result blocks, in order."""
+    return [match.group("name") for match in _BLOCK.finditer(text)]
 
 
 def update_readme(readme: Path = README) -> bool:
@@ -86,3 +93,15 @@ def update_readme(readme: Path = README) -> bool:
     if rendered != text:
         atomic_write_text(readme, rendered)
     return rendered != text
+
+
+def with_intervals(table: pd.DataFrame, metrics: list[str], digits: int = 3) -> pd.DataFrame:
+    """Replace each metric and its ``_low``/``_high`` columns by one text column
+    ``"0.852 [0.793, 0.907]"``, for tables read by people."""
+    table = table.copy()
+    for metric in metrics:
+        table[metric] = [f"{p:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]" for p, lo, hi in
+                         zip(table[metric], table[f"{metric}_low"], table[f"{metric}_high"],
+                             strict=True)]
+        table = table.drop(columns=[f"{metric}_low", f"{metric}_high"])
+    return table
