@@ -391,8 +391,9 @@ def label_shares(frame: pd.DataFrame, column: str, by: str | None = None) -> pd.
 
 # --- the dataset card ----------------------------------------------------------------------
 
-def _yaml_header(frame: pd.DataFrame) -> str:
-    """The card's YAML: splits (file per split) and features, with ClassLabel names."""
+def _yaml_header() -> str:
+    """The card's YAML: splits (file per split) and features, with ClassLabel names. Split sizes
+    are in the card's text: ``datasets`` would want byte counts in the YAML too."""
     lines = ["---", "language:", "- en", "- tr", "license: cc-by-4.0", "pretty_name: >-",
              "  Stance toward Russia's foreign policy and the war in Ukraine (EN/TR)",
              "task_categories:", "- text-classification", "configs:", "- config_name: default",
@@ -406,9 +407,6 @@ def _yaml_header(frame: pd.DataFrame) -> str:
             lines += [f"          '{i}': {name}" for i, name in enumerate(ALLOWED_LABELS[column])]
         else:
             lines += [f"  - name: {column}", "    dtype: string"]
-    lines += ["  splits:"]
-    for split in ("train", "test"):
-        lines += [f"  - name: {split}", f"    num_examples: {int((frame['split'] == split).sum())}"]
     return "\n".join([*lines, "---"])
 
 
@@ -448,7 +446,7 @@ def dataset_card(frame: pd.DataFrame, agreement: pd.DataFrame | None = None) -> 
     n_statements = frame["statement_id"].nunique()
     n_seed = frame.loc[frame["origin"] == "seed", "statement_id"].nunique()
     sections = [
-        _yaml_header(frame),
+        _yaml_header(),
         "# Stance toward Russia's foreign policy and the war in Ukraine (English/Turkish)",
         f"{n_statements} statements, each in English and in Turkish ({len(frame)} texts), labelled "
         "for stance toward two targets (`russian_foreign_policy`, `ukraine_operation`: support / "
