@@ -8,7 +8,7 @@ export HF_DATASETS_OFFLINE := 1
 export HF_DATASETS_DISABLE_PROGRESS_BARS := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup reproduce test check report benchmark lint clean
+.PHONY: help setup reproduce test check report adapt benchmark lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,21 @@ check: $(STAMP)  ## rebuild a clean clone of HEAD and report every file that dif
 
 report: $(STAMP)  ## render the executed notebooks to a static HTML site in report/
 	$(PY) -m stance.report
+
+# --- make adapt: the whole flow on any labelled CSV (notebooks/adapt_template.ipynb) --------
+# LANG is also the shell's locale variable, so only a LANG given on the command line counts.
+ADAPT_LANG = $(if $(filter command line,$(origin LANG)),$(LANG),en)
+OUT    ?= build/adapt
+TARGET ?= $(LABEL)
+
+adapt: $(STAMP)  ## the whole flow on your CSV (DATA= TEXT= LABEL= [GROUP= LANG= TARGET= OUT=])
+	@test -n "$(DATA)" -a -n "$(TEXT)" -a -n "$(LABEL)" || { echo "usage: make adapt DATA=file.csv TEXT=column LABEL=column [GROUP=column] [LANG=en] [TARGET=name] [OUT=build/adapt]"; exit 2; }
+	@mkdir -p "$(OUT)"
+	$(PY) -m papermill notebooks/adapt_template.ipynb "$(OUT)/adapt_template.ipynb" --cwd . \
+	  -r data_path "$(DATA)" -r text_column "$(TEXT)" -r label_column "$(LABEL)" \
+	  $(if $(GROUP),-r group_column "$(GROUP)",-p group_column None) \
+	  -r lang "$(ADAPT_LANG)" -r target_name "$(TARGET)" -r output_dir "$(OUT)"
+	@echo "make adapt: tables, figures and the model are in $(OUT)/; the executed notebook is $(OUT)/adapt_template.ipynb"
 
 benchmark: $(STAMP)  ## time every notebook and `stance predict`/`train` on this machine (results/runtime.md, results/speed.md)
 	$(PY) benchmarks/runtime.py

@@ -74,7 +74,7 @@ mismatch
 # %%
 import matplotlib.pyplot as plt
 
-fig, axes = plt.subplots(1, 2, figsize=(8.4, 3.6))
+fig, axes = plt.subplots(1, 2, figsize=(8.4, 3.6), layout="constrained")
 for ax, (target, table) in zip(axes, crosstabs.items(), strict=True):
     plots.heatmap(table.rename_axis(index="stance", columns="sentiment"),
                   target.replace("_", " "), ax=ax)

@@ -81,7 +81,7 @@ def publish(fig: Figure, name: str, directory: Path = config.FIGURES_DIR):
 
 def _new_figure(width: float = 6.4, height: float = 4.0, ncols: int = 1):
     apply_style()
-    return plt.subplots(1, ncols, figsize=(width, height), squeeze=False)
+    return plt.subplots(1, ncols, figsize=(width, height), squeeze=False, layout="constrained")
 
 
 def share_bars(shares: pd.DataFrame, title: str, xlabel: str = "") -> Figure:
