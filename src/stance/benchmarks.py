@@ -207,8 +207,11 @@ def run_tweeteval(items: pd.DataFrame, log: Callable[[str], None] | None = None
         test = rows[rows["split"] == "test"]
         if log:
             log(f"{target}: selecting a model on {len(train)} train + val tweets ...")
-        selection = models.select_model(train["text"].tolist(), train["label"].tolist(),
-                                        lang="en", features="auto")
+        try:
+            selection = models.select_model(train["text"].tolist(), train["label"].tolist(),
+                                            lang="en", features="auto")
+        except models.TrainingDataError as error:
+            raise InputError(f"{target}: train + val: {error}") from None
         predicted = selection.estimator.predict(test["text"].tolist()).tolist()
         scores = evaluate.classification_scores(test["label"].tolist(), predicted, LABELS)
         per_target.append({"target": target, "n_train": len(train), "n_test": len(test),

@@ -203,7 +203,7 @@ def _benchmark_text(result: TweetEvalResult, baselines: Sequence[PublishedScore]
     table = result.per_target
     lines = ["TweetEval stance (SemEval-2016 Task 6): one TF-IDF + logistic-regression model "
              "per target,", "selected by cross-validation on train + val only, scored once "
-             "on test.", "",
+             "on test (scores in percent).", "",
              f"  {'target':<10} {'n_train':>7} {'n_test':>6}  {'features':<9} "
              f"{'CV macro-F1':>11} {'F_avg':>6} {'macro-F1':>8}"]
     for row in table.itertuples(index=False):
