@@ -28,7 +28,9 @@ reproduce: $(STAMP)  ## rebuild data, models, figures and results by running eve
 
 test: $(STAMP)  ## unit tests, command-line tests and nbval over every notebook
 	$(PY) -m pytest tests
+	@mkdir -p .cache && find data/statements figures results -type f | LC_ALL=C sort | xargs sha256sum > .cache/outputs.sha256
 	$(PY) -m pytest --nbval --nbval-current-env -p no:cacheprovider notebooks
+	@sha256sum --quiet --check .cache/outputs.sha256 || { echo "make test: re-running the notebooks changed the files above (not byte-reproducible)"; exit 1; }
 
 check: $(STAMP)  ## rebuild a clean clone of HEAD and report every file that differs (exit 1)
 	$(PY) -m stance.reproduce --check
