@@ -54,3 +54,37 @@ def test_vader_features_in_a_pipeline():
     assert features.transform(texts).shape == (10, 4)
     assert np.array_equal(features.get_feature_names_out(),
                           ["vader_neg", "vader_neu", "vader_pos", "vader_compound"])
+
+
+def test_a_sentiment_model_works_through_stance_predict_and_evaluate(tmp_path, capsys):
+    """A sentiment model is a model like any other: `stance train` on sentiment labels, then
+    `stance predict` and `stance evaluate` use it (as they use models/sentiment_{lang}.skops)."""
+    import csv
+    import json
+
+    from stance.cli import main
+
+    cues = {"positive": "wonderful proud hopeful", "negative": "shameful brutal tragic",
+            "neutral": "scheduled reported Tuesday"}
+    rows = [{"text": f"Statement {i}: {cues[label].split()[i % 3]} news item {i}",
+             "sentiment": label} for i in range(30) for label in cues]
+    data = tmp_path / "sentiment.csv"
+    with open(data, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["text", "sentiment"])
+        writer.writeheader()
+        writer.writerows(rows)
+    model = tmp_path / "sentiment_en.skops"
+    assert main(["train", "--data", str(data), "--text-column", "text", "--label-column",
+                 "sentiment", "--features", "word", "--out", str(model)]) == 0
+    out = tmp_path / "predicted.csv"
+    assert main(["predict", "--model", str(model), "--data", str(data), "--text-column", "text",
+                 "--out", str(out)]) == 0
+    with open(out, encoding="utf-8", newline="") as handle:
+        predicted = list(csv.DictReader(handle))
+    assert {"proba_negative", "proba_neutral", "proba_positive"} <= set(predicted[0])
+    assert sum(p["predicted"] == r["sentiment"] for p, r in zip(predicted, rows, strict=True)) >= 80
+    capsys.readouterr()
+    assert main(["evaluate", "--model", str(model), "--data", str(data), "--text-column", "text",
+                 "--label-column", "sentiment", "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    assert "f_avg" not in scores and scores["macro_f1"] > 0.9
