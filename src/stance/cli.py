@@ -258,6 +258,20 @@ def _command(subparsers: Any, name: str, summary: str, description: str, example
     return parser
 
 
+
+def _add_input_arguments(command: argparse.ArgumentParser, *, model: bool,
+                         label_help: str | None) -> None:
+    """The arguments every command that reads a CSV shares: [--model,] --data, --text-column
+    [and --label-column], declared once so their wording stays the same everywhere."""
+    if model:
+        command.add_argument("--model", type=Path, required=True, metavar="MODEL.skops",
+                             help="a model written by 'stance train'")
+    command.add_argument("--data", type=Path, required=True, metavar="CSV",
+                         help="UTF-8 CSV with a header row")
+    command.add_argument("--text-column", required=True, metavar="COL", help="column of texts")
+    if label_help:
+        command.add_argument("--label-column", required=True, metavar="COL", help=label_help)
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``stance`` parser with every subcommand (exposed for documentation and tests)."""
     parser = _Parser(
@@ -288,10 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  stance train --data tr.csv --text-column text --label-column stance "
         "--group-column source --lang tr --features word+char --target ukraine --out tr.skops",
         _train)
-    train.add_argument("--data", type=Path, required=True, metavar="CSV",
-                       help="UTF-8 CSV with a header row")
-    train.add_argument("--text-column", required=True, metavar="COL", help="column of texts")
-    train.add_argument("--label-column", required=True, metavar="COL", help="column of labels")
+    _add_input_arguments(train, model=False, label_help="column of labels")
     train.add_argument("--group-column", metavar="COL",
                        help="column of group ids; cross-validation folds keep each group whole")
     train.add_argument("--lang", type=_language, default="en",
@@ -317,11 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  stance predict --model model.skops --data huge.csv --text-column body "
         "--chunksize 50000 --out huge.predicted.csv",
         _predict)
-    predict.add_argument("--model", type=Path, required=True, metavar="MODEL.skops",
-                         help="a model written by 'stance train'")
-    predict.add_argument("--data", type=Path, required=True, metavar="CSV",
-                         help="UTF-8 CSV with a header row")
-    predict.add_argument("--text-column", required=True, metavar="COL", help="column of texts")
+    _add_input_arguments(predict, model=True, label_help=None)
     predict.add_argument("--out", type=Path, required=True, metavar="CSV",
                          help="CSV file to write")
     predict.add_argument("--chunksize", type=_positive_int, default=DEFAULT_CHUNKSIZE,
@@ -338,14 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  stance evaluate --model model.skops --data test.csv --text-column text "
         "--label-column stance --json | jq .macro_f1",
         _evaluate)
-    evaluate.add_argument("--model", type=Path, required=True, metavar="MODEL.skops",
-                          help="a model written by 'stance train'")
-    evaluate.add_argument("--data", type=Path, required=True, metavar="CSV",
-                          help="UTF-8 CSV with a header row")
-    evaluate.add_argument("--text-column", required=True, metavar="COL",
-                          help="column of texts")
-    evaluate.add_argument("--label-column", required=True, metavar="COL",
-                          help="column of gold labels")
+    _add_input_arguments(evaluate, model=True, label_help="column of gold labels")
     evaluate.add_argument("--json", action="store_true",
                           help="print one JSON object (sorted keys) instead of a table")
 
