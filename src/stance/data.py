@@ -29,6 +29,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from stance import config
 from stance.io import InputError, read_csv, read_text
+from stance.results import markdown_table
 from stance.text import SUPPORTED_LANGUAGES, Quote, TextNormalizer, extract_quotes
 
 TARGETS = ("russian_foreign_policy", "ukraine_operation")
@@ -411,13 +412,10 @@ def _yaml_header() -> str:
 
 
 def _markdown_table(table: pd.DataFrame) -> str:
-    """A DataFrame as a GitHub Markdown table (index included when it has a name)."""
+    """A card table: :func:`stance.results.markdown_table`, the index kept when it names rows."""
     if table.index.name is not None or not isinstance(table.index, pd.RangeIndex):
         table = table.reset_index()
-    header = "| " + " | ".join(map(str, table.columns)) + " |"
-    rule = "|" + "|".join("---" for _ in table.columns) + "|"
-    body = ["| " + " | ".join(map(str, row)) + " |" for row in table.itertuples(index=False)]
-    return "\n".join([header, rule, *body])
+    return markdown_table(table).rstrip("\n")
 
 
 def dataset_summary(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
