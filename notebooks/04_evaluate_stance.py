@@ -30,15 +30,14 @@ from stance import data, evaluate, experiments, plots, results
 train = data.load_statements("train")
 test = data.load_statements("test")
 loaded = experiments.load_models(data.TARGETS, ("en", "tr"))
-predictions = {}
-scores = []
+predictions, baselines, scores = {}, {}, []
 for name, model in loaded.items():
     target, lang = model.metadata["target"], model.metadata["lang"]
     rows = test[test["lang"] == lang]
     predictions[name] = model.pipeline.predict(rows["text"].tolist()).tolist()
-    systems = {"TF-IDF + logistic regression": predictions[name],
-               **experiments.baseline_predictions(
-                   train.loc[train["lang"] == lang, target].tolist(), rows)}
+    baselines[name] = experiments.baseline_predictions(
+        train.loc[train["lang"] == lang, target].tolist(), rows)
+    systems = {"TF-IDF + logistic regression": predictions[name], **baselines[name]}
     table = experiments.score_systems(rows[target].tolist(), systems)
     scores.append(table.assign(target=target, lang=lang))
 scores = pd.concat(scores, ignore_index=True)
@@ -67,10 +66,8 @@ for name, model in loaded.items():
     target, lang = model.metadata["target"], model.metadata["lang"]
     rows = test[test["lang"] == lang]
     for baseline in ("sentiment as stance (gold sentiment)", "majority class"):
-        baseline_predicted = experiments.baseline_predictions(
-            train.loc[train["lang"] == lang, target].tolist(), rows)[baseline]
         test_result = evaluate.paired_bootstrap(rows[target].tolist(), predictions[name],
-                                                baseline_predicted)
+                                                baselines[name][baseline])
         comparisons.append({"target": target, "lang": lang, "versus": baseline, **test_result})
 results.write_table(pd.DataFrame(comparisons), "stance_vs_baselines", floatfmt="{:.4f}")
 
