@@ -111,10 +111,9 @@ selection.cv_results.drop(columns="params").head(5)
 
 # %%
 model_path = out / f"{stem}.skops"
-models.save_model(selection.estimator, model_path, models.model_metadata(
-    selection.estimator, train[text_column].tolist(), train[label_column].tolist(),
-    target=target_name, lang=lang, text_column=text_column, label_column=label_column,
-    best_params=selection.best_params, cv_macro_f1=selection.cv_macro_f1))
+models.save_selection(selection, model_path, train[text_column].tolist(),
+                      train[label_column].tolist(), target=target_name, lang=lang,
+                      text_column=text_column, label_column=label_column)
 model = models.load_model(model_path)
 classes = model.metadata["labels"]
 print(f"saved {model_path.name}: {len(classes)} classes ({', '.join(classes)}), "

@@ -53,7 +53,8 @@ def test_scores_per_target(benchmark_json: dict) -> None:
     per_target = benchmark_json["per_target"]
     assert list(per_target) == list(benchmarks.TARGETS)
     for scores in per_target.values():
-        assert {"f_avg", "macro_f1", "cv_macro_f1", "features", "n_train", "n_test"} <= set(
+        assert {"f_avg", "macro_f1", "cv_score", "selection_metric",
+                "features", "n_train", "n_test"} <= set(
             scores)
         assert scores["n_train"] == 24 and scores["n_test"] == 12  # train + val, then test
         assert scores["f_avg"] > 0.5

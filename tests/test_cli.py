@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 import stance
+from stance import models
 from stance.cli import main
 
 TEXT, LABEL, GROUP = "text", "label", "group"
@@ -104,7 +105,10 @@ def test_round_trip_through_python_m_stance(tmp_path: Path) -> None:
     trained = stance_command("train", "--data", data, "--text-column", TEXT, "--label-column",
                              LABEL, "--group-column", GROUP, "--out", model_path)
     assert "neutral, opposition, support (3)" in trained.stdout
-    assert "CV macro-F1" in trained.stdout and "grouped by 'group'" in trained.stdout
+    assert "selected by  f_avg" in trained.stdout and "CV f_avg" in trained.stdout
+    assert "grouped by 'group'" in trained.stdout
+    metadata = models.load_model(model_path).metadata
+    assert (metadata["selection_metric"], metadata["cv_score"] > 0) == ("f_avg", True)
     assert "trained on 60 texts" in trained.stdout
 
     done = stance_command("predict", "--model", model_path, "--data", data, "--text-column",

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import skops.io as sio
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import ParameterGrid, StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import FeatureUnion
@@ -165,7 +166,8 @@ def test_impossible_cross_validation_is_a_clear_input_error(labels, groups, mess
 # --- model selection -----------------------------------------------------------------------
 
 def test_selection_beats_chance_and_generalises(selection):
-    assert selection.cv_macro_f1 > 0.8  # chance is about 0.33
+    assert selection.metric == "f_avg"  # support/opposition present: the reported metric
+    assert selection.cv_score > 0.8  # chance is about 0.33
     unseen = ["we praise this policy", "we condemn this policy", "we discuss this policy"]
     assert list(selection.estimator.predict(unseen)) == ["support", "opposition", "neutral"]
 
@@ -177,11 +179,48 @@ def test_selection_reports_json_friendly_params_and_readable_results(selection):
     assert models.feature_kind(selection.estimator.named_steps["features"]) == params["features"]
     results = selection.cv_results
     assert len(results) == sum(len(ParameterGrid(g)) for g in models.PARAM_GRIDS.values())
-    assert list(results.columns[:3]) == ["rank", "mean_macro_f1", "std_macro_f1"]
+    assert list(results.columns[:3]) == ["rank", "mean_f_avg", "std_f_avg"]
     assert set(results["features"]) == set(models.FEATURE_KINDS)
     assert results["rank"].is_monotonic_increasing and results["rank"].iloc[0] == 1
-    assert results["mean_macro_f1"].iloc[0] == selection.cv_macro_f1
+    assert results["mean_f_avg"].iloc[0] == selection.cv_score
     assert selection.estimator.get_params()["memory"] is None
+
+
+@pytest.mark.parametrize(("metric", "labels", "expected"), [
+    ("auto", ["support", "opposition", "neutral"], "f_avg"),
+    ("auto", ["FAVOR", "AGAINST", "NONE"], "f_avg"),
+    ("auto", ["positive", "negative", "neutral"], "macro_f1"),
+    ("auto", ["support", "neutral"], "macro_f1"),
+    ("accuracy", ["support", "opposition"], "accuracy"),
+    ("macro_f1", ["support", "opposition"], "macro_f1"),
+])
+def test_selection_metric_follows_the_reported_metric(metric, labels, expected):
+    assert models.resolve_metric(metric, labels) == expected
+
+
+@pytest.mark.parametrize(("metric", "labels", "message"), [
+    ("f1", ["support", "opposition"], "metric must be one of"),
+    ("f_avg", ["positive", "negative"], "needs a side-taking pair"),
+])
+def test_impossible_selection_metric_is_refused(metric, labels, message):
+    with pytest.raises(ValueError, match=message):
+        models.resolve_metric(metric, labels)
+
+
+def test_f_avg_selection_ignores_the_neutral_class():
+    gold = ["support", "opposition", "neutral", "neutral"]
+    scorer = models.selection_scorer("f_avg", gold)
+
+    class Fixed(ClassifierMixin, BaseEstimator):  # predicts what it is told
+        classes_ = sorted(set(gold))
+
+        def predict(self, texts):
+            return texts
+
+    # neutral wrongly predicted as support costs; neutral↔neutral success adds nothing
+    assert scorer(Fixed(), ["support", "opposition", "support", "neutral"], gold) == (
+        pytest.approx((2 / 3 + 1) / 2))
+    assert scorer(Fixed(), ["support", "opposition", "neutral", "neutral"], gold) == 1.0
 
 
 def test_selection_is_deterministic(corpus, selection):
@@ -248,14 +287,15 @@ def test_metadata_records_how_the_model_was_made(corpus, fitted_union):
     texts, labels, _ = corpus
     metadata = models.model_metadata(
         fitted_union, texts, labels, target="ukraine_operation", lang="tr", text_column="text",
-        label_column="ukraine_operation", best_params={"features": "word+char"}, cv_macro_f1=0.9)
+        label_column="ukraine_operation", best_params={"features": "word+char"}, metric="f_avg",
+        cv_score=0.9)
     assert metadata["labels"] == list(LABELS)
     assert metadata["n_train"] == len(texts)
     assert metadata["training_data_sha256"] == models.training_data_sha256(texts, labels)
     assert metadata["stance_version"] == stance.__version__
     assert metadata["sklearn_version"] == __import__("sklearn").__version__
-    assert (metadata["target"], metadata["lang"], metadata["cv_macro_f1"]) == (
-        "ukraine_operation", "tr", 0.9)
+    assert (metadata["target"], metadata["lang"], metadata["selection_metric"],
+            metadata["cv_score"]) == ("ukraine_operation", "tr", "f_avg", 0.9)
     assert json.loads(json.dumps(metadata)) == metadata
     assert not any("time" in key or "date" in key for key in metadata)
 

@@ -216,7 +216,8 @@ def run_tweeteval(items: pd.DataFrame, log: Callable[[str], None] | None = None
         scores = evaluate.classification_scores(test["label"].tolist(), predicted, LABELS)
         per_target.append({"target": target, "n_train": len(train), "n_test": len(test),
                            "features": selection.best_params["features"],
-                           "cv_macro_f1": selection.cv_macro_f1, "f_avg": scores["f_avg"],
+                           "selection_metric": selection.metric,
+                           "cv_score": selection.cv_score, "f_avg": scores["f_avg"],
                            "macro_f1": scores["macro_f1"]})
         predictions.append(pd.DataFrame({"target": target, "text": test["text"].tolist(),
                                          "gold": test["label"].tolist(),

@@ -52,12 +52,9 @@ def save_models(selections: Mapping[str, models.ModelSelection], train: pd.DataF
     for name, selection in selections.items():
         column, lang = name.rsplit("_", 1)
         rows = train[train["lang"] == lang]
-        metadata = models.model_metadata(
-            selection.estimator, rows["text"].tolist(), rows[column].tolist(), target=column,
-            lang=lang, text_column="text", label_column=column,
-            best_params=selection.best_params, cv_macro_f1=selection.cv_macro_f1)
         path = Path(directory) / f"{name}.skops"
-        models.save_model(selection.estimator, path, metadata)
+        models.save_selection(selection, path, rows["text"].tolist(), rows[column].tolist(),
+                              target=column, lang=lang)
         paths.append(path)
     return paths
 
@@ -81,7 +78,8 @@ def selection_summary(selections: Mapping[str, models.ModelSelection]) -> pd.Dat
             "ngram_range": str(params.get("features__ngram_range", "default")),
             "C": f"{params.get('classifier__C', float('nan')):g}",
             "class_weight": str(params.get("classifier__class_weight")),
-            "cv_folds": selection.n_splits, "cv_macro_f1": selection.cv_macro_f1})
+            "cv_folds": selection.n_splits, "selection_metric": selection.metric,
+            "cv_score": selection.cv_score})
     return pd.DataFrame(rows)
 
 

@@ -25,6 +25,7 @@ import skops.io as sio
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score, make_scorer
 from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from threadpoolctl import threadpool_limits
@@ -35,6 +36,10 @@ from stance.io import InputError, atomic_write
 from stance.text import TextNormalizer
 
 FEATURE_KINDS = ("word", "char", "word+char")
+#: What model selection can maximise. ``auto`` is ``f_avg`` (mean F1 of the two side-taking
+#: classes, the metric stance benchmarks report) when the labels hold support/opposition or
+#: favor/against, else ``macro_f1``: select by the metric that is reported.
+SELECTION_METRICS = ("auto", "macro_f1", "f_avg", "accuracy")
 MAX_ITER = 2000  # lbfgs converges well before this on ~500 short texts; the cap only guards
 
 #: Candidate hyper-parameters per feature kind, as scikit-learn grids over the pipeline of
@@ -144,14 +149,42 @@ class _FitCache:
 
 @dataclass(frozen=True)
 class ModelSelection:
-    """The refitted best pipeline, its JSON-friendly parameters, its mean CV macro-F1, every
-    candidate's scores, and the number of folds actually used."""
+    """The refitted best pipeline, its JSON-friendly parameters, the metric it was chosen by
+    and its mean CV score, every candidate's scores, and the number of folds actually used."""
 
     estimator: Pipeline
     best_params: dict[str, Any]
-    cv_macro_f1: float
+    metric: str
+    cv_score: float
     cv_results: pd.DataFrame
     n_splits: int
+
+
+def resolve_metric(metric: str, labels: Sequence[str]) -> str:
+    """The concrete selection metric for ``labels``: ``auto`` becomes ``f_avg`` when a
+    side-taking pair (support/opposition, favor/against, any case) is present, else
+    ``macro_f1``. Raises :class:`ValueError` for an unknown name or ``f_avg`` without a pair."""
+    from stance.evaluate import side_taking_pair  # evaluate imports this module
+
+    if metric not in SELECTION_METRICS:
+        raise ValueError(f"metric must be one of {', '.join(SELECTION_METRICS)}, not {metric!r}")
+    pair = side_taking_pair(labels)
+    if metric == "auto":
+        return "macro_f1" if pair is None else "f_avg"
+    if metric == "f_avg" and pair is None:
+        raise ValueError("metric f_avg needs a side-taking pair of labels "
+                         "(support/opposition or favor/against)")
+    return metric
+
+
+def selection_scorer(metric: str, labels: Sequence[str]) -> Any:
+    """A scikit-learn scorer for a resolved metric (see :func:`resolve_metric`)."""
+    from stance.evaluate import side_taking_pair
+
+    if metric == "f_avg":
+        return make_scorer(f1_score, labels=list(side_taking_pair(labels) or ()),
+                           average="macro", zero_division=0)
+    return {"macro_f1": "f1_macro", "accuracy": "accuracy"}[metric]
 
 
 def _json_friendly(value: Any) -> Any:
@@ -212,22 +245,48 @@ def select_model(
     n_splits: int = 5,
     seed: int = config.SEED,
     n_jobs: int = 1,
+    metric: str = "auto",
 ) -> ModelSelection:
-    """Choose features and hyper-parameters by (grouped) stratified K-fold macro-F1.
+    """Choose features and hyper-parameters by (grouped) stratified K-fold cross-validation.
 
-    ``features="auto"`` searches the grids of every kind in :data:`PARAM_GRIDS` together, with
-    the feature step itself a grid parameter; ties go to the earlier candidate, as in
-    :class:`~sklearn.model_selection.GridSearchCV`. The best candidate is refitted on all data.
+    Parameters
+    ----------
+    texts, labels
+        The training texts and their labels.
+    groups
+        Optional group of each text; a group never spans a training and a validation fold.
+    lang
+        Language code of the texts (the normaliser is Turkish-aware for ``"tr"``).
+    features
+        ``"auto"`` searches the grids of every kind in :data:`PARAM_GRIDS` together (the feature
+        step itself is a grid parameter), or one of :data:`FEATURE_KINDS`.
+    n_splits, seed, n_jobs
+        Folds (lowered when a class or the groups are too few), shuffling seed, parallel fits.
+    metric
+        What the search maximises, one of :data:`SELECTION_METRICS` (see :func:`resolve_metric`).
+
+    Returns
+    -------
+    ModelSelection
+        The best candidate refitted on all data (ties go to the earlier candidate, as in
+        :class:`~sklearn.model_selection.GridSearchCV`), and every candidate's CV scores.
+
+    Examples
+    --------
+    >>> selection = select_model(texts, labels, groups, lang="en")  # doctest: +SKIP
+    >>> selection.metric, selection.cv_score  # doctest: +SKIP
+    ('f_avg', 0.71)
     """
     _check_lengths(texts, labels, groups)
+    metric = resolve_metric(metric, labels)
     kinds = FEATURE_KINDS if features == "auto" else (features,)
     steps = {kind: build_features(kind, lang) for kind in kinds}
     grid = [{"features": [steps[kind]], **candidate}
             for kind in kinds for candidate in PARAM_GRIDS[kind]]
     cv = cv_splitter(labels, groups, n_splits, seed)
     pipeline = build_pipeline(kinds[0], lang, memory=_FitCache())
-    search = GridSearchCV(pipeline, grid, scoring="f1_macro", cv=cv, refit=True, n_jobs=n_jobs,
-                          error_score="raise")
+    search = GridSearchCV(pipeline, grid, scoring=selection_scorer(metric, labels), cv=cv,
+                          refit=True, n_jobs=n_jobs, error_score="raise")
     # one BLAS thread: these problems are too small to gain from more, and results then do not
     # depend on the machine's thread count
     with threadpool_limits(limits=1):
@@ -238,8 +297,8 @@ def select_model(
     readable = [_readable(params) for params in results["params"]]
     scores = pd.DataFrame({
         "rank": [int(rank) for rank in results["rank_test_score"]],
-        "mean_macro_f1": [round(float(mean), 4) for mean in results["mean_test_score"]],
-        "std_macro_f1": [round(float(std), 4) for std in results["std_test_score"]],
+        f"mean_{metric}": [round(float(mean), 4) for mean in results["mean_test_score"]],
+        f"std_{metric}": [round(float(std), 4) for std in results["std_test_score"]],
     })
     # object columns keep None (no class weight) apart from NaN (parameter not applicable)
     table = pd.concat([scores, pd.DataFrame(readable, dtype=object)], axis=1).assign(
@@ -247,7 +306,7 @@ def select_model(
     table = table.sort_values(["rank", "params"], kind="stable", ignore_index=True)
     return ModelSelection(estimator=search.best_estimator_,
                           best_params=_readable(search.best_params_),
-                          cv_macro_f1=round(float(search.best_score_), 4),
+                          metric=metric, cv_score=round(float(search.best_score_), 4),
                           cv_results=table, n_splits=cv.get_n_splits())
 
 
@@ -276,7 +335,8 @@ def model_metadata(
     text_column: str,
     label_column: str,
     best_params: dict[str, Any],
-    cv_macro_f1: float,
+    metric: str,
+    cv_score: float,
 ) -> dict[str, Any]:
     """What a model file records about how it was made; no timestamps, so reruns match."""
     return {
@@ -290,7 +350,8 @@ def model_metadata(
         "stance_version": stance.__version__,
         "sklearn_version": sklearn.__version__,
         "best_params": best_params,
-        "cv_macro_f1": cv_macro_f1,
+        "selection_metric": metric,
+        "cv_score": cv_score,
     }
 
 
@@ -341,6 +402,24 @@ def save_model(estimator: Pipeline, path: str | os.PathLike[str], metadata: dict
     data = _canonical_skops(sio.dumps(content))
     with atomic_write(path, "wb") as handle:
         handle.write(data)
+
+
+def save_selection(selection: ModelSelection, path: str | os.PathLike[str],
+                   texts: Sequence[str], labels: Sequence[str], *, target: str, lang: str,
+                   text_column: str = "text", label_column: str | None = None,
+                   extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Save a selected model with its metadata (:func:`model_metadata`); return the metadata.
+
+    ``texts`` and ``labels`` are the data it was refitted on; ``extra`` adds entries (e.g. the
+    training source of a real-text model).
+    """
+    metadata = model_metadata(
+        selection.estimator, texts, labels, target=target, lang=lang, text_column=text_column,
+        label_column=label_column or target, best_params=selection.best_params,
+        metric=selection.metric, cv_score=selection.cv_score)
+    metadata.update(extra or {})
+    save_model(selection.estimator, path, metadata)
+    return metadata
 
 
 @dataclass(frozen=True)

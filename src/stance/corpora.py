@@ -1,0 +1,414 @@
+"""Readers of the public corpora of real statements, in their publishers' layouts.
+
+Two corpora hold the real text the project trains and evaluates on:
+
+* the UN General Debate Corpus (UNGDC; Jankin, Baturo & Dasandi, Harvard Dataverse
+  doi:10.7910/DVN/0TJX8Y, CC0): one file per speech, ``TXT/Session NN - YYYY/ISO_NN_YYYY.txt``;
+* Kremlin and Ukrainian presidential press releases, October 2021 – June 2022 (CC BY 4.0; public
+  repository PeiYiZhuo/zelenskyy-putin, ``press_release_data/{putin,zelenskyy}.csv``).
+
+The project never commits their text: it commits sentence ids, SHA-256 hashes and labels, and
+rebuilds the sentences from a user's copy (see :mod:`stance.fetch`). A sentence id names its
+source document and the sentence's position in it, so :func:`split_sentences` is part of the
+contract: changing it changes ids, and the committed hashes catch that.
+
+Candidate selection (:func:`mentions_target`) looks only at the words of a sentence, never at a
+label, so the labelled set is a sample defined before anyone read it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stance import config
+from stance.io import InputError
+
+#: States whose speeches are reserved for an independent evaluation that this project does not
+#: hold: never labelled, never read to write guidelines, never used to select or tune anything.
+#: Scoring them with a finished model (the speech-level analysis) is allowed.
+RESERVED_STATES = frozenset((
+    "RUS", "BLR", "PRK", "SYR", "ERI", "NIC", "CUB", "VEN", "IRN", "MLI", "UKR", "USA", "GBR",
+    "FRA", "DEU", "POL", "LTU", "LVA", "EST", "CAN", "AUS", "JPN", "EU", "CZE", "FIN", "NOR",
+    "MDA", "GEO", "ITA", "NLD", "CHN", "IND", "ZAF", "BRA", "TUR", "IDN", "MEX", "SAU", "ARE",
+    "EGY", "KAZ", "VNM", "PAK", "SRB", "HUN", "ISR", "ARG", "ETH", "UGA", "LKA",
+))
+#: Kremlin releases dated in this window (inclusive) are reserved in the same way.
+RESERVED_KREMLIN_DATES = ("2022-02-21", "2022-03-04")
+#: The day of the full-scale invasion: press releases are sampled before and after it.
+INVASION_DATE = "2022-02-24"
+#: UN General Assembly sessions the project uses (2014–2024).
+SESSIONS = range(69, 80)
+
+SPEECH_NAME = re.compile(r"^(?P<iso3>[A-Z]{2,3})_(?P<session>\d{1,2})_(?P<year>\d{4})\.txt$")
+SESSION_FOLDER = re.compile(r"^Session (?P<session>\d{1,2}) - (?P<year>\d{4})$")
+
+#: Words that make a sentence a candidate: it names Russia or the war, or a measure, alliance or
+#: consequence that the debate about them is conducted in. Matched case-insensitively on word
+#: starts, so inflections count ("Russia's", "Ukrainians", "sanctioned"). Justification:
+#: Russia/Moscow/Kremlin/Putin name the actor; Ukraine/Kyiv/Kiev/Crimea/Donbas(s)/Luhansk/Donetsk/
+#: Zaporizhzhia/Kherson/Mariupol/Bucha/Sevastopol name the war's places; "special military
+#: operation", "grain initiative"/"Black Sea" its terms; sanctions, "unilateral coercive measures"
+#: and NATO are the measures and the alliance both sides argue about; "war in Europe" and
+#: "aggression against" are how speakers refer to it without naming it; Minsk names the 2014–2015
+#: agreements. The list over-selects on purpose: "NATO" and "sanctions" also catch sentences about
+#: other states, which are then labelled ``neutral`` on the targets.
+TARGET_KEYWORDS = (
+    r"russia",
+    r"moscow",
+    r"kremlin",
+    r"putin",
+    r"soviet union",
+    r"ukrain",
+    r"kyiv",
+    r"kiev",
+    r"crimea",
+    r"donbas",
+    r"donetsk",
+    r"luhansk",
+    r"lugansk",
+    r"zaporizh",
+    r"kherson",
+    r"mariupol",
+    r"bucha",
+    r"sevastopol",
+    r"minsk agreement",
+    r"normandy format",
+    r"special military operation",
+    r"grain (?:deal|initiative)",
+    r"black sea",
+    r"sanction",
+    r"unilateral coercive",
+    r"nato\b",
+    r"north atlantic",
+    r"war in europe",
+    r"aggression against",
+    r"zelensk",
+    r"lavrov",
+)
+_KEYWORD_PATTERN = re.compile(r"\b(?:" + "|".join(TARGET_KEYWORDS) + r")", re.IGNORECASE)
+
+# --- sentences -----------------------------------------------------------------------------
+
+#: Abbreviations after which a full stop does not end a sentence (compared lower-case).
+ABBREVIATIONS = frozenset((
+    "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "art", "arts", "para", "paras", "vol",
+    "p", "pp", "e.g", "i.e", "etc", "vs", "cf", "al", "jr", "sr", "gen", "lt", "col", "maj",
+    "sgt", "rev", "hon", "amb", "h.e", "h.h", "u.s", "u.k", "u.n", "e.u", "h.r.h", "fig",
+    "approx", "dept", "est", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "ph.d",
+))
+_SENTENCE_END = re.compile(r"""[.!?]+["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])""")
+_HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_SPACES = re.compile(r"\s+")
+_NUMBERED_PARAGRAPH = re.compile(r"^\(?\d{1,3}[.)]\s+(?=[A-Z])")
+MIN_SENTENCE_CHARS = 20
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    """Whether the full stop that ends ``text`` belongs to an abbreviation or an initial."""
+    word = text.rstrip(".!?").rsplit(None, 1)[-1] if text.strip() else ""
+    word = word.lstrip("(\"'“‘").lower()
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a speech or press release into sentences, in order.
+
+    Paragraphs are separated by blank lines; line breaks inside a paragraph are spaces (the UN
+    texts come from PDF pages), and a word hyphenated across a line break is rejoined. A sentence
+    ends at ``.``, ``!`` or ``?`` (with closing quotes or brackets) before a capital letter or a
+    digit, except after an abbreviation ("Mr.", "U.N.", "No. 5", "e.g.") or a single initial.
+    Leading paragraph numbers ("12. ") are dropped. Fragments shorter than
+    :data:`MIN_SENTENCE_CHARS` characters (salutations, page headers) are dropped too.
+
+    Examples
+    --------
+    >>> split_sentences("Mr. President, the U.N. Charter is clear. We\\nagree.")
+    ['Mr. President, the U.N. Charter is clear.']
+    """
+    text = _HYPHEN_BREAK.sub(r"\1\2", text.replace("\r\n", "\n").replace("\r", "\n"))
+    sentences: list[str] = []
+    for paragraph in _PARAGRAPH_BREAK.split(text):
+        paragraph = _SPACES.sub(" ", paragraph).strip()
+        start = 0
+        pieces = []
+        for match in _SENTENCE_END.finditer(paragraph):
+            candidate = paragraph[start : match.end()].strip()
+            if _ends_with_abbreviation(paragraph[start : match.start() + 1]):
+                continue
+            pieces.append(candidate)
+            start = match.end()
+        pieces.append(paragraph[start:].strip())
+        for piece in pieces:
+            piece = _NUMBERED_PARAGRAPH.sub("", piece).strip()
+            if len(piece) >= MIN_SENTENCE_CHARS:
+                sentences.append(piece)
+    return sentences
+
+
+def sentence_sha256(sentence: str) -> str:
+    """SHA-256 of a sentence's UTF-8 text: what the committed labels hold instead of the text."""
+    return hashlib.sha256(sentence.encode("utf-8")).hexdigest()
+
+
+def mentions_target(sentence: str) -> bool:
+    """Whether a sentence names Russia, the war or the measures argued over (the keyword rule)."""
+    return _KEYWORD_PATTERN.search(sentence) is not None
+
+
+# --- UN General Debate ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Speech:
+    """One General Debate speech file, identified by state, session and year."""
+
+    iso3: str
+    session: int
+    year: int
+    path: Path
+
+    @property
+    def speech_id(self) -> str:
+        """The publisher's file stem, e.g. ``AGO_79_2024``."""
+        return f"{self.iso3}_{self.session}_{self.year}"
+
+    @property
+    def relative_path(self) -> str:
+        """The file's place in the publisher's layout (``Session 79 - 2024/AGO_79_2024.txt``)."""
+        return f"Session {self.session} - {self.year}/{self.speech_id}.txt"
+
+
+def find_speeches(root: str | os.PathLike[str], sessions: Iterable[int] = SESSIONS) -> list[Speech]:
+    """Every speech file of the given sessions under ``root``, at any depth, sorted.
+
+    ``root`` may be the unpacked archive, its ``TXT`` folder, or any folder above them; a file
+    counts when it is named ``ISO_NN_YYYY.txt`` inside a ``Session NN - YYYY`` folder.
+    Raises :class:`~stance.io.InputError` when ``root`` is missing or holds no such file.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError(f"{root}: no such folder")
+    wanted = set(sessions)
+    speeches = {}
+    for folder, _dirs, files in os.walk(root):
+        folder_match = SESSION_FOLDER.match(Path(folder).name)
+        if not folder_match or int(folder_match["session"]) not in wanted:
+            continue
+        for name in files:
+            match = SPEECH_NAME.match(name)
+            if match and match["session"] == folder_match["session"]:
+                speech = Speech(
+                    match["iso3"], int(match["session"]), int(match["year"]), Path(folder) / name
+                )
+                speeches.setdefault(speech.speech_id, speech)
+    if not speeches:
+        raise InputError(
+            f"{root}: no UN General Debate speeches found (expected "
+            "'Session NN - YYYY/ISO_NN_YYYY.txt' files of sessions "
+            f"{min(wanted)}–{max(wanted)})"
+        )
+    return [speeches[key] for key in sorted(speeches)]
+
+
+def read_text(path: Path) -> str:
+    """A corpus file's text (UTF-8), with a one-line error when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def speech_sentences(speech: Speech, text: str | None = None) -> pd.DataFrame:
+    """The sentences of one speech with their ids (``un-ISO-SS-NNNN``), hashes and keyword flag."""
+    sentences = split_sentences(read_text(speech.path) if text is None else text)
+    return pd.DataFrame(
+        {
+            "sentence_id": [
+                f"un-{speech.iso3}-{speech.session}-{i:04d}" for i in range(len(sentences))
+            ],
+            "source": "ungdc",
+            "document": speech.speech_id,
+            "iso3": speech.iso3,
+            "session": speech.session,
+            "year": speech.year,
+            "date": f"{speech.year}-09-01",
+            "speaker": "",
+            "text": sentences,
+            "sentence_sha256": [sentence_sha256(s) for s in sentences],
+            "mentions_target": [mentions_target(s) for s in sentences],
+        }
+    )
+
+
+# --- presidential press releases -------------------------------------------------------------
+
+#: The two press-release files, their publisher and the prefix of their sentence ids.
+PRESIDENTIAL_FILES = {"putin.csv": ("kremlin", "kr"), "zelenskyy.csv": ("president.gov.ua", "ua")}
+_RELEASE_NUMBER = re.compile(r"(\d+)/?$")
+
+
+def release_id(prefix: str, link: str) -> str:
+    """A release's id: the publisher prefix and the number that ends its link (``kr-68700``)."""
+    match = _RELEASE_NUMBER.search(link.strip())
+    if not match:
+        raise InputError(f"press release link without a trailing number: {link[:80]}")
+    return f"{prefix}-{match.group(1)}"
+
+
+def read_presidential(root: str | os.PathLike[str]) -> pd.DataFrame:
+    """Both press-release files under ``root`` as one table, one row per release.
+
+    Columns: ``release_id``, ``publisher``, ``link``, ``date`` (``YYYY-MM-DD``), ``headline``,
+    ``body``. Raises :class:`~stance.io.InputError` when a file or a column is missing.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError(f"{root}: no such folder")
+    csv.field_size_limit(1 << 26)
+    frames = []
+    for name, (publisher, prefix) in PRESIDENTIAL_FILES.items():
+        path = root / name
+        if not path.is_file():
+            raise InputError(
+                f"{root}: no {name} (expected the press-release files "
+                f"{' and '.join(PRESIDENTIAL_FILES)})"
+            )
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        except (UnicodeDecodeError, pd.errors.ParserError) as error:
+            raise InputError(
+                f"{path}: not a readable UTF-8 CSV ({str(error).splitlines()[0]})"
+            ) from None
+        missing = [
+            column for column in ("link", "date", "headline", "body") if column not in frame.columns
+        ]
+        if missing:
+            raise InputError(
+                f"{path}: missing column {missing[0]!r} (columns: {', '.join(frame.columns)})"
+            )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "release_id": [release_id(prefix, link) for link in frame["link"]],
+                    "publisher": publisher,
+                    "link": frame["link"],
+                    "date": frame["date"].str.slice(0, 10),
+                    "headline": frame["headline"],
+                    "body": frame["body"],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True).sort_values("release_id", ignore_index=True)
+
+
+def is_reserved_release(publisher: str, date: str) -> bool:
+    """Whether a release falls in the reserved Kremlin window."""
+    first, last = RESERVED_KREMLIN_DATES
+    return publisher == "kremlin" and first <= date <= last
+
+
+def release_sentences(release: pd.Series) -> pd.DataFrame:
+    """The sentences of one press release's body with ids (``kr-68700-0003``) and hashes."""
+    sentences = split_sentences(release["body"])
+    return pd.DataFrame(
+        {
+            "sentence_id": [f"{release['release_id']}-{i:04d}" for i in range(len(sentences))],
+            "source": "presidential",
+            "document": release["release_id"],
+            "iso3": "RUS" if release["publisher"] == "kremlin" else "UKR",
+            "session": 0,
+            "year": int(release["date"][:4]),
+            "date": release["date"],
+            "speaker": release["publisher"],
+            "text": sentences,
+            "sentence_sha256": [sentence_sha256(s) for s in sentences],
+            "mentions_target": [mentions_target(s) for s in sentences],
+        }
+    )
+
+
+# --- the labelling sample ------------------------------------------------------------------
+
+
+def ungdc_sentences(speeches: Iterable[Speech]) -> pd.DataFrame:
+    """All sentences of the given speeches, in speech order."""
+    frames = [speech_sentences(speech) for speech in speeches]
+    return pd.concat(frames, ignore_index=True)
+
+
+def presidential_sentences(releases: pd.DataFrame) -> pd.DataFrame:
+    """All sentences of the given releases, in release order."""
+    frames = [release_sentences(row) for _, row in releases.iterrows()]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _seeded_sample(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
+    if n >= len(frame):
+        return frame
+    rng = np.random.default_rng(seed)
+    return frame.iloc[np.sort(rng.choice(len(frame), size=n, replace=False))]
+
+
+def ungdc_labelling_sample(
+    sentences: pd.DataFrame, n_other: int = 330, seed: int = config.SEED
+) -> pd.DataFrame:
+    """The UN sentences to label: every keyword sentence of a non-reserved state, plus a seeded
+    random ``n_other`` of the other sentences of the same speeches (``sample`` says which).
+
+    The rule reads words only, never labels; reserved states are excluded before sampling.
+    """
+    usable = sentences[~sentences["iso3"].isin(RESERVED_STATES)]
+    candidates = usable[usable["mentions_target"]].assign(sample="keyword")
+    speeches = set(candidates["document"])
+    others = usable[~usable["mentions_target"] & usable["document"].isin(speeches)]
+    random_others = _seeded_sample(others, n_other, seed).assign(sample="random")
+    return pd.concat([candidates, random_others]).sort_values("sentence_id", ignore_index=True)
+
+
+def presidential_labelling_sample(
+    sentences: pd.DataFrame,
+    per_cell: int = 220,
+    keyword_share: float = 0.8,
+    seed: int = config.SEED,
+) -> pd.DataFrame:
+    """Press-release sentences to label: ``per_cell`` from each publisher × period (before and
+    from 24 February 2022), ``keyword_share`` of them keyword sentences, the rest other
+    sentences, each drawn with a seeded generator. Reserved Kremlin dates are excluded first.
+    """
+    reserved = [
+        is_reserved_release(publisher, date)
+        for publisher, date in zip(sentences["speaker"], sentences["date"], strict=True)
+    ]
+    usable = sentences[~np.array(reserved, dtype=bool)]
+    period = np.where(usable["date"] < INVASION_DATE, "before", "after")
+    parts = []
+    for i, ((publisher, when), cell) in enumerate(
+        sorted(usable.groupby([usable["speaker"], period]))
+    ):
+        n_keyword = round(per_cell * keyword_share)
+        keyword = _seeded_sample(cell[cell["mentions_target"]], n_keyword, seed + 2 * i)
+        other = _seeded_sample(
+            cell[~cell["mentions_target"]], per_cell - len(keyword), seed + 2 * i + 1
+        )
+        parts += [keyword.assign(sample="keyword"), other.assign(sample="random")]
+        del publisher, when
+    return pd.concat(parts).sort_values("sentence_id", ignore_index=True)
+
+
+def iter_batches(frame: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
+    """Consecutive slices of ``frame`` with at most ``size`` rows."""
+    for start in range(0, len(frame), size):
+        yield frame.iloc[start : start + size]
