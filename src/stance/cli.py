@@ -396,7 +396,44 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"raw sources (default {config.RAW_DIR})")
     build.add_argument("--out", type=Path, default=config.DATASET_DIR, metavar="DIR",
                        help=f"dataset folder to write (default {config.DATASET_DIR})")
+
+    corpus = subparsers.add_parser(
+        "corpus", help="get the public corpora of real statements",
+        description="Get the public corpora the real-statement set is rebuilt from. The "
+                    "project commits sentence ids, hashes and labels, never the corpus text.",
+        epilog="examples:\n  stance corpus fetch --help", formatter_class=_HelpFormatter)
+    corpus_commands = corpus.add_subparsers(dest="corpus_command", required=True,
+                                            metavar="ACTION")
+    fetch = _command(
+        corpus_commands, "fetch", "copy and check a corpus into data/external/",
+        "Copy the documents listed in the corpus's committed manifest (data/real/"
+        "CORPUS_manifest.csv) from --source into data/external/CORPUS/, checking the SHA-256 "
+        "of every document; the folder is replaced only when all of them match. --source is a "
+        "local folder (the publisher's layout, at any depth), a local archive (the UNGDC "
+        ".tgz), or a URL or doi: path that is downloaded (pooch: progress, cache in .cache/). "
+        "Without --source: $STANCE_UNGDC or $STANCE_PRESIDENTIAL if set, else the publisher "
+        "(network): Harvard Dataverse doi:10.7910/DVN/0TJX8Y for ungdc, the repository "
+        "PeiYiZhuo/zelenskyy-putin for presidential.",
+        "  stance corpus fetch ungdc --source ~/Downloads/UNGDC_1946-2024.tgz\n"
+        "  stance corpus fetch ungdc --source ~/corpora/ungdc\n"
+        "  stance corpus fetch presidential --source ~/zelenskyy-putin/press_release_data\n"
+        "  STANCE_UNGDC=~/corpora/ungdc stance corpus fetch ungdc",
+        _corpus_fetch)
+    fetch.add_argument("corpus", choices=("ungdc", "presidential"),
+                       help="ungdc (UN General Debate speeches) or presidential (Kremlin and "
+                            "Ukrainian presidential press releases)")
+    fetch.add_argument("--source", metavar="PATH_OR_URL",
+                       help="folder, archive, URL or doi: path (default: the corpus's "
+                            "environment variable, else the publisher)")
     return parser
+
+
+def _corpus_fetch(args: argparse.Namespace) -> int:
+    from stance import fetch
+
+    destination = fetch.fetch(args.corpus, args.source, log=_progress_line)
+    print(f"{args.corpus}: fetched into {destination}")
+    return 0
 
 
 def _fail(message: str) -> int:

@@ -20,6 +20,12 @@ PROJECT_ROOT = Path(os.environ.get("STANCE_ROOT", Path(__file__).resolve().paren
 DATA_DIR = PROJECT_ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
 DATASET_DIR = DATA_DIR / "statements"
+#: Committed labels, ids, hashes and manifests of the real statements (never their text).
+REAL_DIR = DATA_DIR / "real"
+#: Git-ignored: corpora fetched by ``stance corpus fetch`` and the real-statement dataset
+#: rebuilt from them.
+EXTERNAL_DIR = DATA_DIR / "external"
+REAL_DATASET_DIR = EXTERNAL_DIR / "real_statements"
 MODELS_DIR = PROJECT_ROOT / "models"
 FIGURES_DIR = PROJECT_ROOT / "figures"
 RESULTS_DIR = PROJECT_ROOT / "results"

@@ -297,6 +297,20 @@ def load_second_annotation(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
     return frame.drop(columns=["source_file", "source_row"])
 
 
+def kappa_table(first: pd.DataFrame, second: pd.DataFrame,
+                columns: tuple[str, ...] = LABEL_COLUMNS) -> pd.DataFrame:
+    """Cohen's kappa and raw agreement per label column between two passes over the same items
+    (both indexed by item id; ``first`` may hold more items than ``second``)."""
+    rows = []
+    for column in columns:
+        a = first.loc[second.index, column].to_numpy(dtype=object)
+        b = second[column].to_numpy(dtype=object)
+        rows.append({"label": column, "statements": len(b),
+                     "agreement": round(float(np.mean(a == b)), 3),
+                     "cohen_kappa": round(float(cohen_kappa_score(a, b)), 3)})
+    return pd.DataFrame(rows)
+
+
 def annotation_agreement(dataset: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     """Cohen's kappa and raw agreement per label between the dataset and a second pass.
 
@@ -307,15 +321,7 @@ def annotation_agreement(dataset: pd.DataFrame, second: pd.DataFrame) -> pd.Data
     if unknown:
         raise DatasetError("second annotation names unknown statement(s): "
                            f"{', '.join(unknown[:3])}")
-    second = second.set_index("statement_id")
-    rows = []
-    for column in LABEL_COLUMNS:
-        a = first.loc[second.index, column].to_numpy(dtype=object)
-        b = second[column].to_numpy(dtype=object)
-        rows.append({"label": column, "statements": len(b),
-                     "agreement": round(float(np.mean(a == b)), 3),
-                     "cohen_kappa": round(float(cohen_kappa_score(a, b)), 3)})
-    return pd.DataFrame(rows)
+    return kappa_table(first, second.set_index("statement_id"))
 
 
 def write_dataset(frame: pd.DataFrame, card: str, out_dir: Path = config.DATASET_DIR) -> Path:
@@ -392,17 +398,21 @@ def label_shares(frame: pd.DataFrame, column: str, by: str | None = None) -> pd.
 
 # --- the dataset card ----------------------------------------------------------------------
 
-def _yaml_header() -> str:
-    """The card's YAML: splits (file per split) and features, with ClassLabel names. Split sizes
-    are in the card's text: ``datasets`` would want byte counts in the YAML too."""
-    lines = ["---", "language:", "- en", "- tr", "license: cc-by-4.0", "pretty_name: >-",
-             "  Stance toward Russia's foreign policy and the war in Ukraine (EN/TR)",
+def yaml_header(columns: tuple[str, ...] = COLUMNS, languages: tuple[str, ...] = ("en", "tr"),
+                pretty_name: str = "Stance toward Russia's foreign policy and the war in Ukraine "
+                                   "(EN/TR)",
+                license_id: str = "cc-by-4.0") -> str:
+    """A dataset card's YAML: splits (file per split) and features, with ClassLabel names for the
+    label columns. Split sizes are in the card's text: ``datasets`` would want byte counts in
+    the YAML too."""
+    lines = ["---", "language:", *[f"- {lang}" for lang in languages],
+             f"license: {license_id}", "pretty_name: >-", f"  {pretty_name}",
              "task_categories:", "- text-classification", "configs:", "- config_name: default",
              "  data_files:"]
     for split in ("train", "test"):
         lines += [f"  - split: {split}", f"    path: {split}.csv"]
     lines += ["dataset_info:", "  features:"]
-    for column in COLUMNS:
+    for column in columns:
         if column in ALLOWED_LABELS:
             lines += [f"  - name: {column}", "    dtype:", "      class_label:", "        names:"]
             lines += [f"          '{i}': {name}" for i, name in enumerate(ALLOWED_LABELS[column])]
@@ -411,7 +421,7 @@ def _yaml_header() -> str:
     return "\n".join([*lines, "---"])
 
 
-def _markdown_table(table: pd.DataFrame) -> str:
+def card_table(table: pd.DataFrame) -> str:
     """A card table: :func:`stance.results.markdown_table`, the index kept when it names rows."""
     if table.index.name is not None or not isinstance(table.index, pd.RangeIndex):
         table = table.reset_index()
@@ -444,7 +454,7 @@ def dataset_card(frame: pd.DataFrame, agreement: pd.DataFrame | None = None) -> 
     n_statements = frame["statement_id"].nunique()
     n_seed = frame.loc[frame["origin"] == "seed", "statement_id"].nunique()
     sections = [
-        _yaml_header(),
+        yaml_header(),
         "# Stance toward Russia's foreign policy and the war in Ukraine (English/Turkish)",
         f"{n_statements} statements, each in English and in Turkish ({len(frame)} texts), labelled "
         "for stance toward two targets (`russian_foreign_policy`, `ukraine_operation`: support / "
@@ -454,12 +464,12 @@ def dataset_card(frame: pd.DataFrame, agreement: pd.DataFrame | None = None) -> 
         "## Loading",
         "```python\nimport datasets\nds = datasets.load_dataset(\"data/statements\")  # offline\n"
         "from stance.data import load_statements\ndf = load_statements()  # pandas\n```",
-        "## Sizes", _markdown_table(summary["texts_per_split_and_language"]),
-        "Statements per origin and split:", _markdown_table(summary["statements_per_origin"]),
-        "## Labels (statements)", _markdown_table(summary["statements_per_label"]),
+        "## Sizes", card_table(summary["texts_per_split_and_language"]),
+        "Statements per origin and split:", card_table(summary["statements_per_origin"]),
+        "## Labels (statements)", card_table(summary["statements_per_label"]),
         "Side-taking statements whose sentiment goes against the naive mapping (support with "
         "negative or opposition with positive sentiment):",
-        _markdown_table(summary["naive_mapping"]),
+        card_table(summary["naive_mapping"]),
         "## Fields",
         "`id` (statement and language), `statement_id` (shared by the two language versions), "
         "`text`, `lang` (`en`/`tr`), `russian_foreign_policy`, `ukraine_operation`, `sentiment`, "
@@ -480,7 +490,7 @@ def dataset_card(frame: pd.DataFrame, agreement: pd.DataFrame | None = None) -> 
             f"A second annotator labelled a random sample of {int(agreement['statements'].iloc[0])}"
             " statements (English versions) from the guidelines alone, without seeing the first "
             "labels. Cohen's kappa and raw agreement per label:",
-            _markdown_table(agreement.set_index("label")),
+            card_table(agreement.set_index("label")),
             "Both passes were made by language-model annotators (separate instances of the same "
             "system, the first of which also wrote the constructed statements to be clear cases "
             "of their labels). Their agreement is an upper bound on what independent human "

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import joblib
+import numpy as np
 import pandas as pd
 import sklearn
 import skops.io as sio
@@ -279,19 +280,47 @@ def select_model(
     """
     _check_lengths(texts, labels, groups)
     metric = resolve_metric(metric, labels)
-    kinds = FEATURE_KINDS if features == "auto" else (features,)
-    steps = {kind: build_features(kind, lang) for kind in kinds}
-    grid = [{"features": [steps[kind]], **candidate}
-            for kind in kinds for candidate in PARAM_GRIDS[kind]]
     cv = cv_splitter(labels, groups, n_splits, seed)
-    pipeline = build_pipeline(kinds[0], lang, memory=_FitCache())
-    search = GridSearchCV(pipeline, grid, scoring=selection_scorer(metric, labels), cv=cv,
-                          refit=True, n_jobs=n_jobs, error_score="raise")
+    return _search(list(texts), list(labels), list(cv.split(texts, labels, groups)),
+                   candidate_grid(features, lang), lang, metric, n_jobs)
+
+
+def candidate_grid(features: str = "auto", lang: str = "en",
+                   grids: dict[str, list[dict[str, list[Any]]]] | None = None
+                   ) -> list[dict[str, Any]]:
+    """The search space of :func:`select_model`: :data:`PARAM_GRIDS` (or ``grids``) for one
+    feature kind or, with ``"auto"``, for every kind, the feature step a grid parameter."""
+    grids = PARAM_GRIDS if grids is None else grids
+    kinds = FEATURE_KINDS if features == "auto" else (features,)
+    for kind in kinds:
+        if kind not in FEATURE_KINDS:
+            raise ValueError(f"features must be one of auto, {', '.join(FEATURE_KINDS)}, "
+                             f"not {kind!r}")
+    steps = {kind: build_features(kind, lang) for kind in kinds}
+    return [{"features": [steps[kind]], **candidate}
+            for kind in kinds for candidate in grids[kind]]
+
+
+def _search(texts: list[str], labels: list[str], folds: list[tuple[Any, Any]],
+            grid: list[dict[str, Any]], lang: str, metric: str, n_jobs: int,
+            sample_weight: Sequence[float] | None = None,
+            refit_rows: Sequence[int] | None = None) -> ModelSelection:
+    """Grid search over explicit folds, then refit the best candidate on ``refit_rows``."""
+    first_kind = feature_kind(grid[0]["features"][0])
+    pipeline = build_pipeline(first_kind, lang, memory=_FitCache())
+    search = GridSearchCV(pipeline, grid, scoring=selection_scorer(metric, labels), cv=folds,
+                          refit=False, n_jobs=n_jobs, error_score="raise")
+    fit_params = {} if sample_weight is None else {
+        "classifier__sample_weight": np.asarray(sample_weight, dtype=float)}
     # one BLAS thread: these problems are too small to gain from more, and results then do not
     # depend on the machine's thread count
     with threadpool_limits(limits=1):
-        search.fit(list(texts), list(labels), groups=None if groups is None else list(groups))
-    search.best_estimator_.set_params(memory=None)
+        search.fit(texts, labels, **fit_params)
+        rows = np.arange(len(texts)) if refit_rows is None else np.asarray(refit_rows)
+        best = build_pipeline(first_kind, lang).set_params(**search.best_params_)
+        refit_params = {} if sample_weight is None else {
+            "classifier__sample_weight": np.asarray(sample_weight, dtype=float)[rows]}
+        best.fit([texts[i] for i in rows], [labels[i] for i in rows], **refit_params)
 
     results = search.cv_results_
     readable = [_readable(params) for params in results["params"]]
@@ -304,10 +333,51 @@ def select_model(
     table = pd.concat([scores, pd.DataFrame(readable, dtype=object)], axis=1).assign(
         params=[json.dumps(params, sort_keys=True) for params in readable])
     table = table.sort_values(["rank", "params"], kind="stable", ignore_index=True)
-    return ModelSelection(estimator=search.best_estimator_,
-                          best_params=_readable(search.best_params_),
+    return ModelSelection(estimator=best, best_params=_readable(search.best_params_),
                           metric=metric, cv_score=round(float(search.best_score_), 4),
-                          cv_results=table, n_splits=cv.get_n_splits())
+                          cv_results=table, n_splits=len(folds))
+
+
+#: How a model can use a second, auxiliary training set (the constructed statements) beside
+#: the main one (real sentences): not at all, both with the auxiliary rows weighted, or the
+#: auxiliary set alone. Validation folds are always main-set rows only.
+TRAINING_SOURCES = ("main", "both", "auxiliary")
+
+
+def select_with_auxiliary(
+    texts: Sequence[str], labels: Sequence[str], groups: Sequence[str],
+    auxiliary_texts: Sequence[str], auxiliary_labels: Sequence[str], *,
+    source: str = "main", auxiliary_weight: float = 1.0, lang: str = "en",
+    features: str = "auto", grids: dict[str, list[dict[str, list[Any]]]] | None = None,
+    n_splits: int = 5, seed: int = config.SEED, n_jobs: int = 1, metric: str = "auto",
+) -> ModelSelection:
+    """Like :func:`select_model`, scored on grouped folds of the main set only, but trained on
+    the main set, on main + auxiliary (auxiliary rows weighted ``auxiliary_weight``), or on the
+    auxiliary set alone (``source``).
+
+    Every source is scored on the same validation folds, so their CV scores compare directly:
+    this is how the project asks whether constructed statements help a model of real text.
+    The chosen candidate is refitted on the rows its source trains on.
+    """
+    if source not in TRAINING_SOURCES:
+        raise ValueError(f"source must be one of {', '.join(TRAINING_SOURCES)}, not {source!r}")
+    _check_lengths(texts, labels, groups)
+    _check_lengths(auxiliary_texts, auxiliary_labels)
+    metric = resolve_metric(metric, labels)
+    n_main, n_aux = len(texts), len(auxiliary_texts)
+    main_folds = cv_splitter(labels, groups, n_splits, seed).split(texts, labels, groups)
+    auxiliary_rows = np.arange(n_main, n_main + n_aux)
+    folds = []
+    for train_rows, val_rows in main_folds:
+        training = {"main": train_rows, "auxiliary": auxiliary_rows,
+                    "both": np.concatenate([train_rows, auxiliary_rows])}[source]
+        folds.append((training, val_rows))
+    refit_rows = {"main": np.arange(n_main), "auxiliary": auxiliary_rows,
+                  "both": np.arange(n_main + n_aux)}[source]
+    weights = [1.0] * n_main + [float(auxiliary_weight)] * n_aux
+    return _search([*texts, *auxiliary_texts], [*labels, *auxiliary_labels], folds,
+                   candidate_grid(features, lang, grids), lang, metric, n_jobs,
+                   sample_weight=weights, refit_rows=refit_rows)
 
 
 # --- saving and loading --------------------------------------------------------------------

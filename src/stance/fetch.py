@@ -1,0 +1,298 @@
+"""Get the public corpora the real-statement set is rebuilt from (``stance corpus fetch``).
+
+The project commits, for each corpus, a manifest of the documents it uses with a SHA-256 of
+each (``data/real/*_manifest.csv``), never their text. Fetching copies exactly those
+documents from a source into the git-ignored ``data/external/<corpus>/`` and checks every hash,
+so the sentences rebuilt from them are the ones that were labelled.
+
+A source is a local folder (the publisher's layout, at any depth), a local archive
+(the UNGDC's ``.tgz``), or a URL that :mod:`pooch` downloads into a cache, checks and reuses:
+``https://...``, or ``doi:10.7910/DVN/0TJX8Y/<file>`` (pooch resolves Harvard Dataverse DOIs).
+Nothing is downloaded unless the user asks for it (``stance corpus fetch``, ``make reproduce``
+with no local copy set); every failure is a one-line :class:`~stance.io.InputError`, and the
+destination folder is replaced only when everything checked out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tarfile
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from stance import config, corpora
+from stance.io import InputError
+
+#: The UN General Debate Corpus on Harvard Dataverse (CC0). The archive's name is the one the
+#: release covering 1946–2024 is expected to use; a different release is fetched by giving its
+#: URL or ``doi:`` path with ``--source``.
+UNGDC_DOI = "doi:10.7910/DVN/0TJX8Y"
+UNGDC_ARCHIVE = "UNGDC_1946-2024.tgz"
+UNGDC_URL = f"{UNGDC_DOI}/{UNGDC_ARCHIVE}"
+#: The press releases as published in the public repository PeiYiZhuo/zelenskyy-putin
+#: (``press_release_data/``; CC BY 4.0, en.kremlin.ru and president.gov.ua).
+PRESIDENTIAL_URL = ("https://raw.githubusercontent.com/PeiYiZhuo/zelenskyy-putin/main/"
+                    "press_release_data/")
+#: Environment variables that name a local copy (a folder, an archive or a URL) of each corpus.
+SOURCE_VARIABLES = {"ungdc": "STANCE_UNGDC", "presidential": "STANCE_PRESIDENTIAL"}
+CORPORA = tuple(SOURCE_VARIABLES)
+
+
+def manifest_path(corpus: str) -> Path:
+    """Where the committed manifest of a corpus lives."""
+    return config.REAL_DIR / f"{corpus}_manifest.csv"
+
+
+def corpus_dir(corpus: str) -> Path:
+    """Where ``stance corpus fetch`` puts a corpus (git-ignored)."""
+    return config.EXTERNAL_DIR / corpus
+
+
+def sha256_bytes(data: bytes) -> str:
+    """SHA-256 of raw bytes, as the manifests record it."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def is_url(source: str) -> bool:
+    """Whether a source is downloaded (``http(s)://``, ``ftp://`` or ``doi:``) rather than local."""
+    return source.startswith(("http://", "https://", "ftp://", "doi:"))
+
+
+def download(url: str, log: Callable[[str], None] | None = None) -> Path:
+    """Download ``url`` with :mod:`pooch` into the project's cache and return the file.
+
+    pooch shows progress on a terminal, keeps the file for the next call, and resolves ``doi:``
+    URLs on Harvard Dataverse, Zenodo and figshare. The contents are checked afterwards against
+    the manifest, document by document, so no archive hash needs to be known in advance.
+    """
+    import pooch  # imported here: only a download needs it
+
+    pooch.get_logger().setLevel("WARNING")  # our own line says what is downloaded
+    if log:
+        log(f"downloading {url} (cached in {config.CACHE_DIR / 'downloads'}) ...")
+    try:
+        return Path(pooch.retrieve(url, known_hash=None, path=config.CACHE_DIR / "downloads",
+                                   progressbar=bool(log) and _stderr_is_terminal()))
+    except Exception as error:  # requests, pooch and OS errors: report one line, no traceback
+        detail = str(error).strip().splitlines()[0][:160] if str(error).strip() else ""
+        raise InputError(f"cannot download {url} ({type(error).__name__}"
+                         + (f": {detail[:80]}" if detail else "") + "); without network, "
+                         "download the corpus elsewhere and pass --source PATH or set "
+                         "$STANCE_UNGDC / $STANCE_PRESIDENTIAL (see README, 'Real "
+                         "statements')") from None
+
+
+def _stderr_is_terminal() -> bool:
+    import sys
+
+    return sys.stderr.isatty()
+
+
+# --- UN General Debate ---------------------------------------------------------------------
+
+def _archive_speeches(archive: Path) -> Iterator[tuple[str, bytes]]:
+    """(``Session NN - YYYY/ISO_NN_YYYY.txt``, bytes) for every speech file in a gzip tar."""
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            for member in tar:
+                if not member.isfile():
+                    continue
+                parts = Path(member.name).parts
+                if len(parts) < 2:
+                    continue
+                session = corpora.SESSION_FOLDER.match(parts[-2])
+                speech = corpora.SPEECH_NAME.match(parts[-1])
+                if session and speech and speech["session"] == session["session"]:
+                    handle = tar.extractfile(member)
+                    if handle is not None:
+                        yield f"{parts[-2]}/{parts[-1]}", handle.read()
+    except (tarfile.TarError, EOFError, OSError) as error:
+        raise InputError(f"{archive}: not a readable gzip tar archive "
+                         f"({type(error).__name__})") from None
+
+
+def _folder_speeches(folder: Path) -> Iterator[tuple[str, bytes]]:
+    for speech in corpora.find_speeches(folder, sessions=range(1, 100)):
+        yield speech.relative_path, speech.path.read_bytes()
+
+
+def ungdc_documents(source: str | os.PathLike[str],
+                    log: Callable[[str], None] | None = None) -> Iterator[tuple[str, bytes]]:
+    """The speech files of a UNGDC source (folder, ``.tgz`` or URL), by relative path."""
+    source = str(source)
+    path = download(source, log) if is_url(source) else Path(source)
+    if path.is_dir():
+        return _folder_speeches(path)
+    if path.is_file():
+        return _archive_speeches(path)
+    raise InputError(f"{path}: no such file or folder")
+
+
+def read_manifest(corpus: str, path: Path | None = None) -> pd.DataFrame:
+    """A corpus manifest as a table (one row per document, with its ``sha256``)."""
+    path = path or manifest_path(corpus)
+    if not path.is_file():
+        raise InputError(f"{path}: no manifest for corpus {corpus!r}")
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def ungdc_manifest(documents: Iterator[tuple[str, bytes]],
+                   sessions: range = corpora.SESSIONS) -> pd.DataFrame:
+    """The manifest of the given speeches: iso3, session, year and the SHA-256 of each file."""
+    rows = []
+    for relative, data in documents:
+        match = corpora.SPEECH_NAME.match(Path(relative).name)
+        if match and int(match["session"]) in sessions:
+            rows.append({"iso3": match["iso3"], "session": match["session"],
+                         "year": match["year"], "sha256": sha256_bytes(data)})
+    if not rows:
+        raise InputError("no speeches of the requested sessions in the source")
+    return pd.DataFrame(rows).sort_values(["session", "iso3"], ignore_index=True)
+
+
+def _speech_path(row: pd.Series) -> str:
+    return f"Session {row['session']} - {row['year']}/{row['iso3']}_{row['session']}_{row['year']}.txt"
+
+
+def _replace_folder(target: Path, fill: Callable[[Path], None]) -> None:
+    """Build a folder beside ``target`` with ``fill`` and swap it in only when that succeeded."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        fill(staging)
+        old = target.with_name(f".{target.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        if target.exists():
+            target.rename(old)
+        staging.rename(target)
+        if old.exists():
+            shutil.rmtree(old)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+
+
+def fetch_ungdc(source: str | os.PathLike[str], destination: Path | None = None,
+                manifest: pd.DataFrame | None = None,
+                log: Callable[[str], None] | None = None) -> Path:
+    """Copy the manifest's speeches from ``source`` into ``destination``, checking each hash.
+
+    Raises :class:`~stance.io.InputError` naming the first speech that is missing or whose text
+    differs from the manifest; ``destination`` is then left as it was.
+    """
+    destination = destination or corpus_dir("ungdc")
+    manifest = read_manifest("ungdc") if manifest is None else manifest
+    wanted = {_speech_path(row): row["sha256"] for _, row in manifest.iterrows()}
+    found: dict[str, bytes] = {}
+    for relative, data in ungdc_documents(source, log):
+        if relative in wanted and relative not in found:
+            found[relative] = data
+    missing = sorted(set(wanted) - set(found))
+    if missing:
+        raise InputError(f"{source}: {len(missing)} speech(es) of the manifest are missing, "
+                         f"first {missing[0]} (is this the UN General Debate Corpus?)")
+    for relative in sorted(wanted):
+        if sha256_bytes(found[relative]) != wanted[relative]:
+            raise InputError(f"{source}: {relative} differs from the manifest (SHA-256 "
+                             "mismatch): a different release or an edited file")
+
+    def fill(folder: Path) -> None:
+        for relative in sorted(wanted):
+            path = folder / "TXT" / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(found[relative])
+
+    _replace_folder(destination, fill)
+    if log:
+        log(f"ungdc: {len(wanted)} speeches checked and written to {destination}")
+    return destination
+
+
+# --- presidential press releases -------------------------------------------------------------
+
+def _presidential_files(source: str, log: Callable[[str], None] | None) -> dict[str, bytes]:
+    if is_url(source):
+        base = source if source.endswith("/") else source + "/"
+        return {name: download(base + name, log).read_bytes()
+                for name in corpora.PRESIDENTIAL_FILES}
+    folder = Path(source)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder")
+    files = {}
+    for name in corpora.PRESIDENTIAL_FILES:
+        matches = sorted(folder.rglob(name))
+        if not matches:
+            raise InputError(f"{folder}: no {name} (expected the press-release files "
+                             f"{' and '.join(corpora.PRESIDENTIAL_FILES)})")
+        files[name] = matches[0].read_bytes()
+    return files
+
+
+def presidential_manifest(releases: pd.DataFrame) -> pd.DataFrame:
+    """The manifest of press releases: id, link, date and the SHA-256 of each body."""
+    return pd.DataFrame({
+        "release_id": releases["release_id"], "link": releases["link"],
+        "date": releases["date"],
+        "sha256": [sha256_bytes(body.encode("utf-8")) for body in releases["body"]],
+    }).sort_values("release_id", ignore_index=True)
+
+
+def fetch_presidential(source: str | os.PathLike[str], destination: Path | None = None,
+                       manifest: pd.DataFrame | None = None,
+                       log: Callable[[str], None] | None = None) -> Path:
+    """Copy the two press-release files from ``source`` into ``destination`` after checking
+    that every release of the manifest is there with the same body (by SHA-256)."""
+    destination = destination or corpus_dir("presidential")
+    manifest = read_manifest("presidential") if manifest is None else manifest
+    files = _presidential_files(str(source), log)
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, data in files.items():
+            (Path(scratch) / name).write_bytes(data)
+        releases = corpora.read_presidential(scratch)
+    bodies = dict(zip(releases["release_id"], (sha256_bytes(b.encode("utf-8"))
+                                                for b in releases["body"]), strict=True))
+    for row in manifest.itertuples(index=False):
+        if row.release_id not in bodies:
+            raise InputError(f"{source}: release {row.release_id} ({row.link}) of the manifest "
+                             "is missing")
+        if bodies[row.release_id] != row.sha256:
+            raise InputError(f"{source}: release {row.release_id} ({row.link}) differs from "
+                             "the manifest (SHA-256 mismatch)")
+
+    def fill(folder: Path) -> None:
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+
+    _replace_folder(destination, fill)
+    if log:
+        log(f"presidential: {len(manifest)} releases checked and written to {destination}")
+    return destination
+
+
+FETCHERS = {"ungdc": fetch_ungdc, "presidential": fetch_presidential}
+DEFAULT_SOURCES = {"ungdc": UNGDC_URL, "presidential": PRESIDENTIAL_URL}
+
+
+def default_source(corpus: str) -> str:
+    """The source used when none is given: ``$STANCE_UNGDC``/``$STANCE_PRESIDENTIAL`` if set,
+    else the publisher's URL (which needs the network)."""
+    return os.environ.get(SOURCE_VARIABLES[corpus]) or DEFAULT_SOURCES[corpus]
+
+
+def is_fetched(corpus: str) -> bool:
+    """Whether a fetched copy of the corpus is in place (its hashes were checked when fetched)."""
+    return corpus_dir(corpus).is_dir()
+
+
+def fetch(corpus: str, source: str | None = None,
+          log: Callable[[str], None] | None = None) -> Path:
+    """Fetch one corpus from ``source`` (default: :func:`default_source`)."""
+    if corpus not in FETCHERS:
+        raise InputError(f"unknown corpus {corpus!r} (choose from {', '.join(CORPORA)})")
+    return FETCHERS[corpus](source or default_source(corpus), log=log)
