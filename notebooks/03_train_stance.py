@@ -46,7 +46,9 @@ selections["ukraine_operation_en"].cv_results.head(5)
 # %% [markdown]
 # ## Save the models
 #
-# `models/{target}_{lang}.skops` (git-ignored, rebuilt by `make reproduce`). A model file holds
+# `models/constructed/{target}_{lang}.skops` (git-ignored, rebuilt by `make reproduce`): models
+# of the constructed statements. The English models the project ships are chosen on real text in
+# `07_real_statements`; the Turkish ones are these. A model file holds
 # the pipeline and its metadata: classes, target, language, the SHA-256 of its training data,
 # the package and scikit-learn versions, the chosen parameters and the CV score. Loading refuses
 # any type outside a short trusted list, so a model file cannot run arbitrary code.

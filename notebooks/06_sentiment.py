@@ -36,7 +36,8 @@ LANGS = ("en", "tr")
 # ## 1. Sentiment classifiers
 #
 # Selected by grouped 5-fold cross-validation on the training split, saved as
-# `models/sentiment_{lang}.skops`; they work with `stance predict` and `stance evaluate`.
+# `models/constructed/sentiment_{lang}.skops`; they work with `stance predict` and
+# `stance evaluate`. (The shipped English sentiment model is chosen on real text in notebook 07.)
 
 # %%
 selections = experiments.fit_models(train, ["sentiment"], LANGS, n_jobs=config.N_JOBS)

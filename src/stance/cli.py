@@ -431,7 +431,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _corpus_fetch(args: argparse.Namespace) -> int:
     from stance import fetch
 
-    destination = fetch.fetch(args.corpus, args.source, log=_progress_line)
+    destination = fetch.fetch(args.corpus, args.source,
+                              log=_progress_line if _show_progress() else None)
     print(f"{args.corpus}: fetched into {destination}")
     return 0
 

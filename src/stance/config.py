@@ -27,6 +27,9 @@ REAL_DIR = DATA_DIR / "real"
 EXTERNAL_DIR = DATA_DIR / "external"
 REAL_DATASET_DIR = EXTERNAL_DIR / "real_statements"
 MODELS_DIR = PROJECT_ROOT / "models"
+#: Models trained on the constructed statements (notebooks 03 and 06): the challenge-set models.
+#: The shipped models in ``MODELS_DIR`` are chosen on real text (notebook 07).
+CONSTRUCTED_MODELS_DIR = MODELS_DIR / "constructed"
 FIGURES_DIR = PROJECT_ROOT / "figures"
 RESULTS_DIR = PROJECT_ROOT / "results"
 CACHE_DIR = PROJECT_ROOT / ".cache"

@@ -18,7 +18,7 @@ from stance.data import naive_mapping_mismatch
 
 
 def model_name(label_column: str, lang: str) -> str:
-    """File stem of a saved model: ``models/{label_column}_{lang}.skops``."""
+    """File stem of a saved model: ``{label_column}_{lang}.skops``."""
     return f"{label_column}_{lang}"
 
 
@@ -45,7 +45,7 @@ def fit_models(train: pd.DataFrame, label_columns: Sequence[str], langs: Sequenc
 
 
 def save_models(selections: Mapping[str, models.ModelSelection], train: pd.DataFrame,
-                directory: Path = config.MODELS_DIR) -> list[Path]:
+                directory: Path = config.CONSTRUCTED_MODELS_DIR) -> list[Path]:
     """Save each selected model with the metadata needed to use it (see
     :func:`stance.models.model_metadata`)."""
     paths = []
@@ -60,7 +60,8 @@ def save_models(selections: Mapping[str, models.ModelSelection], train: pd.DataF
 
 
 def load_models(label_columns: Sequence[str], langs: Sequence[str],
-                directory: Path = config.MODELS_DIR) -> dict[str, models.LoadedModel]:
+                directory: Path = config.CONSTRUCTED_MODELS_DIR
+                ) -> dict[str, models.LoadedModel]:
     """The saved models for each label column and language, keyed by :func:`model_name`."""
     return {model_name(column, lang): models.load_model(
                 Path(directory) / f"{model_name(column, lang)}.skops")

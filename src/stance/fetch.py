@@ -156,7 +156,8 @@ def ungdc_manifest(documents: Iterator[tuple[str, bytes]],
 
 
 def _speech_path(row: pd.Series) -> str:
-    return f"Session {row['session']} - {row['year']}/{row['iso3']}_{row['session']}_{row['year']}.txt"
+    session, year = row["session"], row["year"]
+    return f"Session {session} - {year}/{row['iso3']}_{session}_{year}.txt"
 
 
 def _replace_folder(target: Path, fill: Callable[[Path], None]) -> None:

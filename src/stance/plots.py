@@ -235,3 +235,43 @@ def top_feature_bars(features: pd.DataFrame, title: str) -> Figure:
         ax.tick_params(axis="y", labelsize=8)
     fig.suptitle(title)
     return fig
+
+
+#: Colours of UN votes (yes supports the resolutions on Ukraine).
+VOTE_COLORS = {"yes": "#0072B2", "abstain": "#E69F00", "no": "#D55E00", "absent": "#BBBBBB"}
+
+
+def net_stance_by_vote(table: pd.DataFrame, title: str) -> Figure:
+    """States ordered by net stance (``net_stance``), one point each, coloured by ``vote``; one
+    panel per ``panel`` value. The order and the votes come from the caller."""
+    panels = list(dict.fromkeys(table["panel"]))
+    fig, axes = _new_figure(4.2 * len(panels) + 0.8, 3.8, len(panels))
+    for ax, panel in zip(axes[0], panels, strict=True):
+        rows = table[table["panel"] == panel].sort_values(["net_stance", "iso3"])
+        x = np.arange(len(rows))
+        for vote, color in VOTE_COLORS.items():
+            chosen = (rows["vote"] == vote).to_numpy()
+            if chosen.any():
+                ax.scatter(x[chosen], rows["net_stance"].to_numpy()[chosen], s=12, color=color,
+                           label=f"{vote} ({int(chosen.sum())})")
+        ax.axhline(0, color="#555555", linewidth=0.8)
+        ax.set_xlabel("states, ordered by net stance")
+        ax.set_ylabel("net stance (share support − share opposition)")
+        ax.set_title(panel)
+        ax.legend(title="vote", fontsize=8, loc="upper left", frameon=False)
+    fig.suptitle(title)
+    return fig
+
+
+def stance_trends(rows: pd.DataFrame, title: str) -> Figure:
+    """Net stance per year (``year``, ``net_stance``), one line per state (``iso3``)."""
+    fig, axes = _new_figure(6.8, 4.0)
+    ax = axes[0, 0]
+    for iso3, state in rows.groupby("iso3", sort=True):
+        ax.plot(state["year"], state["net_stance"], marker="o", markersize=3, label=iso3)
+    ax.axhline(0, color="#555555", linewidth=0.8)
+    ax.set_xlabel("year of the General Debate")
+    ax.set_ylabel("net stance")
+    ax.legend(fontsize=8, ncols=2, frameon=False, loc="lower left")
+    ax.set_title(title)
+    return fig

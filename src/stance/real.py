@@ -154,8 +154,9 @@ def rehydrate(labels: pd.DataFrame, ungdc_dir: Path | None = None,
     if absent:
         raise InputError(f"sentence {absent[0]}: not found in its document (the sentence "
                          "splitter or the corpus differs from the labelled one)")
-    joined = labels.join(sentences[["text", "sentence_sha256", "document", "iso3", "session",
-                                    "year", "date"]], on="sentence_id", rsuffix="_corpus")
+    corpus = sentences[["text", "sentence_sha256", "document", "iso3", "session", "year",
+                        "date"]].rename(columns={"sentence_sha256": "sentence_sha256_corpus"})
+    joined = labels.merge(corpus, left_on="sentence_id", right_index=True, how="left")
     changed = joined[joined["sentence_sha256"] != joined["sentence_sha256_corpus"]]
     if not changed.empty:
         raise InputError(f"sentence {changed.iloc[0]['sentence_id']}: its text no longer "
@@ -187,11 +188,16 @@ def assign_splits(frame: pd.DataFrame, seed: int = config.SEED,
     :data:`TEMPORAL_TEST_SESSION` are ``test``, everything earlier ``train``.
     """
     frame = frame.assign(group=split_groups(frame), split="train")
-    n_folds = round(1 / test_share)
-    for _, rows in frame.groupby("source"):
+    for source, rows in frame.groupby("source"):
+        n_groups = rows["group"].nunique()
+        if n_groups < 2:
+            raise DatasetError(f"{source}: one group only; a grouped split needs two or more")
+        n_folds = min(round(1 / test_share), n_groups)
         strata = rows[TARGETS[0]] + "|" + rows[TARGETS[1]]
         rare = strata.map(strata.value_counts()) < n_folds
         strata = strata.where(~rare, rows[TARGETS[0]])  # too rare to spread: one target only
+        if (strata.value_counts() < n_folds).all():  # tiny data: groups alone decide
+            strata = pd.Series("all", index=rows.index)
         folds = StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
         with warnings.catch_warnings():  # a class rarer than the folds is expected here
             warnings.filterwarnings("ignore", message="The least populated class")

@@ -1,0 +1,277 @@
+"""Models for real statements: which training data, which model, and how they score.
+
+The question this module answers for each label (the two stance targets and sentiment): does a
+model of real sentences learn best from real sentences, from the project's constructed
+statements, or from both? Every candidate is scored by grouped cross-validation on the
+**real training split only** (:func:`stance.models.select_with_auxiliary`), so the real test
+split stays untouched until the chosen models are scored once (:func:`score_on_real_test`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+
+from stance import config, evaluate, models
+from stance.data import LABEL_COLUMNS, TARGETS
+from stance.sentiment import vader_labels
+
+#: The training sources compared: (name, source of :func:`~stance.models.select_with_auxiliary`,
+#: weight of each constructed statement relative to a real sentence).
+SOURCES = (
+    ("real", "main", 1.0),
+    ("real + constructed (weight 0.3)", "both", 0.3),
+    ("real + constructed (weight 1)", "both", 1.0),
+    ("constructed only", "auxiliary", 1.0),
+)
+#: The one model design the sources are compared with (the union of word and char n-grams,
+#: the kind most constructed-data models chose, with class weighting for the rare classes).
+SOURCE_GRID: dict[str, list[dict[str, list[Any]]]] = {
+    "word+char": [{"classifier__C": [10.0], "classifier__class_weight": ["balanced"]}]}
+#: The search for the winning source's final model, kept small so the notebook stays fast:
+#: the feature kind, the regularisation and the word n-gram range, balanced class weights.
+FINAL_GRID: dict[str, list[dict[str, list[Any]]]] = {
+    "word": [{"features__ngram_range": [(1, 2), (1, 3)], "classifier__C": [3.0, 10.0, 30.0],
+              "classifier__class_weight": ["balanced"]}],
+    "word+char": [{"classifier__C": [3.0, 10.0, 30.0],
+                   "classifier__class_weight": ["balanced"]}],
+}
+
+#: A transparent keyword baseline for stance (both targets): words that in diplomatic English
+#: mostly signal condemnation of Russia's war, or its defence. Written from the guidelines'
+#: rules (R4–R8), not fitted to data; a sentence with cues of both kinds, or none, is neutral.
+OPPOSITION_CUES = ("aggression", "invasion", "invaded", "withdraw", "annexation", "occupation",
+                   "occupied", "war crimes", "atrocities", "unprovoked", "brutal",
+                   "condemn", "sanctions against russia", "sanctions on russia")
+SUPPORT_CUES = ("special military operation", "liberat", "neo-nazi", "nazis", "russophob",
+                "provocation", "illegitimate sanctions", "illegal sanctions", "kyiv regime",
+                "kiev regime", "nato expansion", "expansion of nato", "genocide in donbas")
+
+
+def keyword_stance(texts: Sequence[str]) -> list[str]:
+    """The keyword baseline: ``opposition`` / ``support`` when only cues of one kind occur."""
+    labels = []
+    for text in texts:
+        lowered = str(text).lower()
+        against = any(cue in lowered for cue in OPPOSITION_CUES)
+        pro = any(cue in lowered for cue in SUPPORT_CUES)
+        labels.append("opposition" if against and not pro else
+                      "support" if pro and not against else "neutral")
+    return labels
+
+
+@dataclass(frozen=True)
+class SourceComparison:
+    """Per label: every source's CV score, and the winning source's final selection."""
+
+    table: pd.DataFrame
+    selections: dict[str, models.ModelSelection]
+    sources: dict[str, str]
+
+
+def _select(real_train: pd.DataFrame, constructed: pd.DataFrame, label: str, source: str,
+            weight: float, grids: dict[str, list[dict[str, list[Any]]]]
+            ) -> models.ModelSelection:
+    return models.select_with_auxiliary(
+        real_train["text"].tolist(), real_train[label].tolist(), real_train["group"].tolist(),
+        constructed["text"].tolist(), constructed[label].tolist(), source=source,
+        auxiliary_weight=weight, lang="en", grids=grids)
+
+
+def compare_sources(real_train: pd.DataFrame, constructed: pd.DataFrame,
+                    labels: Sequence[str] = LABEL_COLUMNS, n_jobs: int = 1) -> pd.DataFrame:
+    """CV score (grouped 5-fold on the real training split) of each source in :data:`SOURCES`
+    for each label, with the fixed design :data:`SOURCE_GRID`. One row per label and source."""
+    tasks = [(label, name, source, weight) for label in labels
+             for name, source, weight in SOURCES]
+    fitted = Parallel(n_jobs=n_jobs)(
+        delayed(_select)(real_train, constructed, label, source, weight, SOURCE_GRID)
+        for label, _, source, weight in tasks)
+    return pd.DataFrame([
+        {"label": label, "training_data": name, "metric": selection.metric,
+         "cv_score": selection.cv_score,
+         "cv_std": float(selection.cv_results[f"std_{selection.metric}"].iloc[0])}
+        for (label, name, _, _), selection in zip(tasks, fitted, strict=True)])
+
+
+def best_sources(comparison: pd.DataFrame) -> dict[str, str]:
+    """The training data with the highest CV score per label (ties: the earlier source)."""
+    order = {name: i for i, (name, _, _) in enumerate(SOURCES)}
+    ranked = comparison.assign(order=comparison["training_data"].map(order)).sort_values(
+        ["label", "cv_score", "order"], ascending=[True, False, True])
+    return dict(ranked.groupby("label", sort=False)["training_data"].first())
+
+
+def fit_final_models(real_train: pd.DataFrame, constructed: pd.DataFrame,
+                     sources: Mapping[str, str], n_jobs: int = 1
+                     ) -> dict[str, models.ModelSelection]:
+    """For each label, search :data:`FINAL_GRID` on its chosen training data and refit."""
+    spec = {name: (source, weight) for name, source, weight in SOURCES}
+    labels = list(sources)
+    fitted = Parallel(n_jobs=n_jobs)(
+        delayed(_select)(real_train, constructed, label, *spec[sources[label]], FINAL_GRID)
+        for label in labels)
+    return dict(zip(labels, fitted, strict=True))
+
+
+def training_rows(real_train: pd.DataFrame, constructed: pd.DataFrame,
+                  training_data: str) -> pd.DataFrame:
+    """The rows a source trains on (text and labels), for the model file's metadata."""
+    source = {name: source for name, source, _ in SOURCES}[training_data]
+    parts = {"main": [real_train], "both": [real_train, constructed],
+             "auxiliary": [constructed]}[source]
+    return pd.concat([part[["text", *LABEL_COLUMNS]] for part in parts], ignore_index=True)
+
+
+def save_real_models(selections: Mapping[str, models.ModelSelection],
+                     sources: Mapping[str, str], real_train: pd.DataFrame,
+                     constructed: pd.DataFrame, directory: Path | None = None) -> list[Path]:
+    """Save each label's model as ``models/{label}_en.skops`` with where its data came from."""
+    directory = Path(directory or config.MODELS_DIR)
+    paths = []
+    for label, selection in selections.items():
+        rows = training_rows(real_train, constructed, sources[label])
+        path = directory / f"{label}_en.skops"
+        models.save_selection(selection, path, rows["text"].tolist(), rows[label].tolist(),
+                              target=label, lang="en",
+                              extra={"training_data": sources[label]})
+        paths.append(path)
+    return paths
+
+
+# --- the real test -------------------------------------------------------------------------
+
+def baseline_systems(label: str, real_train: pd.DataFrame, test: pd.DataFrame,
+                     predicted_sentiment: Sequence[str], seed: int = config.SEED
+                     ) -> dict[str, list[str]]:
+    """The baselines of one label on the real test rows.
+
+    Stance: majority class, stratified random, sentiment-as-stance (from the sentiment model's
+    predictions, which a user has; gold sentiment is an oracle they don't) and the keyword rule.
+    Sentiment: majority, stratified and VADER.
+    """
+    train_labels = real_train[label].tolist()
+    systems = {
+        "majority class": evaluate.majority_baseline(train_labels, len(test)),
+        "stratified random": evaluate.stratified_baseline(train_labels, len(test), seed),
+    }
+    if label in TARGETS:
+        systems["sentiment as stance (predicted sentiment)"] = evaluate.sentiment_as_stance(
+            list(predicted_sentiment))
+        systems["keyword rule"] = keyword_stance(test["text"].tolist())
+    else:
+        systems["VADER"] = vader_labels(test["text"].tolist())
+    return systems
+
+
+def real_test_predictions(shipped: Mapping[str, Any], constructed_only: Mapping[str, Any],
+                          test: pd.DataFrame) -> dict[str, dict[str, list[str]]]:
+    """Predictions of the shipped model and the constructed-only model for each label."""
+    texts = test["text"].tolist()
+    return {label: {"model": list(shipped[label].predict(texts)),
+                    "constructed-only model": list(constructed_only[label].predict(texts))}
+            for label in shipped}
+
+
+def score_on_real_test(real_train: pd.DataFrame, test: pd.DataFrame,
+                       predictions: Mapping[str, Mapping[str, Sequence[str]]],
+                       n_resamples: int = 1000, seed: int = config.SEED) -> pd.DataFrame:
+    """Macro-F1 and F_avg with 95% bootstrap intervals of the models and every baseline.
+
+    ``predictions`` maps each label to its systems (:func:`real_test_predictions`); the
+    sentiment model's predictions feed the sentiment-as-stance baseline.
+    """
+    from stance.experiments import score_systems
+
+    sentiment = predictions["sentiment"]["model"]
+    frames = []
+    for label, systems in predictions.items():
+        every = {**systems, **baseline_systems(label, real_train, test, sentiment, seed)}
+        scores = score_systems(test[label].tolist(), every, n_resamples, seed)
+        frames.append(scores.assign(label=label))
+    table = pd.concat(frames, ignore_index=True)
+    return table[["label", *[c for c in table.columns if c != "label"]]]
+
+
+def paired_gain(test: pd.DataFrame, predictions: Mapping[str, Mapping[str, Sequence[str]]],
+                better: str = "model", worse: str = "constructed-only model",
+                n_resamples: int = 1000, seed: int = config.SEED) -> pd.DataFrame:
+    """Macro-F1 difference between two systems per label, on shared bootstrap resamples."""
+    rows = []
+    for label, systems in predictions.items():
+        gain = evaluate.paired_bootstrap(test[label].tolist(), systems[better], systems[worse],
+                                         "macro_f1", n_resamples, seed=seed)
+        rows.append({"label": label, "comparison": f"{better} − {worse}", **gain})
+    return pd.DataFrame(rows)
+
+
+def temporal_scores(frame: pd.DataFrame, constructed: pd.DataFrame,
+                    selections: Mapping[str, models.ModelSelection],
+                    sources: Mapping[str, str]) -> pd.DataFrame:
+    """Train on the UN sessions up to 78 (and press releases), test on session 79 (2024):
+    each label's chosen design and data, refitted on the temporal training rows."""
+    train = frame[frame["temporal_split"] == "train"]
+    test = frame[frame["temporal_split"] == "test"]
+    rows = []
+    for label, selection in selections.items():
+        data = training_rows(train, constructed, sources[label])
+        estimator = models.build_pipeline(selection.best_params["features"], "en").set_params(
+            **{key: (tuple(value) if isinstance(value, list) else value)
+               for key, value in selection.best_params.items() if key != "features"})
+        weights = np.ones(len(data))
+        if sources[label].startswith("real + constructed"):
+            weight = {name: w for name, _, w in SOURCES}[sources[label]]
+            weights[len(train):] = weight
+        estimator.fit(data["text"].tolist(), data[label].tolist(),
+                      classifier__sample_weight=weights)
+        predicted = estimator.predict(test["text"].tolist())
+        scores = evaluate.classification_scores(test[label].tolist(), list(predicted))
+        rows.append({"label": label, "n_train": len(data), "n_test": len(test),
+                     "macro_f1": scores["macro_f1"], "f_avg": scores.get("f_avg"),
+                     "majority_macro_f1": evaluate.classification_scores(
+                         test[label].tolist(), evaluate.majority_baseline(
+                             train[label].tolist(), len(test)))["macro_f1"]})
+    return pd.DataFrame(rows)
+
+
+def ship_constructed_models(labels: Sequence[str], lang: str,
+                            source_dir: Path | None = None, target_dir: Path | None = None
+                            ) -> list[Path]:
+    """Ship the constructed-data models of a language without real text (Turkish): copy
+    ``models/constructed/{label}_{lang}.skops`` to ``models/`` (byte-identical, atomically)."""
+    from stance.io import atomic_write
+
+    source_dir = Path(source_dir or config.CONSTRUCTED_MODELS_DIR)
+    target_dir = Path(target_dir or config.MODELS_DIR)
+    paths = []
+    for label in labels:
+        data = (source_dir / f"{label}_{lang}.skops").read_bytes()
+        path = target_dir / f"{label}_{lang}.skops"
+        with atomic_write(path, "wb") as handle:
+            handle.write(data)
+        paths.append(path)
+    return paths
+
+
+def challenge_set_errors(shipped: Mapping[str, Any], constructed_test: pd.DataFrame
+                         ) -> pd.DataFrame:
+    """Error rates of the shipped English models on the constructed test statements, per label
+    and hard-case tag (highest first)."""
+    from stance.experiments import error_rates_by
+
+    rows = constructed_test[constructed_test["lang"] == "en"]
+    frames = []
+    for label, estimator in shipped.items():
+        predicted = estimator.predict(rows["text"].tolist())
+        errors = rows.assign(error=np.asarray(predicted) != rows[label].to_numpy(dtype=object))
+        frames.append(error_rates_by(errors, "hard_case").assign(label=label))
+    table = pd.concat(frames, ignore_index=True)
+    table = table[["label", "hard_case", "texts", "errors", "error_rate"]]
+    return table.sort_values(["error_rate", "label", "hard_case"],
+                             ascending=[False, True, True], ignore_index=True)

@@ -1,0 +1,171 @@
+"""`stance corpus fetch`: folders, archives and downloads, checked against the manifests, through
+the real command (one-line errors, exit 2, nothing half-written)."""
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from stance import corpora, fetch
+
+FIXTURES = Path(__file__).parent / "fixtures" / "corpora"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project root whose manifests list the fixture corpora."""
+    real = tmp_path / "data" / "real"
+    real.mkdir(parents=True)
+    fetch.ungdc_manifest(fetch.ungdc_documents(FIXTURES / "ungdc")).to_csv(
+        real / "ungdc_manifest.csv", index=False)
+    fetch.presidential_manifest(corpora.read_presidential(FIXTURES / "presidential")).to_csv(
+        real / "presidential_manifest.csv", index=False)
+    return tmp_path
+
+
+def stance_corpus(project: Path, *argv: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "STANCE_ROOT": str(project), "STANCE_UNGDC": "",
+                   "STANCE_PRESIDENTIAL": "", **env}
+    return subprocess.run([sys.executable, "-m", "stance", "corpus", *argv], capture_output=True,
+                          text=True, timeout=120, env=environment)
+
+
+def make_archive(source: Path, archive: Path) -> Path:
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(source / "TXT", arcname="UNGDC_fixture/TXT")
+    return archive
+
+
+def fetched_files(project: Path, corpus: str) -> list[str]:
+    folder = project / "data" / "external" / corpus
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def test_manifest_lists_each_speech_with_its_hash():
+    manifest = fetch.ungdc_manifest(fetch.ungdc_documents(FIXTURES / "ungdc"))
+    assert list(manifest.columns) == ["iso3", "session", "year", "sha256"]
+    assert manifest[["iso3", "session"]].values.tolist() == [
+        ["XAA", "77"], ["XBB", "77"], ["XAA", "78"], ["XCC", "78"]]
+    text = (FIXTURES / "ungdc" / "TXT" / "Session 77 - 2022" / "XAA_77_2022.txt").read_bytes()
+    assert manifest["sha256"].iloc[0] == fetch.sha256_bytes(text)
+
+
+def test_fetch_ungdc_from_a_folder(project):
+    done = stance_corpus(project, "fetch", "ungdc", "--source", str(FIXTURES))
+    assert done.returncode == 0, done.stderr
+    assert "ungdc: fetched into" in done.stdout
+    assert fetched_files(project, "ungdc") == [
+        "TXT/Session 77 - 2022/XAA_77_2022.txt", "TXT/Session 77 - 2022/XBB_77_2022.txt",
+        "TXT/Session 78 - 2023/XAA_78_2023.txt", "TXT/Session 78 - 2023/XCC_78_2023.txt"]
+
+
+def test_fetch_ungdc_from_an_archive_given_by_environment_variable(project, tmp_path):
+    archive = make_archive(FIXTURES / "ungdc", tmp_path / "UNGDC.tgz")
+    done = stance_corpus(project, "fetch", "ungdc", STANCE_UNGDC=str(archive))
+    assert done.returncode == 0, done.stderr
+    assert len(fetched_files(project, "ungdc")) == 4
+
+
+def test_fetch_downloads_from_a_url_with_pooch(project, tmp_path):
+    served = tmp_path / "served"
+    served.mkdir()
+    make_archive(FIXTURES / "ungdc", served / "UNGDC.tgz")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/UNGDC.tgz"
+        done = stance_corpus(project, "fetch", "ungdc", "--source", url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 0, done.stderr
+    assert len(fetched_files(project, "ungdc")) == 4
+    assert list((project / ".cache" / "downloads").glob("*UNGDC.tgz"))  # cached for next time
+
+
+def test_fetch_presidential_from_a_folder(project):
+    done = stance_corpus(project, "fetch", "presidential", "--source",
+                         str(FIXTURES / "presidential"))
+    assert done.returncode == 0, done.stderr
+    assert fetched_files(project, "presidential") == ["putin.csv", "zelenskyy.csv"]
+
+
+def _bad_speech_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "edited"
+    shutil.copytree(FIXTURES / "ungdc", copy)
+    speech = copy / "TXT" / "Session 78 - 2023" / "XCC_78_2023.txt"
+    speech.write_text(speech.read_text() + "An extra sentence someone added.\n")
+    return copy
+
+
+def _not_gzip(tmp_path: Path) -> Path:
+    path = tmp_path / "UNGDC.tgz"
+    path.write_text("this is not an archive")
+    return path
+
+
+def _no_layout(tmp_path: Path) -> Path:
+    folder = tmp_path / "flat"
+    folder.mkdir()
+    (folder / "XAA_77_2022.txt").write_text("a speech outside the publisher's layout")
+    return folder
+
+
+@pytest.mark.parametrize(("make_source", "message"), [
+    (lambda tmp: tmp / "nowhere", "no such file or folder"),
+    (_no_layout, "no UN General Debate speeches found"),
+    (_not_gzip, "not a readable gzip tar archive"),
+    (_bad_speech_copy, "Session 78 - 2023/XCC_78_2023.txt differs from the manifest"),
+])
+def test_bad_ungdc_sources_are_one_line_errors_and_write_nothing(project, tmp_path,
+                                                                  make_source, message):
+    done = stance_corpus(project, "fetch", "ungdc", "--source", str(make_source(tmp_path)))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("stance: error: ")
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (project / "data" / "external" / "ungdc").exists()
+
+
+def test_a_failed_fetch_keeps_the_previous_copy(project, tmp_path):
+    assert stance_corpus(project, "fetch", "ungdc", "--source", str(FIXTURES)).returncode == 0
+    before = fetched_files(project, "ungdc")
+    done = stance_corpus(project, "fetch", "ungdc", "--source", str(_bad_speech_copy(tmp_path)))
+    assert done.returncode == 2
+    assert fetched_files(project, "ungdc") == before
+    assert sorted(p.name for p in (project / "data" / "external").iterdir()) == ["ungdc"]
+
+
+def test_edited_press_release_is_named(project, tmp_path):
+    copy = tmp_path / "presidential"
+    shutil.copytree(FIXTURES / "presidential", copy)
+    frame = pd.read_csv(copy / "zelenskyy.csv", dtype=str)
+    frame.loc[0, "body"] += " An added sentence."
+    frame.to_csv(copy / "zelenskyy.csv", index=False)
+    done = stance_corpus(project, "fetch", "presidential", "--source", str(copy))
+    assert done.returncode == 2
+    assert "release ua-80001" in done.stderr and "differs from the manifest" in done.stderr
+
+
+def test_offline_without_a_source_says_how_to_get_the_corpus(project):
+    done = stance_corpus(project, "fetch", "ungdc", "--source", "http://127.0.0.1:9/UNGDC.tgz")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert "pass --source PATH or set $STANCE_UNGDC" in done.stderr
+
+
+def test_fetch_help_names_the_sources():
+    done = subprocess.run([sys.executable, "-m", "stance", "corpus", "fetch", "--help"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    assert "doi:10.7910/DVN/0TJX8Y" in done.stdout and "STANCE_UNGDC" in done.stdout

@@ -1,0 +1,182 @@
+"""The real-statement dataset: labels joined with rehydrated sentences, hashes, splits, card;
+and the real-text model helpers."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stance import corpora, models, real, real_models
+from stance.io import InputError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "corpora"
+UNGDC, PRESIDENTIAL = FIXTURES / "ungdc", FIXTURES / "presidential"
+
+#: Labels for the fixture sentences, written from the guidelines (RFP, UKR, sentiment).
+LABELS = {
+    "un-XAA-77-0002": ("opposition", "opposition", "negative"),
+    "un-XAA-77-0003": ("opposition", "neutral", "neutral"),
+    "un-XAA-77-0005": ("neutral", "neutral", "negative"),
+    "un-XAA-78-0001": ("support", "neutral", "negative"),
+    "un-XAA-78-0003": ("neutral", "neutral", "neutral"),
+    "un-XBB-77-0001": ("neutral", "neutral", "negative"),
+    "un-XBB-77-0002": ("opposition", "opposition", "positive"),
+    "un-XBB-77-0003": ("neutral", "neutral", "negative"),
+    "un-XCC-78-0000": ("support", "support", "positive"),
+    "un-XCC-78-0001": ("support", "neutral", "positive"),
+    "kr-90001-0001": ("neutral", "neutral", "neutral"),
+    "kr-90001-0002": ("support", "neutral", "negative"),
+    "kr-90003-0000": ("neutral", "neutral", "positive"),
+    "ua-80001-0000": ("opposition", "opposition", "positive"),
+    "ua-80001-0001": ("opposition", "opposition", "negative"),
+    "ua-80002-0001": ("neutral", "neutral", "neutral"),
+}
+
+
+def _all_sentences() -> pd.DataFrame:
+    return pd.concat([
+        corpora.ungdc_sentences(corpora.find_speeches(UNGDC)),
+        corpora.presidential_sentences(corpora.read_presidential(PRESIDENTIAL))],
+        ignore_index=True).set_index("sentence_id")
+
+
+@pytest.fixture
+def real_dir(tmp_path: Path) -> Path:
+    """A data/real folder with label files, a second pass and an adjudication for the fixtures."""
+    sentences = _all_sentences()
+    rows = [{"sentence_id": sid, "sentence_sha256": sentences.loc[sid, "sentence_sha256"],
+             "sample": "keyword", "russian_foreign_policy": rfp, "ukraine_operation": ukr,
+             "sentiment": sentiment, "annotation": "pass1-batch01"}
+            for sid, (rfp, ukr, sentiment) in LABELS.items()]
+    labels = pd.DataFrame(rows)
+    folder = tmp_path / "real"
+    folder.mkdir()
+    labels[labels["sentence_id"].str.startswith("un-")].to_csv(folder / "ungdc_labels.csv",
+                                                                index=False)
+    labels[~labels["sentence_id"].str.startswith("un-")].to_csv(
+        folder / "presidential_labels.csv", index=False)
+    second = labels.drop(columns=["sentence_sha256", "sample"]).head(8).assign(
+        annotation="pass2-batch01")
+    second.loc[0, "sentiment"] = "neutral"  # a disagreement, adjudicated below
+    second.to_csv(folder / "second_pass.csv", index=False)
+    pd.DataFrame([{"sentence_id": "un-XAA-77-0002", "label": "sentiment", "first": "neutral",
+                   "second": "neutral", "final": "negative", "reason": "R14: condemnation"}]
+                 ).to_csv(folder / "adjudication.csv", index=False)
+    return folder
+
+
+def test_rehydrate_joins_text_by_id_and_hash(real_dir):
+    frame = real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL)
+    assert list(frame.columns) == list(real.COLUMNS)
+    assert len(frame) == len(LABELS)
+    row = frame.set_index("id").loc["un-XAA-77-0002"]
+    assert row["text"].startswith("We condemn the aggression against Ukraine")
+    assert (row["iso3"], row["session"], row["year"]) == ("XAA", 77, 2022)
+    assert frame.set_index("id").loc["kr-90001-0002", "date"] == "2022-01-10"
+
+
+def test_splits_keep_groups_whole_and_temporal_view_holds_out_session_79(real_dir):
+    frame = real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL)
+    assert set(frame["split"]) == {"train", "test"}
+    assert (frame.groupby("group")["split"].nunique() == 1).all()
+    assert set(frame.loc[frame["source"] == "ungdc", "group"]) == {
+        "state-XAA", "state-XBB", "state-XCC"}
+    assert frame.set_index("id").loc["ua-80001-0000", "group"] == "week-2022-W11"
+    assert set(frame["temporal_split"]) == {"train"}  # the fixtures have no 2024 speech
+    again = real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL)
+    assert again["split"].tolist() == frame["split"].tolist()
+
+
+def test_a_changed_sentence_is_named(real_dir):
+    labels = pd.read_csv(real_dir / "ungdc_labels.csv")
+    labels.loc[1, "sentence_sha256"] = "0" * 64
+    labels.to_csv(real_dir / "ungdc_labels.csv", index=False)
+    with pytest.raises(InputError, match=r"sentence un-XAA-77-0003: its text no longer matches"):
+        real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL)
+
+
+def test_a_sentence_missing_from_its_document_is_named(real_dir):
+    labels = pd.read_csv(real_dir / "ungdc_labels.csv")
+    labels.loc[0, "sentence_id"] = "un-XAA-77-0099"
+    labels.to_csv(real_dir / "ungdc_labels.csv", index=False)
+    with pytest.raises(InputError, match="sentence un-XAA-77-0099: not found"):
+        real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL)
+
+
+def test_unfetched_corpus_says_how_to_fetch(real_dir, tmp_path):
+    empty = tmp_path / "empty"
+    (empty / "TXT" / "Session 70 - 2015").mkdir(parents=True)
+    (empty / "TXT" / "Session 70 - 2015" / "XAA_70_2015.txt").write_text("Another year.")
+    with pytest.raises(InputError, match="stance corpus fetch ungdc"):
+        real.build_real_statements(real_dir, empty, PRESIDENTIAL)
+
+
+def test_bad_label_is_reported_with_its_line(real_dir):
+    labels = pd.read_csv(real_dir / "presidential_labels.csv")
+    labels.loc[2, "ukraine_operation"] = "favour"
+    labels.to_csv(real_dir / "presidential_labels.csv", index=False)
+    with pytest.raises(InputError, match=r"presidential_labels\.csv: line 4: ukraine_operation"):
+        real.read_labels(real_dir)
+
+
+def test_agreement_uses_the_first_pass_before_adjudication(real_dir):
+    table = real.agreement(real_dir).set_index("label")
+    assert table.loc["sentiment", "statements"] == 8
+    # the adjudicated sentiment was 'neutral' in the first pass, as in the second: full agreement
+    assert table.loc["sentiment", "agreement"] == 1.0
+    assert table.loc["russian_foreign_policy", "cohen_kappa"] == 1.0
+
+
+def test_built_folder_has_a_card_and_loads(real_dir, tmp_path):
+    out = tmp_path / "real_statements"
+    real.build_real_dataset(real_dir, out, UNGDC, PRESIDENTIAL)
+    card = (out / "README.md").read_text()
+    assert "class_label" in card and "Cohen's kappa" in card and "language-model" in card
+    frame = real.load_real_statements(path=out)
+    assert len(frame) == len(LABELS) and frame["session"].dtype.kind == "i"
+    test = real.load_real_statements("test", path=out)
+    assert set(test["split"]) == {"test"}
+    with pytest.raises(InputError, match="not built"):
+        real.load_real_statements(path=tmp_path / "nothing")
+
+
+def test_keyword_baseline_reads_cues_of_one_side_only():
+    assert real_models.keyword_stance([
+        "Russia's aggression must end.",
+        "The special military operation protects Donbas.",
+        "We condemn the provocation of the Kyiv regime and its aggression.",
+        "We discussed water.",
+    ]) == ["opposition", "support", "neutral", "neutral"]
+
+
+def test_best_source_per_label_breaks_ties_by_order():
+    comparison = pd.DataFrame({
+        "label": ["a", "a", "b", "b"],
+        "training_data": ["constructed only", "real", "real", "real + constructed (weight 1)"],
+        "cv_score": [0.5, 0.5, 0.4, 0.6]})
+    assert real_models.best_sources(comparison) == {
+        "a": "real", "b": "real + constructed (weight 1)"}
+
+
+def test_auxiliary_data_is_never_in_a_validation_fold():
+    rng = np.random.default_rng(0)
+    words = {"support": "praise", "opposition": "condemn", "neutral": "discuss"}
+    labels = [["support", "opposition", "neutral"][i % 3] for i in range(30)]
+    texts = [f"we {words[label]} item {rng.integers(100)}" for label in labels]
+    groups = [f"g{i % 10}" for i in range(30)]
+    aux_labels = ["support", "opposition", "neutral"] * 4
+    aux_texts = [f"they {words[label]} it" for label in aux_labels]
+    grid = {"word": [{"features__ngram_range": [(1, 1)], "classifier__C": [1.0],
+                      "classifier__class_weight": ["balanced"]}]}
+    scores = {}
+    for source in models.TRAINING_SOURCES:
+        selection = models.select_with_auxiliary(
+            texts, labels, groups, aux_texts, aux_labels, source=source, features="word",
+            grids=grid, n_splits=3)
+        scores[source] = selection.cv_score
+        assert selection.n_splits == 3 and selection.metric == "f_avg"
+    assert scores["main"] > 0.9 and scores["both"] > 0.9  # the cue words carry over
+    with pytest.raises(ValueError, match="source must be one of"):
+        models.select_with_auxiliary(texts, labels, groups, aux_texts, aux_labels,
+                                     source="other")

@@ -1,0 +1,90 @@
+"""Speech-level stance: cross-fitting by state, aggregation, the vote records and vote AUC."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from stance import config, models, speeches
+from stance.io import InputError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "corpora"
+
+
+def test_committed_votes_match_the_published_totals():
+    votes = speeches.read_votes()
+    assert set(votes["symbol"]) <= set(speeches.PUBLISHED_TOTALS)
+    for symbol, rows in votes.groupby("symbol"):
+        counts = rows["vote"].value_counts()
+        yes, no, abstain = speeches.PUBLISHED_TOTALS[symbol]
+        assert (counts["yes"], counts["no"], counts["abstain"]) == (yes, no, abstain)
+        assert counts["absent"] == speeches.UN_MEMBERS - yes - no - abstain
+        assert rows["iso3"].is_unique and rows["source"].str.len().min() > 0
+    # a few records anyone can check against the General Assembly's published roll calls
+    by_vote = votes.set_index(["symbol", "iso3"])["vote"]
+    assert by_vote["A/RES/ES-11/1", "RUS"] == "no" and by_vote["A/RES/ES-11/1", "UKR"] == "yes"
+    assert by_vote["A/RES/68/262", "RUS"] == "no" and by_vote["A/RES/68/262", "CHN"] == "abstain"
+
+
+def _write_votes(tmp_path: Path, votes: pd.DataFrame) -> Path:
+    path = tmp_path / "votes.csv"
+    votes.to_csv(path, index=False)
+    return path
+
+
+def test_vote_records_that_break_the_totals_are_refused(tmp_path):
+    votes = speeches.read_votes()
+    changed = votes.copy()
+    changed.loc[changed.index[0], "vote"] = "no" if changed.iloc[0]["vote"] != "no" else "yes"
+    with pytest.raises(InputError, match="published"):
+        speeches.read_votes(_write_votes(tmp_path, changed))
+    changed = votes.copy()
+    changed.loc[changed.index[0], "vote"] = "maybe"
+    with pytest.raises(InputError, match=r"line 2: vote 'maybe'"):
+        speeches.read_votes(_write_votes(tmp_path, changed))
+    with pytest.raises(InputError, match="a second vote"):
+        speeches.read_votes(_write_votes(tmp_path, pd.concat([votes, votes.head(1)])))
+
+
+def test_cross_fitting_never_scores_a_state_with_its_own_sentences():
+    candidates = speeches.candidate_sentences(FIXTURES / "ungdc", sessions=[77, 78])
+    words = {"support": "proud partnership", "opposition": "condemn aggression",
+             "neutral": "discussed water"}
+    labelled = pd.DataFrame([
+        {"iso3": iso3, "text": f"we {words[label]} {i}", "russian_foreign_policy": label}
+        for i, (iso3, label) in enumerate(
+            [(iso3, label) for iso3 in ("XAA", "XBB", "XCC", "RUS", "UKR", "XDD")
+             for label in ("support", "opposition", "neutral")])])
+    estimator = models.build_pipeline("word", "en", classifier__C=10.0)
+    predicted = speeches.cross_fitted_predictions(candidates, labelled, estimator,
+                                                  "russian_foreign_policy", n_folds=3, seed=1)
+    folds = speeches.state_folds([*candidates["iso3"], *labelled["iso3"]], 3, seed=1)
+    assert predicted["fold"].tolist() == predicted["iso3"].map(folds).tolist()
+    assert len(predicted) == len(candidates)
+    assert {"proba_support", "proba_opposition", "proba_neutral"} <= set(predicted.columns)
+    table = speeches.speech_stance(predicted)
+    assert table["net_stance"].between(-1, 1).all()
+    assert (table["net_stance"] == table["share_support"] - table["share_opposition"]).all()
+
+
+def test_vote_auc_ranks_yes_voters_by_negative_net_stance():
+    table = pd.DataFrame({"iso3": ["A", "B", "C", "D", "E"], "session": 77, "year": 2022,
+                          "net_stance": [-0.8, -0.5, 0.4, 0.6, 0.0]})
+    votes = pd.DataFrame({"symbol": "A/RES/ES-11/1", "iso3": ["A", "B", "C", "D", "E"],
+                          "vote": ["yes", "yes", "no", "abstain", "absent"]})
+    result = speeches.vote_auc(table, votes, "A/RES/ES-11/1", n_resamples=200)
+    assert (result["auc"], result["states"], result["voted_yes"]) == (1.0, 4, 2)
+    assert result["auc_low"] <= result["auc"] <= result["auc_high"]
+
+
+def test_largest_changes_picks_states_with_every_session():
+    rows = [{"iso3": iso3, "session": s, "year": s + 1945,
+             "net_stance": (s - 69) * slope / 10}
+            for iso3, slope in (("A", 1.0), ("B", -0.5), ("C", 0.0)) for s in range(69, 80)]
+    rows.append({"iso3": "D", "session": 79, "year": 2024, "net_stance": 1.0})
+    chosen = speeches.largest_changes(pd.DataFrame(rows), n=2)
+    assert sorted(chosen["iso3"].unique()) == ["A", "B"]
+
+
+def test_votes_path_default_is_in_raw_data():
+    assert (config.RAW_DIR / speeches.VOTES_FILE).is_file()
