@@ -8,7 +8,7 @@ export HF_DATASETS_OFFLINE := 1
 export HF_DATASETS_DISABLE_PROGRESS_BARS := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup reproduce test check report adapt benchmark lint clean
+.PHONY: help setup corpora reproduce test check report adapt benchmark lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,10 +23,18 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)  ## create .venv with the pinned environment
 
-reproduce: $(STAMP)  ## rebuild data, models, figures and results by running every notebook
+# The public corpora of real statements, fetched (and checked against data/real/*_manifest.csv)
+# when missing: from $$STANCE_UNGDC / $$STANCE_PRESIDENTIAL when set, else from the publishers.
+CORPORA := data/external/ungdc data/external/presidential
+data/external/%: data/real/%_manifest.csv | $(STAMP)
+	$(PY) -m stance corpus fetch $*
+
+corpora: $(CORPORA)  ## fetch the UN General Debate and press-release corpora if missing
+
+reproduce: $(STAMP) $(CORPORA)  ## rebuild data, models, figures and results by running every notebook
 	$(PY) -m stance.reproduce
 
-test: $(STAMP)  ## unit tests, command-line tests and nbval over every notebook
+test: $(STAMP) $(CORPORA)  ## unit tests, command-line tests and nbval over every notebook
 	$(PY) -m pytest tests
 	@mkdir -p .cache && find data/statements figures results -type f | LC_ALL=C sort | xargs sha256sum > .cache/outputs.sha256
 	$(PY) -m pytest --nbval --nbval-current-env -p no:cacheprovider notebooks

@@ -33,7 +33,7 @@
 # %%
 import pandas as pd
 
-from stance import config, models, plots, real, results, speeches
+from stance import config, findings, models, plots, real, results, speeches
 
 candidates = speeches.candidate_sentences()
 labelled = real.load_real_statements()
@@ -77,6 +77,15 @@ plots.publish(plots.net_stance_by_vote(pd.concat(panels, ignore_index=True),
 changes = speeches.largest_changes(by_speech)
 plots.publish(plots.stance_trends(changes, "Net stance per year: the largest changes"),
               "08_stance_trends")
+
+# %% [markdown]
+# ## What the real-statement notebooks found
+#
+# Written by `stance.findings` from the result tables of notebooks 07 and 08, so every number is
+# the measured one; the README shows the same text (`results/real_findings.md`).
+
+# %%
+print(findings.write_real_findings())
 
 # %% [markdown]
 # **Reading the result, and its limits.** The AUC asks whether the speech's wording ranks

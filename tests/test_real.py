@@ -180,3 +180,67 @@ def test_auxiliary_data_is_never_in_a_validation_fold():
     with pytest.raises(ValueError, match="source must be one of"):
         models.select_with_auxiliary(texts, labels, groups, aux_texts, aux_labels,
                                      source="other")
+
+
+def _toy_frame(n: int = 30) -> pd.DataFrame:
+    stance_words = {"support": "praise the partnership", "opposition": "condemn the aggression",
+                    "neutral": "discuss the weather"}
+    rows = []
+    for i in range(n):
+        label = ["support", "opposition", "neutral"][i % 3]
+        rows.append({"text": f"we {stance_words[label]} {i}", "russian_foreign_policy": label,
+                     "ukraine_operation": label if label != "support" else "neutral",
+                     "sentiment": {"support": "positive", "opposition": "negative",
+                                   "neutral": "neutral"}[label], "group": f"g{i % 6}",
+                     "hard_case": ["irony", "none"][i % 2], "lang": "en"})
+    return pd.DataFrame(rows)
+
+
+def test_real_test_systems_scores_and_paired_gains():
+    frame = _toy_frame()
+    train, test = frame.iloc[:21], frame.iloc[21:]
+    fitted = {label: models.build_pipeline("word", "en", classifier__C=10.0).fit(
+        train["text"].tolist(), train[label].tolist()) for label in
+        ("russian_foreign_policy", "ukraine_operation", "sentiment")}
+    systems = real_models.real_test_systems(fitted, fitted, train, test)
+    assert set(systems["sentiment"]) == {"model", "constructed-only model", "majority class",
+                                         "stratified random", "VADER"}
+    assert "keyword rule" in systems["russian_foreign_policy"]
+    scores = real_models.score_on_real_test(test, systems, n_resamples=50)
+    model = scores[(scores["label"] == "russian_foreign_policy") & (scores["system"] == "model")]
+    assert model["macro_f1"].iloc[0] == 1.0
+    gains = real_models.paired_gains(test, systems, n_resamples=50)
+    same = gains[gains["versus"] == "constructed-only model"]
+    assert (same["delta"] == 0).all()  # the same estimator on both sides
+    assert set(gains["label"]) == {"russian_foreign_policy", "ukraine_operation", "sentiment"}
+    errors = real_models.challenge_set_errors(fitted, test)
+    assert set(errors.columns) == {"label", "hard_case", "texts", "errors", "error_rate"}
+    assert errors["error_rate"].is_monotonic_decreasing
+
+
+def test_ship_constructed_models_copies_bytes(tmp_path):
+    source, target = tmp_path / "constructed", tmp_path / "models"
+    source.mkdir()
+    (source / "sentiment_tr.skops").write_bytes(b"PK\x03\x04model")
+    paths = real_models.ship_constructed_models(["sentiment"], "tr", source, target)
+    assert paths == [target / "sentiment_tr.skops"]
+    assert paths[0].read_bytes() == b"PK\x03\x04model"
+
+
+def test_training_data_comparison_ships_a_model_that_records_its_source(tmp_path):
+    frame = _toy_frame(36).assign(split="train", temporal_split=["train"] * 30 + ["test"] * 6)
+    constructed = _toy_frame(12).assign(text=lambda f: f["text"].str.replace("we ", "they "))
+    labels = ("russian_foreign_policy", "sentiment")
+    comparison = real_models.compare_sources(frame, constructed, labels)
+    assert len(comparison) == len(labels) * len(real_models.SOURCES)
+    assert set(comparison["metric"]) == {"f_avg", "macro_f1"}
+    sources = real_models.best_sources(comparison)
+    selections = real_models.fit_final_models(frame, constructed, sources)
+    paths = real_models.save_real_models(selections, sources, frame, constructed, tmp_path)
+    metadata = models.load_model(paths[0]).metadata
+    assert metadata["training_data"] == sources["russian_foreign_policy"]
+    assert metadata["n_train"] == len(real_models.training_rows(
+        frame, constructed, sources["russian_foreign_policy"]))
+    temporal = real_models.temporal_scores(frame, constructed, selections, sources)
+    assert temporal["n_test"].tolist() == [6, 6]
+    assert temporal["macro_f1"].between(0, 1).all()

@@ -289,9 +289,10 @@ def candidate_grid(features: str = "auto", lang: str = "en",
                    grids: dict[str, list[dict[str, list[Any]]]] | None = None
                    ) -> list[dict[str, Any]]:
     """The search space of :func:`select_model`: :data:`PARAM_GRIDS` (or ``grids``) for one
-    feature kind or, with ``"auto"``, for every kind, the feature step a grid parameter."""
+    feature kind or, with ``"auto"``, for every kind the grids name, the feature step a grid
+    parameter."""
     grids = PARAM_GRIDS if grids is None else grids
-    kinds = FEATURE_KINDS if features == "auto" else (features,)
+    kinds = tuple(k for k in FEATURE_KINDS if k in grids) if features == "auto" else (features,)
     for kind in kinds:
         if kind not in FEATURE_KINDS:
             raise ValueError(f"features must be one of auto, {', '.join(FEATURE_KINDS)}, "

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
+from threadpoolctl import threadpool_limits
 
 from stance import config, corpora
 from stance.io import InputError, read_csv
@@ -75,8 +76,9 @@ def cross_fitted_predictions(candidates: pd.DataFrame, labelled: pd.DataFrame,
         if rows.empty:
             continue
         training = labelled[labelled_fold != fold]
-        model = clone(estimator).fit(training["text"].tolist(), training[label].tolist())
-        proba = model.predict_proba(rows["text"].tolist())
+        with threadpool_limits(limits=1):  # small problems: more BLAS threads only slow them
+            model = clone(estimator).fit(training["text"].tolist(), training[label].tolist())
+            proba = model.predict_proba(rows["text"].tolist())
         classes = [str(c) for c in model.classes_]
         parts.append(rows.assign(
             predicted=np.asarray(classes, dtype=object)[proba.argmax(axis=1)],
