@@ -169,3 +169,65 @@ def test_fetch_help_names_the_sources():
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     assert "doi:10.7910/DVN/0TJX8Y" in done.stdout and "STANCE_UNGDC" in done.stdout
+
+
+def _labels_for_fixture(project: Path, broken: bool = False) -> None:
+    """Label files (three sentences) and a one-row second pass for the fixture corpora."""
+    sentences = corpora.ungdc_sentences(corpora.find_speeches(FIXTURES / "ungdc"))
+    chosen = sentences[sentences["sentence_id"].isin(
+        ["un-XAA-77-0002", "un-XBB-77-0002", "un-XCC-78-0000", "un-XCC-78-0001"])]
+    labels = pd.DataFrame({
+        "sentence_id": chosen["sentence_id"], "sentence_sha256": chosen["sentence_sha256"],
+        "sample": "keyword", "russian_foreign_policy": ["opposition", "opposition", "support",
+                                                       "support"],
+        "ukraine_operation": ["opposition", "opposition", "support", "neutral"],
+        "sentiment": ["negative", "positive", "positive", "positive"],
+        "annotation": "pass1-batch01"})
+    if broken:
+        labels.loc[labels.index[1], "sentence_sha256"] = "f" * 64
+    real = project / "data" / "real"
+    labels.to_csv(real / "ungdc_labels.csv", index=False)
+    releases = corpora.presidential_sentences(corpora.read_presidential(FIXTURES / "presidential"))
+    press = releases[releases["sentence_id"].isin(["ua-80001-0000", "ua-80002-0001",
+                                                   "kr-90001-0002"])]
+    pd.DataFrame({"sentence_id": press["sentence_id"], "sentence_sha256":
+                  press["sentence_sha256"], "sample": "keyword",
+                  "russian_foreign_policy": ["support", "opposition", "neutral"],
+                  "ukraine_operation": ["neutral", "opposition", "neutral"],
+                  "sentiment": ["negative", "positive", "neutral"],
+                  "annotation": "pass1-batch02"}).to_csv(real / "presidential_labels.csv",
+                                                         index=False)
+    labels.drop(columns=["sentence_sha256", "sample"]).head(2).assign(
+        annotation="pass2-batch01").to_csv(real / "second_pass.csv", index=False)
+    pd.DataFrame([{"sentence_id": "un-XAA-77-0002", "label": "sentiment", "first": "negative",
+                   "second": "negative", "final": "negative", "reason": "R8"}]).to_csv(
+        real / "adjudication.csv", index=False)
+
+
+def test_corpus_build_rebuilds_the_real_set_from_fetched_corpora(project):
+    _labels_for_fixture(project)
+    assert stance_corpus(project, "fetch", "ungdc", "--source", str(FIXTURES)).returncode == 0
+    assert stance_corpus(project, "fetch", "presidential", "--source",
+                         str(FIXTURES / "presidential")).returncode == 0
+    done = stance_corpus(project, "build")
+    assert done.returncode == 0, done.stderr
+    assert "real statements: 7 sentences" in done.stdout
+    folder = project / "data" / "external" / "real_statements"
+    assert sorted(p.name for p in folder.iterdir()) == ["README.md", "test.csv", "train.csv"]
+
+
+def test_corpus_build_names_a_sentence_whose_hash_no_longer_matches(project):
+    _labels_for_fixture(project, broken=True)
+    stance_corpus(project, "fetch", "ungdc", "--source", str(FIXTURES))
+    stance_corpus(project, "fetch", "presidential", "--source", str(FIXTURES / "presidential"))
+    done = stance_corpus(project, "build")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "sentence un-XBB-77-0002: its text no longer matches the committed SHA-256" in (
+        done.stderr)
+    assert not (project / "data" / "external" / "real_statements").exists()
+
+
+def test_corpus_build_before_fetching_says_to_fetch(project):
+    _labels_for_fixture(project)
+    done = stance_corpus(project, "build")
+    assert done.returncode == 2 and "not fetched (run: stance corpus fetch ungdc" in done.stderr

@@ -425,7 +425,26 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--source", metavar="PATH_OR_URL",
                        help="folder, archive, URL or doi: path (default: the corpus's "
                             "environment variable, else the publisher)")
+    _command(
+        corpus_commands, "build", "rebuild the real-statement dataset from the fetched corpora",
+        "Split the fetched speeches and press releases into sentences, join the committed "
+        "labels of data/real/ by sentence id, check every sentence's SHA-256, assign the "
+        "grouped splits and write data/external/real_statements/ (train.csv, test.csv and a "
+        "dataset card). The folder is replaced only when everything succeeded. Notebook 07 "
+        "does the same.",
+        "  stance corpus fetch ungdc && stance corpus fetch presidential && stance corpus build",
+        _corpus_build)
     return parser
+
+
+def _corpus_build(args: argparse.Namespace) -> int:
+    from stance import real
+
+    frame = real.build_real_dataset()
+    counts = frame["split"].value_counts()
+    print(f"real statements: {len(frame)} sentences ({counts.get('train', 0)} train, "
+          f"{counts.get('test', 0)} test) written to {config.REAL_DATASET_DIR}")
+    return 0
 
 
 def _corpus_fetch(args: argparse.Namespace) -> int:

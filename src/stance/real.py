@@ -127,8 +127,12 @@ def rehydrate(labels: pd.DataFrame, ungdc_dir: Path | None = None,
     :class:`~stance.io.InputError` naming the sentence (a different corpus release, or a changed
     sentence splitter).
     """
-    ungdc_dir = ungdc_dir or fetch.corpus_dir("ungdc")
-    presidential_dir = presidential_dir or fetch.corpus_dir("presidential")
+    ungdc_dir = Path(ungdc_dir or fetch.corpus_dir("ungdc"))
+    presidential_dir = Path(presidential_dir or fetch.corpus_dir("presidential"))
+    for corpus, folder in (("ungdc", ungdc_dir), ("presidential", presidential_dir)):
+        if corpus in set(labels["source"]) and not folder.is_dir():
+            raise InputError(f"{folder}: the {corpus} corpus is not fetched (run: stance corpus "
+                             f"fetch {corpus}, or make corpora)")
     parts = []
     un_labels = labels[labels["source"] == "ungdc"]
     if not un_labels.empty:
