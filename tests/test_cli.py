@@ -174,6 +174,23 @@ def test_predict_in_chunks_equals_predict_at_once(capsys: pytest.CaptureFixture[
     assert len(pd.read_csv(chunked)) == 30
 
 
+def test_predict_leaves_empty_text_unlabelled(capsys: pytest.CaptureFixture[str],
+                                              model: Path, tmp_path: Path) -> None:
+    data = tmp_path / "gaps.csv"
+    data.write_text(f"{TEXT},{LABEL}\nwe praise the treaty,support\n,neutral\n   ,neutral\n"
+                    "we condemn the summit,opposition\n", encoding="utf-8")
+    out = tmp_path / "gaps.predicted.csv"
+    code, _, err = run(capsys, "predict", "--model", model, "--data", data, "--text-column",
+                       TEXT, "--out", out, "--chunksize", "3")
+    assert code == 0
+    assert err.strip() == ("stance: 2 row(s) with empty text left without a prediction "
+                           "('predicted' is empty)")
+    predicted = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert predicted["predicted"].tolist()[1:3] == ["", ""]
+    assert predicted["predicted"].iloc[0] != "" and predicted["predicted"].iloc[3] != ""
+    assert (predicted.loc[1:2].filter(like="proba_") == "").all().all()
+
+
 def test_predict_shows_progress_only_on_a_terminal(capsys: pytest.CaptureFixture[str],
                                                    monkeypatch: pytest.MonkeyPatch,
                                                    model: Path, data_csv: Path,
@@ -189,7 +206,7 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--version")
     assert code == 0 and out.strip() == f"stance {stance.__version__}"
     for command in (["train"], ["predict"], ["evaluate"], ["benchmark", "tweeteval"],
-                    ["build-dataset"]):
+                    ["build-dataset"], ["corpus", "fetch"], ["corpus", "build"]):
         code, out, _ = run(capsys, *command, "--help")
         assert code == 0 and "examples:" in out and "stance " + " ".join(command) in out
 

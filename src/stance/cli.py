@@ -122,7 +122,7 @@ def _predict(args: argparse.Namespace) -> int:
     classes = [str(label) for label in pipeline.classes_]
     proba_columns = [f"proba_{label}" for label in classes]
     progress = _show_progress()
-    rows, header = 0, True
+    rows, empty, header = 0, 0, True
     with atomic_write(args.out) as handle:
         for chunk in iter_csv_chunks(args.data, [args.text_column], args.chunksize):
             clash = [c for c in ("predicted", *proba_columns) if c in chunk.columns]
@@ -131,8 +131,15 @@ def _predict(args: argparse.Namespace) -> int:
                                  "predict would add; rename it")
             if chunk.empty:
                 continue
-            proba = pipeline.predict_proba(chunk[args.text_column].tolist())
-            predicted = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
+            texts = chunk[args.text_column]
+            has_text = (texts.str.strip() != "").to_numpy()
+            empty += int((~has_text).sum())
+            proba = np.full((len(chunk), len(classes)), np.nan)
+            predicted = np.full(len(chunk), "", dtype=object)
+            if has_text.any():  # empty or missing text gets no label, not a guess
+                proba[has_text] = pipeline.predict_proba(texts[has_text].tolist())
+                predicted[has_text] = np.asarray(classes, dtype=object)[
+                    proba[has_text].argmax(axis=1)]
             out = chunk.assign(predicted=predicted, **dict(zip(proba_columns, proba.T,
                                                                strict=True)))
             out.to_csv(handle, header=header, index=False, lineterminator="\n",
@@ -142,6 +149,9 @@ def _predict(args: argparse.Namespace) -> int:
                 print(f"\rpredicted {rows:,} rows", end="", file=sys.stderr, flush=True)
     if progress:
         print(file=sys.stderr)
+    if empty:
+        print(f"{PROG}: {empty:,} row(s) with empty text left without a prediction "
+              "('predicted' is empty)", file=sys.stderr)
     print(f"predicted {rows:,} rows -> {args.out}")
     return 0
 
