@@ -46,3 +46,10 @@ def test_with_intervals_formats_point_and_bounds():
                           "macro_f1_high": [0.9]})
     assert results.with_intervals(table, ["macro_f1"]).to_dict("records") == [
         {"system": "m", "macro_f1": "0.852 [0.793, 0.900]"}]
+
+
+def test_with_intervals_leaves_a_metric_that_does_not_apply_empty():
+    table = pd.DataFrame({"system": ["m"], "f_avg": [float("nan")], "f_avg_low": [float("nan")],
+                          "f_avg_high": [float("nan")]})
+    assert results.with_intervals(table, ["f_avg"]).to_dict("records") == [
+        {"system": "m", "f_avg": ""}]

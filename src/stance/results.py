@@ -97,11 +97,12 @@ def update_readme(readme: Path = README) -> bool:
 
 def with_intervals(table: pd.DataFrame, metrics: list[str], digits: int = 3) -> pd.DataFrame:
     """Replace each metric and its ``_low``/``_high`` columns by one text column
-    ``"0.852 [0.793, 0.907]"``, for tables read by people."""
+    ``"0.852 [0.793, 0.907]"``, for tables read by people; a metric that does not apply to a
+    row (NaN, e.g. F_avg of sentiment) becomes an empty cell."""
     table = table.copy()
     for metric in metrics:
-        table[metric] = [f"{p:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]" for p, lo, hi in
-                         zip(table[metric], table[f"{metric}_low"], table[f"{metric}_high"],
-                             strict=True)]
+        table[metric] = ["" if pd.isna(p) else f"{p:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
+                         for p, lo, hi in zip(table[metric], table[f"{metric}_low"],
+                                              table[f"{metric}_high"], strict=True)]
         table = table.drop(columns=[f"{metric}_low", f"{metric}_high"])
     return table
