@@ -8,7 +8,7 @@ export HF_DATASETS_OFFLINE := 1
 export HF_DATASETS_DISABLE_PROGRESS_BARS := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup corpora reproduce test check report adapt benchmark lint clean
+.PHONY: help setup corpora reproduce test check report adapt benchmark benchmark-tweeteval lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,6 +64,11 @@ adapt: $(STAMP)  ## the whole flow on your CSV (DATA= TEXT= LABEL= [GROUP= LANG=
 benchmark: $(STAMP)  ## time every notebook and `stance predict`/`train` on this machine (results/runtime.md, results/speed.md)
 	$(PY) benchmarks/runtime.py
 	$(PY) benchmarks/speed.py
+	$(PY) -c 'from stance.results import update_readme; update_readme()'
+
+benchmark-tweeteval: $(STAMP)  ## the TweetEval stance benchmark on $$STANCE_TWEETEVAL -> results/tweeteval.*
+	@test -n "$$STANCE_TWEETEVAL" || { echo "make benchmark-tweeteval: set STANCE_TWEETEVAL to a copy of TweetEval's datasets/stance folder"; exit 2; }
+	$(PY) -m stance benchmark tweeteval --path "$$STANCE_TWEETEVAL" --results-dir results
 	$(PY) -c 'from stance.results import update_readme; update_readme()'
 
 lint: $(STAMP)  ## ruff over the package, tests and notebooks

@@ -3,6 +3,10 @@
 ``tests/fixtures/tweeteval`` has TweetEval's layout with made-up tweets (cue words make the
 classes separable, a few test items are deliberately hard), so the run is quick and the score
 is above chance but not perfect, which lets the pooled official score be checked for real.
+
+With ``STANCE_TWEETEVAL`` naming a local copy of TweetEval's ``datasets/stance`` folder, one
+more test re-runs the real benchmark (about a minute and a half on two cores) and checks that
+it reproduces ``results/tweeteval.json`` and ``results/tweeteval.md`` byte for byte.
 """
 
 from __future__ import annotations
@@ -11,16 +15,23 @@ import contextlib
 import io
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import datasets
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.feature_extraction.text import CountVectorizer
 
-from stance import benchmarks, evaluate
+from stance import benchmarks, evaluate, tweet_models
 from stance.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tweeteval"
+RESULTS = Path(__file__).resolve().parents[1] / "results"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
@@ -150,3 +161,155 @@ def test_hub_conversion_checks_label_names() -> None:
         "label", datasets.ClassLabel(names=["none", "favor", "against"]))
     with pytest.raises(benchmarks.InputError, match="stance_abortion: label names"):
         benchmarks.tweeteval_from_hub(hub)
+
+
+# --- the model -------------------------------------------------------------------------------
+
+def test_tweet_normalisation() -> None:
+    assert tweet_models.segment_hashtag("HillaryForPrison") == "Hillary For Prison"
+    assert tweet_models.segment_hashtag("StopHillary2016") == "Stop Hillary 2016"
+    assert tweet_models.segment_hashtag("SCOTUSMarriage") == "SCOTUS Marriage"
+    assert tweet_models.segment_hashtag("prolife") == "prolife"
+    text = "RT @Someone: #HillaryForPrison  is #prolife http://t.co/x #SemST "
+    assert tweet_models.normalize_tweet(text) == (
+        "rt @user: #hillaryforprison hillary for prison is #prolife http")
+    assert tweet_models.normalize_tweet(text, lowercase=False, segment_hashtags=False) == (
+        "RT @user: #HillaryForPrison is #prolife http")
+    normalizer = tweet_models.TweetNormalizer()
+    assert normalizer("#SemST") == "" and normalizer == tweet_models.TweetNormalizer()
+    assert hash(normalizer) == hash(tweet_models.TweetNormalizer())
+    assert normalizer != tweet_models.TweetNormalizer(lowercase=False)
+
+
+def test_target_augmented_features() -> None:
+    X = pd.DataFrame({"target": ["a", "b", "a"], "text": ["x y", "y z", "z"]})
+    step = tweet_models.TargetAugmentedFeatures(CountVectorizer(token_pattern=r"\w+"),
+                                                  shared_weight=0.5).fit(X)
+    matrix = step.transform(X).toarray()
+    base = CountVectorizer(token_pattern=r"\w+").fit_transform(X["text"]).toarray()  # x, y, z
+    assert matrix.shape == (3, 3 * 3)
+    np.testing.assert_array_equal(matrix[:, :3], 0.5 * base)  # shared block
+    np.testing.assert_array_equal(matrix[:, 3:6], base * [[1], [0], [1]])  # target a's block
+    np.testing.assert_array_equal(matrix[:, 6:], base * [[0], [1], [0]])  # target b's block
+    assert list(step.get_feature_names_out()[[0, 3, 8]]) == ["shared__x", "a__x", "b__z"]
+    unseen = step.transform([["c", "x"]])  # rows of (target, text); unseen target: shared only
+    assert sparse.issparse(unseen) and unseen.toarray().tolist() == [[0.5, 0, 0] + [0] * 6]
+    with pytest.raises(ValueError, match="target and text"):
+        step.transform(pd.DataFrame({"text": ["x"]}))
+
+
+def test_class_weights_are_balanced_within_each_target() -> None:
+    targets = ["a"] * 4 + ["b"] * 3
+    labels = ["none", "favor", "favor", "favor", "against", "favor", "favor"]
+    weights = tweet_models.target_balanced_weights(targets, labels)
+    np.testing.assert_allclose(weights, [2, 2 / 3, 2 / 3, 2 / 3, 1.5, 0.75, 0.75])
+    totals = pd.Series(weights).groupby([targets, labels]).sum().round(9)
+    assert (totals.groupby(level=0).nunique() == 1).all()  # each class of a target weighs alike
+
+
+def test_classifier_follows_scikit_learn_conventions() -> None:
+    items = benchmarks.load_tweeteval_dir(FIXTURE, ["abortion", "hillary"])
+    train, test = items[items["split"] != "test"], items[items["split"] == "test"]
+    model = tweet_models.TweetStanceClassifier(C=1.0, sentiment_weight=0.3)
+    assert clone(model).get_params() == model.get_params()
+    assert model.set_params(C=3.0).C == 3.0
+    model.fit(train[["target", "text"]], train["label"])
+    assert list(model.classes_) == ["against", "favor", "none"]
+    proba = model.predict_proba(test[["target", "text"]])
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    rows = test[["target", "text"]].to_numpy()  # rows of (target, text) work as well
+    assert model.predict(rows).tolist() == model.classes_[proba.argmax(axis=1)].tolist()
+    assert tweet_models.describe(model) == "char2-5+vader"
+    with pytest.raises(ValueError, match="class_weight"):
+        clone(model).set_params(class_weight="per_class").fit(train[["target", "text"]],
+                                                              train["label"])
+
+
+def test_selection_is_deterministic_and_independent_of_n_jobs() -> None:
+    items = benchmarks.load_tweeteval_dir(FIXTURE, ["atheism", "climate"])
+    train = items[items["split"] != "test"]
+    grid = {"C": [1.0, 10.0], "sentiment_weight": [0.0, 0.3]}
+    one, two = (tweet_models.select_tweet_model(train[["target", "text"]], train["label"],
+                                                grid, n_jobs=n_jobs) for n_jobs in (1, 2))
+    pd.testing.assert_frame_equal(one.cv_results, two.cv_results)
+    assert one.best_params == two.best_params and one.cv_score == two.cv_score
+    assert one.oof_predictions.tolist() == two.oof_predictions.tolist()
+    assert len(one.cv_results) == 4 and one.n_splits == 5 and one.metric == "f_avg"
+    assert one.cv_score == one.cv_results["cv_f_avg"].max()
+
+
+# --- result files and the published baselines ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def fixture_result() -> benchmarks.TweetEvalResult:
+    return benchmarks.run_tweeteval(benchmarks.load_tweeteval_dir(FIXTURE), n_jobs=1)
+
+
+def test_published_footnotes_attach_to_their_own_rows() -> None:
+    lines = benchmarks.published_baselines_lines()
+    rows = {line.split("  ")[1]: line for line in lines if not line.lstrip().startswith("[")}
+    notes = {line.split("] ", 1)[1]: line.split("]")[0].strip() + "]"
+             for line in lines if line.lstrip().startswith("[")}
+    note = notes["mean of 3 runs"]
+    assert rows["RoBERTa-base (TweetEval)"].endswith(note)
+    for system in ("SVM (TweetEval)", "FastText (TweetEval)", "RoBERTa-retrained (TweetEval)"):
+        assert note not in rows[system]
+        assert rows[system].endswith(notes[benchmarks._TWEETEVAL_PAPER])
+    assert "mean of 3 runs" not in benchmarks._TWEETEVAL_PAPER
+    semeval = notes[benchmarks._SEMEVAL_2016]
+    assert rows["SVM word + char n-grams (SemEval-2016 organisers)"].endswith(semeval)
+    assert len(notes) == 4  # three sources and one note, each listed once
+
+
+def test_result_files_are_deterministic(fixture_result: benchmarks.TweetEvalResult,
+                                        tmp_path: Path) -> None:
+    json_path, md_path = benchmarks.write_tweeteval_results(fixture_result, tmp_path / "a")
+    again = benchmarks.write_tweeteval_results(fixture_result, tmp_path / "b")
+    assert [p.read_bytes() for p in (json_path, md_path)] == [p.read_bytes() for p in again]
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert data == json.loads(json.dumps(fixture_result.to_json()))
+    assert data["selection"]["chosen"] == {
+        key: data["selection"]["configuration"][key] for key in ("C", "sentiment_weight")}
+    assert len(data["selection"]["candidates"]) == len(tweet_models.candidates())
+    for row in data["per_target"].values():
+        assert row["configuration"] == data["selection"]["configuration"]
+    assert all(row["source"] for row in data["published_baselines"])
+    markdown = md_path.read_text(encoding="utf-8")
+    assert f"**{data['official_f_avg_percent']:.2f}**" in markdown
+    for target, row in data["per_target"].items():
+        assert f"| {target} | {row['n_train']} | {row['n_test']} |" in markdown
+    roberta = next(line for line in markdown.splitlines() if line.startswith("| RoBERTa-base"))
+    svm = next(line for line in markdown.splitlines() if line.startswith("| SVM (TweetEval)"))
+    assert roberta.endswith("| [1], [2] |") and svm.endswith("| [1] |")
+    assert "[2] mean of 3 runs" in markdown
+    assert "Mohammad et al. 2016" in markdown and "Barbieri et al. 2020" in markdown
+
+
+def test_real_benchmark_reproduces_the_committed_results(tmp_path: Path) -> None:
+    """The full benchmark on the real data gives exactly the committed result files."""
+    folder = benchmarks.tweeteval_dir_from_env()
+    if folder is None:
+        pytest.skip("STANCE_TWEETEVAL is not set to an existing TweetEval stance folder; "
+                    "the real benchmark was not re-run")
+    committed = [RESULTS / "tweeteval.json", RESULTS / "tweeteval.md"]
+    if not all(path.is_file() for path in committed):
+        pytest.skip("results/tweeteval.json or .md is missing: nothing to reproduce")
+    result = benchmarks.run_tweeteval(benchmarks.load_tweeteval_dir(folder))
+    written = benchmarks.write_tweeteval_results(result, tmp_path)
+    for new, old in zip(written, committed, strict=True):
+        assert new.read_text(encoding="utf-8") == old.read_text(encoding="utf-8"), old.name
+
+
+def test_cli_writes_the_results_files_when_asked(tmp_path: Path) -> None:
+    fixture = FIXTURE
+    done = subprocess.run([sys.executable, "-m", "stance", "benchmark", "tweeteval", "--path",
+                           str(fixture), "--results-dir", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tweeteval.json", "tweeteval.md"]
+    partial = subprocess.run([sys.executable, "-m", "stance", "benchmark", "tweeteval", "--path",
+                              str(fixture), "--targets", "abortion", "--results-dir",
+                              str(tmp_path / "partial")],
+                             capture_output=True, text=True, timeout=300)
+    assert partial.returncode == 2 and "need all five targets" in partial.stderr
+    assert not (tmp_path / "partial").exists()

@@ -209,23 +209,23 @@ def _targets(value: str | None, known: Sequence[str]) -> list[str]:
 
 
 def _benchmark_text(result: TweetEvalResult, baselines: Sequence[PublishedScore]) -> str:
+    from stance.benchmarks import published_baselines_lines
+
     table = result.per_target
     lines = ["TweetEval stance (SemEval-2016 Task 6): one TF-IDF + logistic-regression model "
-             "per target,", "selected by cross-validation on train + val only, scored once "
-             "on test (scores in percent).", "",
-             f"  {'target':<10} {'n_train':>7} {'n_test':>6}  {'features':<9} "
-             f"{'CV score':>11} {'F_avg':>6} {'macro-F1':>8}"]
+             "for all targets run,", "selected by cross-validation on train + val only, scored "
+             "once on test (scores in percent).", "",
+             f"  {'target':<10} {'n_train':>7} {'n_test':>6}  {'features':<13} "
+             f"{'CV F_avg':>8} {'F_avg':>6} {'macro-F1':>8}"]
     for row in table.itertuples(index=False):
-        lines.append(f"  {row.target:<10} {row.n_train:>7} {row.n_test:>6}  {row.features:<9} "
-                     f"{100 * row.cv_score:>11.1f} {100 * row.f_avg:>6.1f} "
+        lines.append(f"  {row.target:<10} {row.n_train:>7} {row.n_test:>6}  {row.features:<13} "
+                     f"{100 * row.cv_score:>8.1f} {100 * row.f_avg:>6.1f} "
                      f"{100 * row.macro_f1:>8.1f}")
     lines += ["", f"Official score (F_avg, test items of all targets pooled): "
                   f"{100 * result.official_f_avg:.2f}", "",
               "Published results on the same test set, for context (copied from the papers, "
-              "NOT re-measured here):"]
-    width = max(len(score.system) for score in baselines)
-    lines += [f"  {score.system:<{width}}  {score.f_avg_percent:>5.2f}  {score.source}"
-              for score in baselines]
+              "NOT re-measured here; [n] = source or note below):",
+              *published_baselines_lines(baselines)]
     return "\n".join(lines)
 
 
@@ -233,6 +233,8 @@ def _benchmark_tweeteval(args: argparse.Namespace) -> int:
     from stance import benchmarks
 
     targets = _targets(args.targets, benchmarks.TARGETS)
+    if args.results_dir is not None and set(targets) != set(benchmarks.TARGETS):
+        raise InputError("--results-dir: the results need all five targets (drop --targets)")
     items = (benchmarks.load_tweeteval_hub(targets) if args.hub
              else benchmarks.load_tweeteval_dir(args.path, targets))
     result = benchmarks.run_tweeteval(items, log=_progress_line if _show_progress() else None)
@@ -240,6 +242,9 @@ def _benchmark_tweeteval(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_json(), sort_keys=True))
     else:
         print(_benchmark_text(result, benchmarks.PUBLISHED_BASELINES))
+    if args.results_dir is not None:
+        for path in benchmarks.write_tweeteval_results(result, args.results_dir):
+            print(f"wrote {path}", file=sys.stderr)
     return 0
 
 
@@ -393,6 +398,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="comma-separated targets (default: all five)")
     tweeteval.add_argument("--json", action="store_true",
                            help="print one JSON object (sorted keys) instead of tables")
+    tweeteval.add_argument("--results-dir", type=Path, metavar="DIR",
+                           help="also write tweeteval.json and tweeteval.md there (make "
+                                "benchmark-tweeteval writes the project's results/)")
 
     build = _command(
         subparsers, "build-dataset", "build the project's dataset from its raw sources",

@@ -123,7 +123,7 @@ def build_pipeline(features: str = "word", lang: str = "en", **params: Any) -> P
 
 # --- model selection -----------------------------------------------------------------------
 
-class _FitCache:
+class FitCache:
     """An in-memory stand-in for :class:`joblib.Memory` (the ``memory`` of a pipeline).
 
     In a grid search each feature step is then fitted on each training fold once, not once per
@@ -144,7 +144,7 @@ class _FitCache:
 
         return cached
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> _FitCache:
+    def __deepcopy__(self, memo: dict[int, Any]) -> FitCache:
         return self
 
 
@@ -308,7 +308,7 @@ def _search(texts: list[str], labels: list[str], folds: list[tuple[Any, Any]],
             refit_rows: Sequence[int] | None = None) -> ModelSelection:
     """Grid search over explicit folds, then refit the best candidate on ``refit_rows``."""
     first_kind = feature_kind(grid[0]["features"][0])
-    pipeline = build_pipeline(first_kind, lang, memory=_FitCache())
+    pipeline = build_pipeline(first_kind, lang, memory=FitCache())
     search = GridSearchCV(pipeline, grid, scoring=selection_scorer(metric, labels), cv=folds,
                           refit=False, n_jobs=n_jobs, error_score="raise")
     fit_params = {} if sample_weight is None else {
