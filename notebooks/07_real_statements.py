@@ -16,8 +16,9 @@
 # diplomatic text, and does the constructed data help or hurt?
 #
 # **Data.** Real English sentences (sizes in the first table below), labelled by the rules of
-# `data/ANNOTATION.md` (section "Real statements"): every sentence of the UN General Debate 2014–2024 that names Russia, the
-# war or the measures argued over (a keyword rule that never looks at labels), from the states
+# `data/ANNOTATION.md` (section "Real statements"): every sentence of the UN General Debate
+# 2014–2024 that names Russia, the war or the measures argued over (a keyword rule that never
+# looks at labels), from the states
 # not reserved for independent evaluation, plus a seeded random sample of their other sentences;
 # and sentences sampled by a seeded rule from Kremlin and Ukrainian presidential press releases
 # (October 2021 – June 2022). The repository holds only ids, hashes and labels (`data/real/`);
