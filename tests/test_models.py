@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
+import re
 import zipfile
 
 import numpy as np
@@ -20,36 +20,7 @@ import stance
 from stance import config, models
 from stance.io import InputError
 from stance.text import TextNormalizer
-
-LABELS = ("neutral", "opposition", "support")
-CUES = {
-    "en": {"support": ["praise", "welcome", "applaud"], "opposition": ["condemn", "reject",
-           "denounce"], "neutral": ["discuss", "note", "report"]},
-    "tr": {"support": ["övüyoruz", "destekliyoruz", "alkışlıyoruz"], "opposition": [
-           "kınıyoruz", "İTİRAZ", "reddediyoruz"], "neutral": ["görüşüyoruz", "izliyoruz",
-           "aktarıyoruz"]},
-}
-FILLER = {
-    "en": ["the", "minister", "said", "today", "that", "moscow", "policy", "in", "our",
-           "region", "will", "change", "next", "week"],
-    "tr": ["bakan", "bugün", "moskova", "politikası", "bölgede", "gelecek", "hafta",
-           "değişecek", "dedi"],
-}
-
-
-def toy_corpus(lang: str = "en", n: int = 60) -> tuple[list[str], list[str], list[str]]:
-    """Texts whose class shows in one cue word among random filler; groups of three texts
-    (one per class)."""
-    rng = random.Random(n)
-    texts, labels, groups = [], [], []
-    for i in range(n):
-        label = LABELS[i % 3]
-        words = [*rng.sample(FILLER[lang], 5), CUES[lang][label][(i // 3) % 3]]
-        rng.shuffle(words)
-        texts.append(" ".join(words))
-        labels.append(label)
-        groups.append(f"g{i // 3:02d}")
-    return texts, labels, groups
+from tests.helpers import LABELS, toy_corpus
 
 
 @pytest.fixture(scope="module")
@@ -346,7 +317,7 @@ def _tampered(path, source):
         for name in original.namelist():
             data = original.read(name)
             if name == "schema.json":
-                data = data.replace(b'"__loader__": "ObjectNode"', b'"__loader__": "NoSuchNode"')
+                data = re.sub(rb'"__loader__": ?"ObjectNode"', b'"__loader__":"NoSuchNode"', data)
             copy.writestr(name, data)
     return path
 
@@ -369,7 +340,7 @@ def _flipped(path, source):
     (lambda tmp, model: tmp / "absent.skops", "no such model file"),
     (lambda tmp, model: _write(tmp / "data.csv", b"id,text\n1,hello\n"), "not a zip archive"),
     (lambda tmp, model: _write(tmp / "empty.skops", b""), "not a zip archive"),
-    (lambda tmp, model: _write(tmp / "cut.skops", model.read_bytes()[:2000]), "damaged"),
+    (lambda tmp, model: _write(tmp / "cut.skops", model.read_bytes()[:1000]), "damaged"),
     (lambda tmp, model: _flipped(tmp / "flip.skops", model), "damaged"),
     (lambda tmp, model: _tampered(tmp / "edit.skops", model), "damaged"),
     (lambda tmp, model: _skops_file(tmp / "dict.skops", {"a": 1}), "not a stance model"),

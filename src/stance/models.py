@@ -23,16 +23,18 @@ import numpy as np
 import pandas as pd
 import sklearn
 import skops.io as sio
-from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import TfidfVectorizer
+from joblib import Parallel, delayed
+from scipy.stats import rankdata
+from sklearn.base import BaseEstimator, clone
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score, make_scorer
-from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, StratifiedKFold
+from sklearn.metrics import check_scoring, f1_score, make_scorer
+from sklearn.model_selection import ParameterGrid, StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from threadpoolctl import threadpool_limits
 
 import stance
 from stance import config
+from stance.features import CachedTfidfVectorizer, TextFeatureUnion, fold_feature_matrices
 from stance.io import InputError, atomic_write
 from stance.text import TextNormalizer
 
@@ -67,13 +69,17 @@ PARAM_GRIDS: dict[str, list[dict[str, list[Any]]]] = {
 }
 
 #: Types a stance model file may hold beyond those skops trusts by default (scikit-learn
-#: estimators, numpy arrays and dtypes, builtins): only the project's own text normaliser.
-TRUSTED_TYPES = ["stance.text.TextNormalizer"]
+#: estimators, numpy arrays and dtypes, builtins): only the project's own text normaliser and
+#: feature steps.
+TRUSTED_TYPES = ["stance.text.TextNormalizer", "stance.features.CachedTfidfVectorizer",
+                 "stance.features.TextFeatureUnion"]
 MODEL_FORMAT = "stance-model"
 MODEL_FORMAT_VERSION = 1
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+#: Deflate level of model files: the same zlib gives the same bytes at a fixed level.
+_ZIP_LEVEL = 6
 #: What skops, zipfile and json raise on a damaged or hand-edited file.
 _DAMAGED_FILE_ERRORS = (
     zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, LookupError, ValueError,
@@ -92,13 +98,16 @@ class ModelFileError(InputError):
 # --- pipelines -----------------------------------------------------------------------------
 
 def build_features(features: str = "word", lang: str = "en") -> BaseEstimator:
-    """The TF-IDF feature step for one kind: word n-grams, char n-grams, or their union."""
-    word = TfidfVectorizer(analyzer="word", preprocessor=TextNormalizer(lang),
-                           ngram_range=(1, 2), min_df=1, sublinear_tf=True)
-    char = TfidfVectorizer(analyzer="char_wb", preprocessor=TextNormalizer(lang),
-                           ngram_range=(2, 5), min_df=1, sublinear_tf=True)
+    """The TF-IDF feature step for one kind: word n-grams, char n-grams, or their union.
+
+    The vectorisers are scikit-learn's, with the fast exact transform of :mod:`stance.features`.
+    """
+    word = CachedTfidfVectorizer(analyzer="word", preprocessor=TextNormalizer(lang),
+                                 ngram_range=(1, 2), min_df=1, sublinear_tf=True)
+    char = CachedTfidfVectorizer(analyzer="char_wb", preprocessor=TextNormalizer(lang),
+                                 ngram_range=(2, 5), min_df=1, sublinear_tf=True)
     kinds = {"word": word, "char": char,
-             "word+char": FeatureUnion([("word", word), ("char", char)])}
+             "word+char": TextFeatureUnion([("word", word), ("char", char)])}
     if features not in kinds:
         raise ValueError(f"features must be one of {', '.join(FEATURE_KINDS)}, not {features!r}")
     return kinds[features]
@@ -302,40 +311,93 @@ def candidate_grid(features: str = "auto", lang: str = "en",
             for kind in kinds for candidate in grids[kind]]
 
 
+def _split_candidate(candidate: dict[str, Any]) -> tuple[BaseEstimator, dict[str, Any]]:
+    """A grid candidate as its configured (unfitted) feature step and classifier parameters."""
+    unknown = [key for key in candidate
+               if key != "features" and not key.startswith(("features__", "classifier__"))]
+    if unknown or "features" not in candidate:
+        raise ValueError(f"a candidate sets the feature step and features__/classifier__ "
+                         f"parameters only, not {unknown or ['(no features)']}")
+    step = clone(candidate["features"]).set_params(**{
+        key.removeprefix("features__"): value for key, value in candidate.items()
+        if key.startswith("features__")})
+    return step, {key.removeprefix("classifier__"): value for key, value in candidate.items()
+                  if key.startswith("classifier__")}
+
+
+def _fold_scores(texts: list[str], labels: list[str], fold: tuple[Any, Any],
+                 candidates: list[dict[str, Any]], scorer: Any,
+                 sample_weight: np.ndarray | None) -> list[float]:
+    """Every candidate's validation score on one fold.
+
+    Exactly what :class:`~sklearn.model_selection.GridSearchCV` computes for the pipeline of
+    :func:`build_pipeline`, with the feature work shared: each distinct feature step is fitted
+    once (and word/char sub-ranges sliced from the widest, see
+    :func:`stance.features.fold_feature_matrices`), and each validation fold transformed once,
+    instead of once per candidate.
+    """
+    train_rows, validation_rows = fold
+    train_texts = [texts[i] for i in train_rows]
+    validation_texts = [texts[i] for i in validation_rows]
+    train_labels = [labels[i] for i in train_rows]
+    validation_labels = [labels[i] for i in validation_rows]
+    split = [_split_candidate(candidate) for candidate in candidates]
+    keys = [repr(step) for step, _ in split]
+    distinct = dict(zip(keys, (step for step, _ in split), strict=False))
+    matrices = dict(zip(distinct, fold_feature_matrices(list(distinct.values()), train_texts,
+                                                        validation_texts), strict=True))
+    fit_params = {} if sample_weight is None else {"sample_weight": sample_weight[train_rows]}
+    scores = []
+    for key, (_, classifier_params) in zip(keys, split, strict=True):
+        train_matrix, validation_matrix = matrices[key]
+        classifier = build_pipeline().named_steps["classifier"].set_params(**classifier_params)
+        classifier.fit(train_matrix, train_labels, **fit_params)
+        scores.append(float(scorer(classifier, validation_matrix, validation_labels)))
+    return scores
+
+
 def _search(texts: list[str], labels: list[str], folds: list[tuple[Any, Any]],
             grid: list[dict[str, Any]], lang: str, metric: str, n_jobs: int,
             sample_weight: Sequence[float] | None = None,
             refit_rows: Sequence[int] | None = None) -> ModelSelection:
-    """Grid search over explicit folds, then refit the best candidate on ``refit_rows``."""
-    first_kind = feature_kind(grid[0]["features"][0])
-    pipeline = build_pipeline(first_kind, lang, memory=FitCache())
-    search = GridSearchCV(pipeline, grid, scoring=selection_scorer(metric, labels), cv=folds,
-                          refit=False, n_jobs=n_jobs, error_score="raise")
-    fit_params = {} if sample_weight is None else {
-        "classifier__sample_weight": np.asarray(sample_weight, dtype=float)}
+    """Grid search over explicit folds, then refit the best candidate on ``refit_rows``.
+
+    Scores, their mean, standard deviation and rank are those of
+    :class:`~sklearn.model_selection.GridSearchCV` (``error_score="raise"``, ties to the
+    earlier candidate), computed with the shared feature work of :func:`_fold_scores`.
+    """
+    candidates = list(ParameterGrid(grid))
+    scorer = check_scoring(build_pipeline(), scoring=selection_scorer(metric, labels))
+    weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
     # one BLAS thread: these problems are too small to gain from more, and results then do not
     # depend on the machine's thread count
     with threadpool_limits(limits=1):
-        search.fit(texts, labels, **fit_params)
+        per_fold = Parallel(n_jobs=n_jobs)(
+            delayed(_fold_scores)(texts, labels, fold, candidates, scorer, weights)
+            for fold in folds)
+        scores = np.array(per_fold, dtype=np.float64).T  # candidates x folds
+        means = np.average(scores, axis=1)
+        stds = np.sqrt(np.average((scores - means[:, np.newaxis]) ** 2, axis=1))
+        ranks = rankdata(-means, method="min").astype(np.int32)
+        best_index = int(ranks.argmin())
         rows = np.arange(len(texts)) if refit_rows is None else np.asarray(refit_rows)
-        best = build_pipeline(first_kind, lang).set_params(**search.best_params_)
-        refit_params = {} if sample_weight is None else {
-            "classifier__sample_weight": np.asarray(sample_weight, dtype=float)[rows]}
+        first_kind = feature_kind(grid[0]["features"][0])
+        best = build_pipeline(first_kind, lang).set_params(**candidates[best_index])
+        refit_params = {} if weights is None else {"classifier__sample_weight": weights[rows]}
         best.fit([texts[i] for i in rows], [labels[i] for i in rows], **refit_params)
 
-    results = search.cv_results_
-    readable = [_readable(params) for params in results["params"]]
-    scores = pd.DataFrame({
-        "rank": [int(rank) for rank in results["rank_test_score"]],
-        f"mean_{metric}": [round(float(mean), 4) for mean in results["mean_test_score"]],
-        f"std_{metric}": [round(float(std), 4) for std in results["std_test_score"]],
+    readable = [_readable(params) for params in candidates]
+    table = pd.DataFrame({
+        "rank": [int(rank) for rank in ranks],
+        f"mean_{metric}": [round(float(mean), 4) for mean in means],
+        f"std_{metric}": [round(float(std), 4) for std in stds],
     })
     # object columns keep None (no class weight) apart from NaN (parameter not applicable)
-    table = pd.concat([scores, pd.DataFrame(readable, dtype=object)], axis=1).assign(
+    table = pd.concat([table, pd.DataFrame(readable, dtype=object)], axis=1).assign(
         params=[json.dumps(params, sort_keys=True) for params in readable])
     table = table.sort_values(["rank", "params"], kind="stable", ignore_index=True)
-    return ModelSelection(estimator=best, best_params=_readable(search.best_params_),
-                          metric=metric, cv_score=round(float(search.best_score_), 4),
+    return ModelSelection(estimator=best, best_params=_readable(candidates[best_index]),
+                          metric=metric, cv_score=round(float(means[best_index]), 4),
                           cv_results=table, n_splits=len(folds))
 
 
@@ -460,9 +522,12 @@ def _canonical_skops(data: bytes) -> bytes:
         schema = renumber(json.loads(source.read("schema.json")))
         contents = [(names[old], source.read(old)) for old in entries]
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as target:
-        for name, content in [*contents, ("schema.json", json.dumps(schema, indent=2).encode())]:
-            target.writestr(zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME), content)
+    schema_bytes = json.dumps(schema, separators=(",", ":")).encode()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name, content in [*contents, ("schema.json", schema_bytes)]:
+            info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, content, compresslevel=_ZIP_LEVEL)
     return buffer.getvalue()
 
 

@@ -15,10 +15,23 @@ from dataclasses import dataclass
 SUPPORTED_LANGUAGES = ("en", "tr")
 
 _TURKISH_UPPER_I = str.maketrans({"İ": "i", "I": "ı"})
-_QUOTE_CHARACTERS = str.maketrans(
-    {"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"'}
-)
+#: Typographic quotes and apostrophes and their plain forms. Replaced one by one with
+#: ``str.replace``, which is several times faster than ``str.translate`` with a dict.
+_QUOTE_CHARACTERS = (("’", "'"), ("‘", "'"), ("`", "'"), ("“", '"'), ("”", '"'), ("«", '"'),
+                     ("»", '"'))
 _WHITESPACE = re.compile(r"\s+")
+
+
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+
+
+def check_language_code(lang: str) -> str:
+    """Return ``lang`` if it is a lowercase ISO 639 code (``en``, ``tr``, ``crh``); else raise
+    :class:`ValueError` with a one-line message. The one check of a language code that the
+    command line and the adaptation template share."""
+    if not isinstance(lang, str) or not _LANGUAGE_CODE.fullmatch(lang):
+        raise ValueError(f"expected a lowercase ISO 639 code such as en or tr, not {lang!r}")
+    return lang
 
 
 def lowercase(text: str, lang: str) -> str:
@@ -36,8 +49,12 @@ def lowercase(text: str, lang: str) -> str:
 def normalize(text: str, lang: str) -> str:
     """Normalise a statement for vectorisation: NFC, language-aware lowercase, plain quotes and
     apostrophes, single spaces."""
-    text = lowercase(text, lang).translate(_QUOTE_CHARACTERS)
-    return _WHITESPACE.sub(" ", text).strip()
+    text = lowercase(text, lang)
+    for typographic, plain in _QUOTE_CHARACTERS:
+        if typographic in text:
+            text = text.replace(typographic, plain)
+    # str.split() and the regex \s split on the same (Unicode) whitespace
+    return " ".join(text.split())
 
 
 class TextNormalizer:
