@@ -52,14 +52,13 @@ ADAPT_LANG = $(if $(filter command line,$(origin LANG)),$(LANG),en)
 OUT    ?= build/adapt
 TARGET ?= $(LABEL)
 
+# stance.adapt checks the CSV and the parameters before any kernel starts (one-line errors, exit
+# 2), runs the template with papermill, writes its HTML copy and prints the headline scores.
 adapt: $(STAMP)  ## the whole flow on your CSV (DATA= TEXT= LABEL= [GROUP= LANG= TARGET= OUT=])
-	@test -n "$(DATA)" -a -n "$(TEXT)" -a -n "$(LABEL)" || { echo "usage: make adapt DATA=file.csv TEXT=column LABEL=column [GROUP=column] [LANG=en] [TARGET=name] [OUT=build/adapt]"; exit 2; }
-	@mkdir -p "$(OUT)"
-	$(PY) -m papermill notebooks/adapt_template.ipynb "$(OUT)/adapt_template.ipynb" --cwd . \
-	  -r data_path "$(DATA)" -r text_column "$(TEXT)" -r label_column "$(LABEL)" \
-	  $(if $(GROUP),-r group_column "$(GROUP)",-p group_column None) \
-	  -r lang "$(ADAPT_LANG)" -r target_name "$(TARGET)" -r output_dir "$(OUT)"
-	@echo "make adapt: tables, figures and the model are in $(OUT)/; the executed notebook is $(OUT)/adapt_template.ipynb"
+	@test -n "$(DATA)" -a -n "$(TEXT)" -a -n "$(LABEL)" || { echo "make adapt: error: DATA, TEXT and LABEL are required (make adapt DATA=file.csv TEXT=column LABEL=column [GROUP=column] [LANG=en] [TARGET=name] [OUT=build/adapt])" >&2; exit 2; }
+	@$(PY) -m stance.adapt --data "$(DATA)" --text-column "$(TEXT)" --label-column "$(LABEL)" \
+	  $(if $(GROUP),--group-column "$(GROUP)") --lang "$(ADAPT_LANG)" --target "$(TARGET)" \
+	  --out "$(OUT)"
 
 benchmark: $(STAMP)  ## time every notebook and `stance predict`/`train` on this machine (results/runtime.md, results/speed.md)
 	$(PY) benchmarks/runtime.py

@@ -337,6 +337,6 @@ def test_build_dataset(capsys: pytest.CaptureFixture[str], raw_dir: Path,
     rows.to_csv(batch, index=False)
     before = {p.name: p.read_bytes() for p in out_dir.iterdir()}
     code, _, err = run(capsys, "build-dataset", "--raw", raw_dir, "--out", out_dir)
-    assert_one_line_error(code, err, "batch.csv: row 5")
+    assert_one_line_error(code, err, "batch.csv: line 5")
     assert "'enthusiastic'" in err
     assert {p.name: p.read_bytes() for p in out_dir.iterdir()} == before

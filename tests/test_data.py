@@ -40,14 +40,14 @@ def _break(raw_dir, change):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda rows: [r.pop("sentiment") for r in rows], "missing column(s) 'sentiment'"),
+        (lambda rows: [r.pop("sentiment") for r in rows], "missing column 'sentiment'"),
         (lambda rows: rows[4].update(ukraine_operation="favour"),
-         "row 6: ukraine_operation 'favour' is not one of"),
-        (lambda rows: rows[2].update(text_tr="   "), "row 4: empty text (tr)"),
+         "line 6: ukraine_operation 'favour' is not one of"),
+        (lambda rows: rows[2].update(text_tr="   "), "line 4: empty text (tr)"),
         (lambda rows: rows[9].update(statement_id="t-003", sentiment="positive"),
-         "row 11: duplicate statement_id t-003 with conflicting labels (first at"),
-        (lambda rows: rows[9].update(text_en=rows[3]["text_en"]), "row 11: duplicate text"),
-        (lambda rows: rows[0].update(genre="tweet"), "row 2: genre 'tweet' is not one of"),
+         "line 11: duplicate statement_id t-003 with conflicting labels (first at"),
+        (lambda rows: rows[9].update(text_en=rows[3]["text_en"]), "line 11: duplicate text"),
+        (lambda rows: rows[0].update(genre="tweet"), "line 2: genre 'tweet' is not one of"),
     ],
 )
 def test_malformed_raw_input_names_file_and_row(raw_dir, change, message):
@@ -79,7 +79,7 @@ def test_seed_annotation_must_match_the_article(raw_dir):
     annotations = pd.read_csv(path, dtype=str, keep_default_na=False)
     annotations.loc[1, "quote_tr"] = "Bu cümle makalede geçmiyor."
     annotations.to_csv(path, index=False)
-    with pytest.raises(data.DatasetError, match="row 3: quote_tr is not a quotation"):
+    with pytest.raises(data.DatasetError, match="line 3: quote_tr is not a quotation"):
         data.build_statements(raw_dir)
     original = pd.read_csv(config.RAW_DIR / data.SEED_QUOTES, dtype=str, keep_default_na=False)
     original.iloc[:3].to_csv(path, index=False)  # one quotation left unannotated

@@ -1,30 +1,40 @@
 """Helpers for the adaptation template (``notebooks/adapt_template.ipynb``): the same flow as the
-project's notebooks, on any labelled CSV.
+project's notebooks, on any labelled CSV, and ``make adapt``, which runs it.
 
 Everything here is generic: any text, label and group columns, any label names (two classes or
 more), any language code. Problems with the input are :class:`~stance.io.InputError` with a
-one-line message that names the file and, where there is one, the row, so a student can fix the
+one-line message that names the file and, where there is one, the line, so a student can fix the
 CSV or the parameters without reading a traceback.
+
+``python -m stance.adapt --data CSV --text-column COL --label-column COL [...]`` (what ``make
+adapt`` runs) checks the inputs as the template will, before any kernel starts; runs the
+template with papermill into the output folder; writes an HTML copy of the executed notebook
+there; and prints the headline test scores from the table the notebook wrote. Every error is one
+line ``make adapt: error: ...`` with exit code 2.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import math
 import os
 import re
-import warnings
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedShuffleSplit
+from sklearn.model_selection import StratifiedShuffleSplit
 
-from stance import config
-from stance.io import InputError
-from stance.text import SUPPORTED_LANGUAGES
+from stance import config, data
+from stance.checks import check_duplicate_texts, check_no_empty, line_finder
+from stance.io import InputError, atomic_write_text, read_csv
+from stance.text import SUPPORTED_LANGUAGES, check_language_code
 
 #: Fewest examples a class needs: one for the test split and two for cross-validation in train.
 MIN_PER_CLASS = 3
@@ -64,8 +74,10 @@ def enable_one_line_errors() -> None:
 def check_lang(lang: str) -> str:
     """Check a language code (lowercase ISO 639, e.g. ``"en"``) and describe how text in it
     will be lowercased before vectorisation."""
-    if not isinstance(lang, str) or not re.fullmatch(r"[a-z]{2,3}", lang):
-        raise InputError(f"lang: expected a lowercase ISO 639 code such as en or tr, not {lang!r}")
+    try:
+        check_language_code(lang)
+    except ValueError as error:
+        raise InputError(f"lang: {error}") from None
     if lang == "tr":
         return "tr: Turkish lowercasing (İ → i, I → ı)"
     if lang in DOTTED_I_LANGUAGES:
@@ -96,7 +108,10 @@ def output_directory(path: str | os.PathLike[str]) -> Path:
     for protected in PROJECT_OUTPUT_DIRS:
         if resolved.is_relative_to(protected.resolve()):
             raise InputError(f"output_dir: {folder} is inside the project's "
-                             f"{protected.name}/ folder; choose another (e.g. ../build/adapt)")
+                             f"{protected.name}/ folder; choose a folder outside figures/, "
+                             "results/, models/ and data/")
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"output_dir: {folder} is a file, not a folder")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -114,20 +129,18 @@ def check_labels(
     group_column: str | None = None,
     min_per_class: int = MIN_PER_CLASS,
     source: str | os.PathLike[str] = "data",
+    line: Callable[[int], int] | None = None,
 ) -> pd.Series:
     """Check that the labels can train and test a classifier; return the count per class.
 
     Every row needs a label (and a group id when ``group_column`` is set); there must be at least
     two classes, each with at least ``min_per_class`` examples. Rows are named by their CSV line
-    (index + 2, as read by :func:`stance.io.read_csv`). Raises :class:`InputError`.
+    (:func:`stance.checks.check_no_empty`; ``line`` maps an index to it, by default the line
+    of row ``index`` of ``source``). Raises :class:`InputError`.
     """
     for column, what in ((label_column, "label"), (group_column, "group id")):
-        if column is None:
-            continue
-        empty = frame.index[frame[column].astype(str).str.strip() == ""]
-        if len(empty):
-            raise InputError(f"{source}: line {empty[0] + 2}: empty {what} in column {column!r}"
-                             + (f" (and {len(empty) - 1} more)" if len(empty) > 1 else ""))
+        if column is not None:
+            check_no_empty(frame, column, source, what, line)
     counts = frame[label_column].value_counts().sort_index()
     if len(counts) < 2:
         found = f" ({counts.index[0]!r})" if len(counts) else ""
@@ -141,6 +154,46 @@ def check_labels(
                          f"{min_per_class} (1 to test, 2 to cross-validate): add examples or "
                          "drop the class")
     return counts.rename("texts").rename_axis(label_column)
+
+
+@dataclass(frozen=True)
+class LabelledData:
+    """A labelled CSV as the template uses it (:func:`read_labelled_csv`)."""
+
+    #: Rows with a text; the index is the row's position in the CSV.
+    frame: pd.DataFrame
+    #: Texts per class, in label order.
+    counts: pd.Series
+    #: One line on what was read: rows, empty texts dropped, texts, classes, groups.
+    summary: str
+    #: One-line warnings (texts given more than once).
+    warnings: tuple[str, ...]
+
+
+def read_labelled_csv(
+    data_path: str | os.PathLike[str],
+    text_column: str,
+    label_column: str,
+    group_column: str | None = None,
+) -> LabelledData:
+    """Read and check the CSV the template trains on: the columns exist, rows with an empty text
+    are dropped (and counted), every other row has a label (and a group id), copies of a text do
+    not disagree on its label, and the classes can be split (:func:`check_labels`).
+
+    Problems are :class:`InputError` naming the file and line (the header is line 1).
+    """
+    columns = [text_column, label_column, *([group_column] if group_column else [])]
+    raw = read_csv(data_path, columns)
+    line = line_finder(data_path, len(raw))
+    frame, n_empty = drop_empty_texts(raw, text_column)
+    if frame.empty:
+        raise InputError(f"{data_path}: every text in column {text_column!r} is empty")
+    counts = check_labels(frame, label_column, group_column, source=data_path, line=line)
+    duplicates = check_duplicate_texts(frame, text_column, label_column, data_path, line)
+    summary = (f"{Path(data_path).name}: {len(raw)} rows, {n_empty} with an empty text dropped, "
+               f"{len(frame)} texts in {len(counts)} classes"
+               + (f" and {frame[group_column].nunique()} groups" if group_column else ""))
+    return LabelledData(frame, counts, summary, (duplicates,) if duplicates else ())
 
 
 def _valid_split(labels: np.ndarray, train: np.ndarray, test: np.ndarray) -> bool:
@@ -181,19 +234,19 @@ def split_frame(
                              f"test_size {test_size}: add examples or change test_size")
         candidates = StratifiedShuffleSplit(n_splits=SPLIT_ATTEMPTS, test_size=n_test,
                                             random_state=seed).split(positions, labels)
+        split = next(((train, test) for train, test in candidates
+                      if _valid_split(labels, train, test)), None)
     else:
         groups = frame[group_column].astype(str).to_numpy(dtype=object)
         n_folds = round(1 / test_size)
         if len(set(groups)) < n_folds:
             raise InputError(f"column {group_column!r} has {len(set(groups))} groups; a grouped "
                              f"split with test_size {test_size} needs at least {n_folds}")
-        candidates = StratifiedGroupKFold(n_splits=n_folds, shuffle=True,
-                                          random_state=seed).split(positions, labels, groups)
-    with warnings.catch_warnings():  # "the least populated class has only ... members"
-        warnings.simplefilter("ignore", UserWarning)
-        for train, test in candidates:
-            if _valid_split(labels, train, test):
-                return frame.iloc[np.sort(train)], frame.iloc[np.sort(test)]
+        split = data.grouped_split(labels, groups, test_size, seed,
+                                   accept=lambda train, test: _valid_split(labels, train, test))
+    if split is not None:
+        train, test = split
+        return frame.iloc[np.sort(train)], frame.iloc[np.sort(test)]
     how = f"grouped by {group_column!r} " if group_column else ""
     raise InputError(f"no split {how}leaves every class of {label_column!r} with 1 test and "
                      f"{MIN_TRAIN_PER_CLASS} training examples: add examples of the rarest class"
@@ -231,3 +284,196 @@ def written_files(directory: str | os.PathLike[str], stem: str) -> list[str]:
     ``stem_*``), sorted."""
     return sorted(path.name for path in Path(directory).iterdir() if path.is_file()
                   and (path.name.startswith(f"{stem}_") or path.name.startswith(f"{stem}.")))
+
+
+# --- make adapt: check the inputs, run the template, report --------------------------------
+
+PROG = "make adapt"
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+TEMPLATE = config.PROJECT_ROOT / "notebooks" / "adapt_template.ipynb"
+KERNEL_NAME = "python3"
+DEFAULT_OUTPUT_DIR = "build/adapt"
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def check_inputs(
+    data_path: str | os.PathLike[str],
+    text_column: str,
+    label_column: str,
+    group_column: str | None = None,
+    lang: str = "en",
+    target_name: str | None = None,
+    output_dir: str | os.PathLike[str] = DEFAULT_OUTPUT_DIR,
+) -> tuple[LabelledData, str]:
+    """Everything the template checks before it trains, without starting a kernel: the language
+    code, the target name, the data (:func:`read_labelled_csv`), that a split with the template's
+    default ``test_size`` and ``seed`` exists, and the output folder (created last). Returns the
+    data and the stem of the files the run will write."""
+    check_lang(lang)
+    stem = file_stem(label_column if target_name is None else target_name, lang)
+    labelled = read_labelled_csv(data_path, text_column, label_column, group_column)
+    split_frame(labelled.frame, label_column, group_column)
+    output_directory(output_dir)
+    return labelled, stem
+
+
+def kernel_options() -> dict[str, Any]:
+    """Options for the kernel papermill starts, so the terminal shows only what the user needs.
+
+    ipykernel warns "Kernel is running over TCP without encryption" unless the kernel manager
+    provisions CurveZMQ keys: it does when pyzmq has Curve support (``transport_encryption``
+    ``"auto"``, used when the kernelspec declares support), which also encrypts the channel.
+    jupyter_client interrupts a kernel before shutting it down, which ipykernel may log as
+    "ERROR | KeyboardInterrupt caught in kernel": the kernel's own log is set to CRITICAL.
+    Errors in the notebook's cells are not log messages; they stop the run as before.
+    """
+    import zmq
+    from traitlets.config import Config
+
+    manager = {"transport_encryption": "auto"} if zmq.has("curve") else {}
+    return {"config": Config({"KernelManager": manager}),
+            "extra_arguments": ["--IPKernelApp.log_level=CRITICAL"]}
+
+
+def execute_template(executed: str | os.PathLike[str], parameters: dict[str, Any]) -> None:
+    """Run the template with ``parameters`` into ``executed`` (papermill; no progress bar), in
+    the current folder, so relative paths in the parameters are relative to it."""
+    import papermill
+
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    papermill.execute_notebook(
+        str(TEMPLATE), str(executed), parameters=parameters, cwd=".", kernel_name=KERNEL_NAME,
+        progress_bar=False, log_output=False, **kernel_options())
+
+
+def notebook_failure(error: BaseException, executed: str | os.PathLike[str]) -> str:
+    """The one line to show when the template failed: the cause, the last line of its error.
+    The template's own errors (:class:`InputError`) are shown as they are; any other names its
+    type and the executed notebook, which shows where it happened."""
+    ename = getattr(error, "ename", None) or type(error).__name__
+    evalue = getattr(error, "evalue", None)
+    text = _ANSI_ESCAPE.sub("", str(error) if evalue is None else str(evalue))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    cause = lines[-1] if lines else ""
+    if ename == "InputError" and cause:
+        return cause
+    return f"{ename}: {cause} (see {executed})" if cause else f"{ename} (see {executed})"
+
+
+def write_html(notebook: str | os.PathLike[str], html: str | os.PathLike[str]) -> None:
+    """Write an HTML copy of an executed notebook: one file, figures embedded."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(
+        nbformat.read(notebook, as_version=4),
+        resources={"metadata": {"name": Path(notebook).stem}})
+    atomic_write_text(html, body)
+
+
+def _read_records(path: Path) -> list[dict[str, Any]]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def headline_scores(directory: str | os.PathLike[str], stem: str) -> str:
+    """The test scores the template wrote (``<stem>_test_scores.json``, and the test size from
+    ``<stem>_per_class.json``) as a few lines for the terminal."""
+    directory = Path(directory)
+    scores = _read_records(directory / f"{stem}_test_scores.json")
+    n_test = sum(int(row["support"]) for row in _read_records(directory / f"{stem}_per_class.json"))
+    metrics = [("macro_f1", "macro-F1"),
+               *([("f_avg", "F_avg")] if any("f_avg" in row for row in scores) else [])]
+    width = max(len(row["system"]) for row in scores)
+    lines = [f"{PROG}: test scores on {n_test} held-out texts, with 95% bootstrap intervals:"]
+    for row in scores:
+        cells = [f"{name} {row[key]:.3f} [{row[f'{key}_low']:.3f}, {row[f'{key}_high']:.3f}]"
+                 for key, name in metrics if key in row]
+        lines.append(f"  {row['system']:<{width}}  " + "  ".join(
+            [*cells, f"accuracy {row['accuracy']:.3f}"]))
+    return "\n".join(lines)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:
+        self.exit(EXIT_ERROR, f"{PROG}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``python -m stance.adapt`` (what ``make adapt`` runs)."""
+    parser = _Parser(
+        prog="python -m stance.adapt",
+        description="Check a labelled CSV, run notebooks/adapt_template.ipynb on it with "
+                    "papermill, write an HTML copy of the executed notebook and print the "
+                    "headline test scores. Errors are one line 'make adapt: error: ...', exit 2.")
+    parser.add_argument("--data", required=True, metavar="CSV", help="UTF-8 CSV with a header")
+    parser.add_argument("--text-column", required=True, metavar="COL", help="column of texts")
+    parser.add_argument("--label-column", required=True, metavar="COL", help="column of labels")
+    parser.add_argument("--group-column", metavar="COL",
+                        help="column of group ids; a group never straddles the split")
+    parser.add_argument("--lang", default="en", help="language code of the texts (default en)")
+    parser.add_argument("--target", metavar="NAME",
+                        help="what the stance is toward (default: the label column)")
+    parser.add_argument("--out", default=DEFAULT_OUTPUT_DIR, metavar="DIR",
+                        help=f"folder for everything the run writes (default {DEFAULT_OUTPUT_DIR})")
+    parser.add_argument("--check", action="store_true",
+                        help="only check the inputs (and create --out); do not run the notebook")
+    return parser
+
+
+def _warn(message: str) -> None:
+    print(f"{PROG}: warning: {' '.join(message.splitlines())}", file=sys.stderr, flush=True)
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: error: {' '.join(message.splitlines())}", file=sys.stderr, flush=True)
+    return EXIT_ERROR
+
+
+def _run(args: argparse.Namespace) -> int:
+    target = args.label_column if args.target is None else args.target
+    labelled, stem = check_inputs(args.data, args.text_column, args.label_column,
+                                  args.group_column, args.lang, target, args.out)
+    print(f"{PROG}: {labelled.summary}", flush=True)
+    for warning in labelled.warnings:
+        _warn(warning)
+    if args.check:
+        return 0
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError  # slow: after the check
+    from papermill.exceptions import PapermillExecutionError
+
+    out = Path(args.out)
+    executed = out / TEMPLATE.name
+    print(f"{PROG}: running {TEMPLATE.relative_to(config.PROJECT_ROOT)} (a minute or so) ...",
+          flush=True)
+    parameters = {"data_path": str(args.data), "text_column": args.text_column,
+                  "label_column": args.label_column, "group_column": args.group_column,
+                  "lang": args.lang, "target_name": target, "output_dir": str(out)}
+    try:
+        execute_template(executed, parameters)
+    except (PapermillExecutionError, CellTimeoutError, DeadKernelError) as error:
+        return _fail(notebook_failure(error, executed))
+    html = executed.with_suffix(".html")
+    write_html(executed, html)
+    print(headline_scores(out, stem))
+    print(f"{PROG}: everything is in {out}/: the model {stem}.skops, tables (.json, .md), "
+          f"figures (.png), the executed notebook {executed.name} and its HTML copy {html.name}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``python -m stance.adapt``; return the exit code (0 ok, 2 error, 130 Ctrl-C)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except InputError as error:
+        return _fail(str(error))
+    except OSError as error:  # e.g. an --out that is a file or cannot be written
+        return _fail(f"{error.filename}: {error.strerror}" if error.filename else str(error))
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

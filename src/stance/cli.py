@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,13 +21,22 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import stance
 from stance import config
-from stance.io import InputError, atomic_write, iter_csv_chunks, read_csv
+from stance.io import (
+    InputError,
+    check_distinct_paths,
+    check_output_path,
+    csv_line,
+    read_csv,
+)
 
 if TYPE_CHECKING:
-    from stance.benchmarks import PublishedScore, TweetEvalResult
+    import pandas as pd
+
+    from stance.tweeteval import PublishedScore, TweetEvalResult
 
 PROG = "stance"
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 DEFAULT_CHUNKSIZE = 10_000
 
 
@@ -55,10 +63,12 @@ def _positive_int(value: str) -> int:
 
 
 def _language(value: str) -> str:
-    if not re.fullmatch(r"[a-z]{2,3}", value):
-        raise argparse.ArgumentTypeError(f"expected a lowercase ISO 639 code such as en or tr, "
-                                         f"not {value!r}")
-    return value
+    from stance.text import check_language_code
+
+    try:
+        return check_language_code(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _show_progress() -> bool:
@@ -78,17 +88,17 @@ def _fraction(value: float) -> str:
 
 def _train(args: argparse.Namespace) -> int:
     from stance import models
+    from stance.checks import check_no_empty
 
     if args.features not in ("auto", *models.FEATURE_KINDS):
         raise InputError(f"--features: unknown value {args.features!r} (choose from auto, "
                          f"{', '.join(models.FEATURE_KINDS)})")
+    check_distinct_paths(args.data, args.out)
+    check_output_path(args.out)  # before minutes of training, not after
     columns = [args.text_column, args.label_column, *filter(None, [args.group_column])]
     frame = read_csv(args.data, columns)
     texts, labels = frame[args.text_column].tolist(), frame[args.label_column].tolist()
-    empty = [row for row, label in enumerate(labels, start=2) if not label.strip()]
-    if empty:
-        raise InputError(f"{args.data}: row {empty[0]}: empty label in column "
-                         f"{args.label_column!r}")
+    check_no_empty(frame, args.label_column, args.data)
     groups = frame[args.group_column].tolist() if args.group_column else None
     try:
         selection = models.select_model(texts, labels, groups, lang=args.lang,
@@ -114,52 +124,51 @@ def _train(args: argparse.Namespace) -> int:
 # --- predict -------------------------------------------------------------------------------
 
 def _predict(args: argparse.Namespace) -> int:
-    import numpy as np
+    """Only the reporting lives here; the engines are in :mod:`stance.predict`, so a script or a
+    notebook that labels data at scale runs the same code."""
+    from stance import predict
 
-    from stance import models
-
-    pipeline = models.load_model(args.model).pipeline
-    classes = [str(label) for label in pipeline.classes_]
-    proba_columns = [f"proba_{label}" for label in classes]
-    progress = _show_progress()
-    rows, empty, header = 0, 0, True
-    with atomic_write(args.out) as handle:
-        for chunk in iter_csv_chunks(args.data, [args.text_column], args.chunksize):
-            clash = [c for c in ("predicted", *proba_columns) if c in chunk.columns]
-            if clash:
-                raise InputError(f"{args.data}: already has a column {clash[0]!r}, which "
-                                 "predict would add; rename it")
-            if chunk.empty:
-                continue
-            texts = chunk[args.text_column]
-            has_text = (texts.str.strip() != "").to_numpy()
-            empty += int((~has_text).sum())
-            proba = np.full((len(chunk), len(classes)), np.nan)
-            predicted = np.full(len(chunk), "", dtype=object)
-            if has_text.any():  # empty or missing text gets no label, not a guess
-                proba[has_text] = pipeline.predict_proba(texts[has_text].tolist())
-                predicted[has_text] = np.asarray(classes, dtype=object)[
-                    proba[has_text].argmax(axis=1)]
-            out = chunk.assign(predicted=predicted, **dict(zip(proba_columns, proba.T,
-                                                               strict=True)))
-            out.to_csv(handle, header=header, index=False, lineterminator="\n",
-                       float_format="%.6f")
-            header, rows = False, rows + len(chunk)
-            if progress:
-                print(f"\rpredicted {rows:,} rows", end="", file=sys.stderr, flush=True)
-    if progress:
-        print(file=sys.stderr)
-    if empty:
-        print(f"{PROG}: {empty:,} row(s) with empty text left without a prediction "
-              "('predicted' is empty)", file=sys.stderr)
-    print(f"predicted {rows:,} rows -> {args.out}")
+    if args.scheduler and args.engine != "dask":
+        raise InputError("--scheduler works only with --engine dask")
+    jobs = args.jobs or predict.default_jobs()
+    if args.engine == "dask":
+        summary = predict.predict_dask(args.model, args.data, args.out, args.text_column,
+                                       prefix=args.prefix, lang=args.lang,
+                                       scheduler=args.scheduler, n_workers=jobs)
+        written = f"{args.out} ({summary.files} Parquet file{'s' * (summary.files != 1)})"
+    else:
+        progress = _show_progress()
+        summary = predict.predict_csv(
+            args.model, args.data, args.out, args.text_column, chunksize=args.chunksize,
+            jobs=jobs, prefix=args.prefix, lang=args.lang,
+            progress=(lambda rows: print(f"\rpredicted {rows:,} rows", end="", file=sys.stderr,
+                                         flush=True)) if progress else None)
+        if progress:
+            print(file=sys.stderr)
+        written = str(args.out)
+    if summary.empty:
+        print(f"{PROG}: {summary.empty:,} row(s) with empty text left without a prediction "
+              f"({predict.output_columns([], args.prefix)[0]!r} is empty)", file=sys.stderr)
+    model_lang = summary.model_lang
+    if args.lang is None:
+        others = sorted(code for code in summary.languages if code and code != model_lang)
+        if model_lang and others:
+            _warn(f"{args.data} has texts in {', '.join(map(repr, others))} but the model was "
+                  f"trained on {model_lang!r} texts; add --lang {model_lang} to label only those")
+    elif model_lang and args.lang != model_lang:
+        _warn(f"labelling {args.lang!r} texts with a model trained on {model_lang!r} texts")
+    left_out = sum(summary.languages.values()) - summary.rows if args.lang else 0
+    kept = f" (lang {args.lang}; {left_out:,} other rows left out)" if args.lang else ""
+    print(f"predicted {summary.rows:,} rows{kept} -> {written}")
     return 0
 
 
 # --- evaluate ------------------------------------------------------------------------------
 
 def _scores_text(scores: dict[str, Any], pair: tuple[str, str] | None, title: str) -> str:
-    lines = [title, f"  macro-F1  {_fraction(scores['macro_f1'])}"]
+    present = len(scores["macro_f1_classes"])
+    lines = [title, f"  macro-F1  {_fraction(scores['macro_f1'])}  (over the {present} "
+                    f"class{'' if present == 1 else 'es'} present in gold or predictions)"]
     if pair is not None:
         lines.append(f"  F_avg     {_fraction(scores['f_avg'])}  (mean F1 of {pair[0]} and "
                      f"{pair[1]})")
@@ -172,26 +181,63 @@ def _scores_text(scores: dict[str, Any], pair: tuple[str, str] | None, title: st
     return "\n".join(lines)
 
 
+def _evaluation_rows(args: argparse.Namespace, metadata: dict[str, Any]) -> pd.DataFrame:
+    """The rows to score: those of ``--lang`` when given; else all, with a warning when the
+    file mixes in languages the model was not trained on."""
+    frame = read_csv(args.data, [args.text_column, args.label_column])
+    model_lang = metadata.get("lang")
+    if args.label_column != metadata.get("label_column", args.label_column):
+        _warn(f"--label-column {args.label_column!r} is not the column the model was trained "
+              f"on ({metadata['label_column']!r}); check that it holds the same labels")
+    langs = sorted(set(frame["lang"])) if "lang" in frame.columns else []
+    if args.lang is None:
+        others = [lang for lang in langs if lang != model_lang]
+        if model_lang and others:
+            _warn(f"{args.data} has texts in {', '.join(map(repr, others))} but the model was "
+                  f"trained on {model_lang!r} texts; add --lang {model_lang} to score only those")
+        return frame
+    if "lang" not in frame.columns:
+        raise InputError(f"{args.data}: --lang {args.lang}: the file has no 'lang' column")
+    kept = frame[frame["lang"] == args.lang]
+    if kept.empty:
+        raise InputError(f"{args.data}: no rows with lang {args.lang!r} (column 'lang' has "
+                         f"{', '.join(map(repr, langs))})")
+    if model_lang and args.lang != model_lang:
+        _warn(f"scoring a model trained on {model_lang!r} texts on {args.lang!r} texts")
+    return kept
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     from stance import evaluate, models
 
-    pipeline = models.load_model(args.model).pipeline
-    classes = [str(label) for label in pipeline.classes_]
-    frame = read_csv(args.data, [args.text_column, args.label_column])
+    model = models.load_model(args.model)
+    classes = [str(label) for label in model.pipeline.classes_]
+    frame = _evaluation_rows(args, model.metadata)
     gold = frame[args.label_column].tolist()
-    unknown = sorted(set(gold) - set(classes))
+    unknown = [position for position, label in zip(frame.index, gold, strict=True)
+               if label not in classes]
     if unknown:
-        more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
-        raise InputError(f"{args.data}: column {args.label_column!r}: label {unknown[0]!r}"
+        labels = sorted({frame.at[position, args.label_column] for position in unknown})
+        more = f" (and {len(labels) - 1} more)" if len(labels) > 1 else ""
+        raise InputError(f"{args.data}: line {csv_line(args.data, unknown[0])}: column "
+                         f"{args.label_column!r}: label {frame.at[unknown[0], args.label_column]!r}"
                          f"{more} is not a class of the model {args.model} "
                          f"({', '.join(classes)})")
-    predicted = pipeline.predict(frame[args.text_column].tolist()).tolist()
+    predicted = model.pipeline.predict(frame[args.text_column].tolist()).tolist()
     scores = evaluate.classification_scores(gold, predicted, classes)
+    # Macro-F1 over the classes that occur in gold or predictions, as scikit-learn averages by
+    # default: a class absent from both has no F1 to average (one correct text scores 1, not
+    # 1/3). F_avg and the per-class table still cover the model's classes.
+    present = sorted(set(gold) | set(predicted))
+    scores["macro_f1"] = evaluate.classification_scores(gold, predicted, present)["macro_f1"]
+    scores["macro_f1_classes"] = present
     if args.json:
         print(json.dumps(scores, sort_keys=True))
     else:
         print(_scores_text(scores, evaluate.side_taking_pair(classes),
-                           f"{args.model} on {args.data}: {scores['n']} texts"))
+                           f"{args.model} on {args.data}"
+                           + (f" (lang {args.lang})" if args.lang else "")
+                           + f": {scores['n']} texts"))
     return 0
 
 
@@ -209,7 +255,7 @@ def _targets(value: str | None, known: Sequence[str]) -> list[str]:
 
 
 def _benchmark_text(result: TweetEvalResult, baselines: Sequence[PublishedScore]) -> str:
-    from stance.benchmarks import published_baselines_lines
+    from stance.tweeteval import published_baselines_lines
 
     table = result.per_target
     lines = ["TweetEval stance (SemEval-2016 Task 6): one TF-IDF + logistic-regression model "
@@ -230,20 +276,20 @@ def _benchmark_text(result: TweetEvalResult, baselines: Sequence[PublishedScore]
 
 
 def _benchmark_tweeteval(args: argparse.Namespace) -> int:
-    from stance import benchmarks
+    from stance import tweeteval
 
-    targets = _targets(args.targets, benchmarks.TARGETS)
-    if args.results_dir is not None and set(targets) != set(benchmarks.TARGETS):
+    targets = _targets(args.targets, tweeteval.TARGETS)
+    if args.results_dir is not None and set(targets) != set(tweeteval.TARGETS):
         raise InputError("--results-dir: the results need all five targets (drop --targets)")
-    items = (benchmarks.load_tweeteval_hub(targets) if args.hub
-             else benchmarks.load_tweeteval_dir(args.path, targets))
-    result = benchmarks.run_tweeteval(items, log=_progress_line if _show_progress() else None)
+    items = (tweeteval.load_tweeteval_hub(targets) if args.hub
+             else tweeteval.load_tweeteval_dir(args.path, targets))
+    result = tweeteval.run_tweeteval(items, log=_progress_line if _show_progress() else None)
     if args.json:
         print(json.dumps(result.to_json(), sort_keys=True))
     else:
-        print(_benchmark_text(result, benchmarks.PUBLISHED_BASELINES))
+        print(_benchmark_text(result, tweeteval.PUBLISHED_BASELINES))
     if args.results_dir is not None:
-        for path in benchmarks.write_tweeteval_results(result, args.results_dir):
+        for path in tweeteval.write_tweeteval_results(result, args.results_dir):
             print(f"wrote {path}", file=sys.stderr)
     return 0
 
@@ -338,34 +384,68 @@ def build_parser() -> argparse.ArgumentParser:
                        help="model file to write")
 
     predict = _command(
-        subparsers, "predict", "label the texts of a CSV with a trained model",
+        subparsers, "predict", "label the texts of a CSV (or Parquet files) with a trained model",
         "Write the input rows with a 'predicted' column and one 'proba_<label>' column per "
-        "class (in the model's class order, 6 decimals). The input is read in chunks, so "
-        "memory stays bounded however long the file; the output appears only when complete. "
-        "Progress is shown on stderr when it is a terminal.",
+        "class (in the model's class order; --prefix NAME names them NAME_predicted, "
+        "NAME_proba_<label>). Empty text gets an empty label. The local engine (default) "
+        "streams one CSV in chunks over --jobs worker processes, so memory stays bounded "
+        "however long the file, and writes a CSV (6 decimals) in input order. The dask engine "
+        "reads CSV or Parquet files matched by a glob on a Dask cluster (a local one, or "
+        "--scheduler) and writes a folder of Parquet files; on one machine the local engine "
+        "is faster. Either way the output appears only when complete. When the data has a "
+        "'lang' column, --lang keeps the rows of one language, and a warning names languages "
+        "the model was not trained on. Progress is shown on stderr when it is a terminal.",
         "  stance predict --model model.skops --data new.csv --text-column text "
         "--out predicted.csv\n"
         "  stance predict --model model.skops --data huge.csv --text-column body "
-        "--chunksize 50000 --out huge.predicted.csv",
+        "--chunksize 50000 --jobs 4 --out huge.predicted.csv\n"
+        "  stance predict --model en.skops --data mixed.csv --text-column text --lang en "
+        "--prefix rfp --out mixed.en.csv\n"
+        "  stance predict --model model.skops --data 'shards/*.parquet' --text-column text "
+        "--engine dask --scheduler tcp://host:8786 --out predicted/",
         _predict)
-    _add_input_arguments(predict, model=True, label_help=None)
-    predict.add_argument("--out", type=Path, required=True, metavar="CSV",
-                         help="CSV file to write")
+    predict.add_argument("--model", type=Path, required=True, metavar="MODEL.skops",
+                         help="a model written by 'stance train'")
+    predict.add_argument("--data", required=True, metavar="CSV|GLOB",
+                         help="UTF-8 CSV with a header row; with --engine dask, a path or glob "
+                              "of CSV or Parquet files (quote it), local or an fsspec URL")
+    predict.add_argument("--text-column", required=True, metavar="COL", help="column of texts")
+    predict.add_argument("--out", type=Path, required=True, metavar="PATH",
+                         help="CSV file to write; with --engine dask, a folder of Parquet files")
     predict.add_argument("--chunksize", type=_positive_int, default=DEFAULT_CHUNKSIZE,
-                         metavar="N", help=f"rows per chunk (default {DEFAULT_CHUNKSIZE:,})")
+                         metavar="N", help=f"rows per chunk (default {DEFAULT_CHUNKSIZE:,}; "
+                                           "local engine)")
+    predict.add_argument("--jobs", type=_positive_int, metavar="N",
+                         help="worker processes (default: one per core); 1 runs in this "
+                              "process; with --engine dask, the workers of the local cluster")
+    predict.add_argument("--prefix", default="", metavar="NAME",
+                         help="name the added columns NAME_predicted and NAME_proba_<label>")
+    predict.add_argument("--lang", type=_language, metavar="CODE",
+                         help="label only the rows whose 'lang' column is CODE (e.g. en)")
+    predict.add_argument("--engine", choices=("local", "dask"), default="local",
+                         help="local (default): worker processes on this machine; dask: a "
+                              "Dask cluster, Parquet output")
+    predict.add_argument("--scheduler", metavar="ADDRESS",
+                         help="with --engine dask: a running scheduler (tcp://host:8786); "
+                              "default: start a local cluster, one worker per --jobs")
 
     evaluate = _command(
         subparsers, "evaluate", "score a trained model on a labelled CSV",
         "Print macro-F1, F_avg (the SemEval stance score: mean F1 of the two side-taking "
         "classes, when the labels include support/opposition or favor/against), accuracy, "
-        "the number of texts, and per-class precision, recall, F1 and support. Every label "
-        "in the file must be a class of the model.",
+        "the number of texts, and per-class precision, recall, F1 and support. Macro-F1 "
+        "averages over the classes present in the gold labels or the predictions (as "
+        "scikit-learn does). Every label in the file must be a class of the model. Warns "
+        "when the file has a 'lang' column with languages the model was not trained on "
+        "(use --lang), or when --label-column is not the model's label column.",
         "  stance evaluate --model model.skops --data test.csv --text-column text "
         "--label-column stance\n"
-        "  stance evaluate --model model.skops --data test.csv --text-column text "
-        "--label-column stance --json | jq .macro_f1",
+        "  stance evaluate --model en.skops --data test.csv --text-column text "
+        "--label-column stance --lang en --json | jq .macro_f1",
         _evaluate)
     _add_input_arguments(evaluate, model=True, label_help="column of gold labels")
+    evaluate.add_argument("--lang", type=_language, metavar="CODE",
+                          help="score only the rows whose 'lang' column is CODE (e.g. en)")
     evaluate.add_argument("--json", action="store_true",
                           help="print one JSON object (sorted keys) instead of a table")
 
@@ -474,13 +554,26 @@ def _corpus_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warn(message: str) -> None:
+    """A one-line warning on stderr: the command goes on, but the user should know."""
+    print(f"{PROG}: warning: {' '.join(message.splitlines())}", file=sys.stderr)
+
+
 def _fail(message: str) -> int:
     print(f"{PROG}: error: {' '.join(message.splitlines())}", file=sys.stderr)
     return EXIT_ERROR
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (0 ok, 2 bad input or usage)."""
+    """Run the command line; return the exit code (0 ok, 2 bad input or usage, 130 Ctrl-C)."""
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:  # Ctrl-C: outputs are atomic, so nothing half-written is left
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -495,5 +588,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # stdout closed early (``stance ... | head``): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    except OSError as error:  # e.g. an unwritable --out
+    except OSError as error:  # e.g. an unwritable --out, named by stance.io.atomic_write
         return _fail(f"{error.filename}: {error.strerror}" if error.filename else str(error))

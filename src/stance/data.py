@@ -18,7 +18,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +29,7 @@ from sklearn.metrics import cohen_kappa_score
 from sklearn.model_selection import StratifiedGroupKFold
 
 from stance import config
-from stance.io import InputError, read_csv, read_text
+from stance.io import InputError, csv_lines, read_csv, read_text
 from stance.results import markdown_table
 from stance.text import SUPPORTED_LANGUAGES, Quote, TextNormalizer, extract_quotes
 
@@ -73,13 +74,13 @@ NEAR_DUPLICATE_THRESHOLD = 0.8
 
 
 class DatasetError(InputError):
-    """The raw data break a rule of the dataset; the message names the file and the row."""
+    """The raw data break a rule of the dataset; the message names the file and the line."""
 
 
 # --- reading raw sources -------------------------------------------------------------------
 
 def _where(row: pd.Series) -> str:
-    return f"{row['source_file']}: row {row['source_row']}"
+    return f"{row['source_file']}: line {row['source_row']}"
 
 
 def _read_raw(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -89,7 +90,7 @@ def _read_raw(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
         raise DatasetError(str(error)) from None
     frame = frame.assign(source_file=str(path.relative_to(config.PROJECT_ROOT)
                                           if path.is_relative_to(config.PROJECT_ROOT) else path),
-                         source_row=np.arange(2, len(frame) + 2))
+                         source_row=csv_lines(path, len(frame)))
     return frame
 
 
@@ -222,6 +223,28 @@ def validate(frame: pd.DataFrame) -> None:
 
 # --- splitting and leakage checks ----------------------------------------------------------
 
+def grouped_split(
+    strata: Sequence[str],
+    groups: Sequence[str],
+    test_size: float = TEST_SIZE,
+    seed: int = config.SEED,
+    accept: Callable[[np.ndarray, np.ndarray], bool] | None = None,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """A stratified, grouped train/test split, as positions: one fold of a shuffled
+    :class:`~sklearn.model_selection.StratifiedGroupKFold` with ``K = round(1 / test_size)`` is
+    the test part, so no group spans both parts and each stratum's share is about the same in
+    both. The first fold is taken, or with ``accept`` the first for which ``accept(train, test)``
+    holds (``None`` when none does). Deterministic for a given ``seed``.
+    """
+    folds = StratifiedGroupKFold(n_splits=round(1 / test_size), shuffle=True, random_state=seed)
+    with warnings.catch_warnings():  # strata rarer than the folds are expected in small data
+        warnings.filterwarnings("ignore", message="The least populated class")
+        for train, test in folds.split(np.zeros(len(strata)), strata, groups=groups):
+            if accept is None or accept(train, test):
+                return train, test
+    return None
+
+
 def assign_splits(frame: pd.DataFrame, test_size: float = TEST_SIZE,
                   seed: int = config.SEED) -> pd.DataFrame:
     """Add a ``split`` column: about ``test_size`` of the statements go to ``test``.
@@ -231,8 +254,7 @@ def assign_splits(frame: pd.DataFrame, test_size: float = TEST_SIZE,
     """
     statements = frame.drop_duplicates("statement_id").sort_values("statement_id")
     strata = statements["russian_foreign_policy"] + "|" + statements["ukraine_operation"]
-    folds = StratifiedGroupKFold(n_splits=round(1 / test_size), shuffle=True, random_state=seed)
-    _, test_index = next(folds.split(statements, strata, groups=statements["group"]))
+    _, test_index = grouped_split(strata, statements["group"], test_size, seed)
     test_ids = set(statements["statement_id"].iloc[test_index])
     split = np.where(frame["statement_id"].isin(test_ids), "test", "train")
     return frame.assign(split=split)

@@ -1,7 +1,8 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
+#     cell_metadata_filter: -jupyter,-editable,-deletable
+#     notebook_metadata_filter: -jupytext.text_representation
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -21,8 +22,9 @@
 # the test split against two baselines with bootstrap intervals, and read the top features.
 #
 # **How to use it.** Edit the parameters in the next cell and run all cells, or run
-# `make adapt DATA=my.csv TEXT=text LABEL=stance` (see *How to adapt* in the README), which runs
-# this notebook with papermill. By default it runs on a small made-up example: 120 forum comments
+# `make adapt DATA=my.csv TEXT=text LABEL=stance` (see *How to adapt* in the README), which checks
+# the CSV, runs this notebook with papermill, saves it with an HTML copy and prints the test
+# scores. By default it runs on a small made-up example: 120 forum comments
 # about a city's plan to ban cars from its centre, labelled `pro`, `anti`, `mixed` or
 # `unrelated`. Everything it writes goes to `output_dir`, never to the project's `figures/`,
 # `results/` or `models/`.
@@ -44,15 +46,15 @@ seed = 20240619  # stance.config.SEED: the split, the CV folds and the bootstrap
 # The CSV must have the text and label columns (and the group column when one is given). Rows
 # with an empty text are dropped and counted; every remaining row needs a label. There must be
 # at least two classes, each with at least three examples: one for the test split and two for
-# cross-validation. Any problem stops the notebook here with a one-line message naming the file
-# and, where there is one, the line.
+# cross-validation. A text given twice with different labels is an error; given twice with the
+# same label, a warning (a copy in each split would inflate the test score). Any problem stops
+# the notebook here with a one-line message naming the file and, where there is one, the line
+# (the header is line 1). `make adapt` runs these same checks before it starts the notebook.
 
 # %%
-from pathlib import Path
-
 import pandas as pd
 
-from stance import adapt, evaluate, experiments, interpret, io, models, plots, results
+from stance import adapt, evaluate, experiments, interpret, models, plots, results
 
 adapt.enable_one_line_errors()
 pd.set_option("display.max_colwidth", 100)
@@ -60,14 +62,12 @@ print("lowercasing:", adapt.check_lang(lang))
 out = adapt.output_directory(output_dir)
 stem = adapt.file_stem(target_name, lang)
 
-columns = [text_column, label_column, *([group_column] if group_column else [])]
-raw = io.read_csv(data_path, columns)
-frame, n_empty = adapt.drop_empty_texts(raw, text_column)
-counts = adapt.check_labels(frame, label_column, group_column, source=data_path)
-print(f"{Path(data_path).name}: {len(raw)} rows, {n_empty} with an empty text dropped, "
-      f"{len(frame)} texts in {len(counts)} classes"
-      + (f" and {frame[group_column].nunique()} groups" if group_column else ""))
-counts.to_frame()
+labelled = adapt.read_labelled_csv(data_path, text_column, label_column, group_column)
+print(labelled.summary)
+for warning in labelled.warnings:
+    print("warning:", warning)
+frame = labelled.frame
+labelled.counts.to_frame()
 
 # %% [markdown]
 # ## 2 · Hold out a test split
@@ -94,7 +94,8 @@ adapt.class_counts(train, test, label_column)
 selection = models.select_model(
     train[text_column].tolist(), train[label_column].tolist(),
     train[group_column].tolist() if group_column else None, lang=lang, seed=seed)
-summary = experiments.selection_summary({stem: selection}).rename(columns={"label": "model"})
+summary = experiments.selection_summary({(target_name, lang): selection}).rename(
+    columns={"label": "target"})
 results.write_table(summary, f"{stem}_model_selection", directory=out)
 
 # %% [markdown]
