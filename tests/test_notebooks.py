@@ -4,11 +4,13 @@ import json
 
 import jupytext
 import pytest
+from jupytext.config import load_jupytext_config
 
 from stance import config
 from stance.reproduce import pipeline_notebooks
 
 NOTEBOOKS = pipeline_notebooks()
+PAIRED = [*NOTEBOOKS, NOTEBOOKS[0].parent / "adapt_template.ipynb"]
 
 
 def test_pipeline_notebooks_are_numbered_and_contiguous():
@@ -16,15 +18,19 @@ def test_pipeline_notebooks_are_numbered_and_contiguous():
     assert numbers == list(range(1, len(numbers) + 1))
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", PAIRED, ids=lambda p: p.name)
 def test_notebook_is_paired_with_its_py_percent_script_and_in_sync(path):
-    script = path.with_suffix(".py")
-    assert script.exists(), f"{script.name} missing: pair it with jupytext --set-formats"
+    script = path.parent / "py" / f"{path.stem}.py"  # jupytext.toml: formats ipynb,py//py:percent
+    assert script.exists(), f"py/{script.name} missing: run `jupytext --sync {path.name}`"
     from_script = jupytext.read(script)
     from_notebook = jupytext.read(path)
     assert [(c.cell_type, c.source) for c in from_script.cells] == [
         (c.cell_type, c.source) for c in from_notebook.cells
     ], f"{path.name} and {script.name} differ: run `jupytext --sync {path.name}`"
+    # What JupyterLab's jupytext writes on a plain save is what is committed (no version header)
+    saved = jupytext.writes(from_notebook, "py:percent", config=load_jupytext_config(str(path)))
+    assert script.read_text(encoding="utf-8") == saved, \
+        f"saving {path.name} would rewrite {script.name}: run `jupytext --sync {path.name}`"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -33,6 +33,25 @@ def pipeline_notebooks(directory: Path = NOTEBOOK_DIR) -> list[Path]:
     return sorted(directory.glob("[0-9][0-9]_*.ipynb"))
 
 
+def kernel_config():
+    """Jupyter (traitlets) configuration for the kernels that run the notebooks.
+
+    The kernel's sockets are encrypted (CurveZMQ keys provisioned by jupyter_client) whenever
+    pyzmq, jupyter_client and the kernelspec support it. Without this, every kernel (ipykernel 7)
+    logs "Kernel is running over TCP without encryption" to the terminal, once per notebook;
+    with it the cause of the warning is gone, and nothing else is hidden. Where encryption is
+    not available the kernel runs as before and the warning stays.
+    """
+    import zmq
+    from jupyter_client.manager import KernelManager
+    from traitlets.config import Config
+
+    config = Config()
+    if zmq.has("curve") and "transport_encryption" in KernelManager.class_trait_names():
+        config.KernelManager.transport_encryption = "auto"  # encrypt if the kernelspec can
+    return config
+
+
 def run_notebook(path: Path) -> None:
     """Execute ``path`` in its own folder and save it in place (atomically)."""
     import nbformat
@@ -48,6 +67,7 @@ def run_notebook(path: Path) -> None:
         timeout=CELL_TIMEOUT_SECONDS,
         record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
+        config=kernel_config(),
     )
     client.execute()
     with atomic_write(path) as handle:

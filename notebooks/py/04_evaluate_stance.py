@@ -1,7 +1,8 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
+#     cell_metadata_filter: -jupyter,-editable,-deletable
+#     notebook_metadata_filter: -jupytext.text_representation
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -27,18 +28,19 @@ import pandas as pd
 
 from stance import data, evaluate, experiments, plots, results
 
+LANGS = ("en", "tr")
 train = data.load_statements("train")
 test = data.load_statements("test")
-loaded = experiments.load_models(data.TARGETS, ("en", "tr"))
-predictions, baselines, scores = {}, {}, []
-for name, model in loaded.items():
-    target, lang = model.metadata["target"], model.metadata["lang"]
-    rows = test[test["lang"] == lang]
-    predictions[name] = model.pipeline.predict(rows["text"].tolist()).tolist()
-    baselines[name] = experiments.baseline_predictions(
-        train.loc[train["lang"] == lang, target].tolist(), rows)
-    systems = {"TF-IDF + logistic regression": predictions[name], **baselines[name]}
-    table = experiments.score_systems(rows[target].tolist(), systems)
+loaded = experiments.load_models(data.TARGETS, LANGS)
+predictions = experiments.model_predictions(loaded, test)
+by_model = predictions.groupby(["target", "lang"], sort=False)
+baselines, scores = {}, []
+for (target, lang), rows in by_model:
+    baselines[target, lang] = experiments.baseline_predictions(
+        train.loc[train["lang"] == lang, target].tolist(), test[test["lang"] == lang])
+    systems = {"TF-IDF + logistic regression": rows["predicted"].tolist(),
+               **baselines[target, lang]}
+    table = experiments.score_systems(rows["gold"].tolist(), systems)
     scores.append(table.assign(target=target, lang=lang))
 scores = pd.concat(scores, ignore_index=True)
 columns = ["target", "lang", "system", "macro_f1", "macro_f1_low", "macro_f1_high",
@@ -62,12 +64,10 @@ plots.publish(
 
 # %%
 comparisons = []
-for name, model in loaded.items():
-    target, lang = model.metadata["target"], model.metadata["lang"]
-    rows = test[test["lang"] == lang]
+for (target, lang), rows in by_model:
     for baseline in ("sentiment as stance (gold sentiment)", "majority class"):
-        test_result = evaluate.paired_bootstrap(rows[target].tolist(), predictions[name],
-                                                baselines[name][baseline])
+        test_result = evaluate.paired_bootstrap(rows["gold"].tolist(), rows["predicted"].tolist(),
+                                                baselines[target, lang][baseline])
         comparisons.append({"target": target, "lang": lang, "versus": baseline, **test_result})
 results.write_table(pd.DataFrame(comparisons), "stance_vs_baselines", floatfmt="{:.4f}")
 
@@ -79,10 +79,9 @@ results.write_table(pd.DataFrame(comparisons), "stance_vs_baselines", floatfmt="
 
 # %%
 confusions = {
-    f"{name.rsplit('_', 1)[0].split('_')[0]} · {name.rsplit('_', 1)[1]}": evaluate.confusion_table(
-        test.loc[test["lang"] == loaded[name].metadata["lang"], loaded[name].metadata["target"]]
-        .tolist(), predicted, labels=data.STANCES)
-    for name, predicted in predictions.items()
+    f"{target.split('_')[0]} · {lang}": evaluate.confusion_table(
+        rows["gold"].tolist(), rows["predicted"].tolist(), labels=data.STANCES)
+    for (target, lang), rows in by_model
 }
 plots.publish(plots.confusion_grid(confusions, "Test confusion matrices (gold × predicted)"),
               "04_confusion_matrices")
@@ -116,7 +115,7 @@ from sklearn.base import clone
 curves = []
 for target in data.TARGETS:
     rows = train[train["lang"] == "en"]
-    pipeline = loaded[experiments.model_name(target, "en")].pipeline
+    pipeline = loaded[target, "en"].pipeline
     table = evaluate.learning_curve_table(
         lambda pipeline=pipeline: clone(pipeline), rows["text"].tolist(), rows[target].tolist(),
         rows["group"].tolist(), train_fractions=(0.2, 0.4, 0.7, 1.0), n_repeats=2)
@@ -136,17 +135,14 @@ plots.publish(plots.learning_curves(curves, "Learning curves (English, CV in tra
 # three classes scores 0.667).
 
 # %%
-calibration = {}
-brier = []
-for name, model in loaded.items():
-    target, lang = model.metadata["target"], model.metadata["lang"]
-    rows = test[test["lang"] == lang]
-    proba = model.pipeline.predict_proba(rows["text"].tolist())
-    classes = model.pipeline.classes_.tolist()
-    calibration[name] = evaluate.calibration_table(rows[target].tolist(), proba, classes,
-                                                   n_bins=5)
+calibration, brier = {}, []
+for (target, lang), rows in by_model:
+    classes = loaded[target, lang].pipeline.classes_.tolist()
+    proba = experiments.probabilities(rows, classes)
+    calibration[experiments.model_name(target, lang)] = evaluate.calibration_table(
+        rows["gold"].tolist(), proba, classes, n_bins=5)
     brier.append({"target": target, "lang": lang,
-                  "brier": evaluate.brier_score(rows[target].tolist(), proba, classes)})
+                  "brier": evaluate.brier_score(rows["gold"].tolist(), proba, classes)})
 results.write_table(pd.DataFrame(brier), "calibration_brier")
 
 # %%

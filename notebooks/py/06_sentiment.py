@@ -1,7 +1,8 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
+#     cell_metadata_filter: -jupyter,-editable,-deletable
+#     notebook_metadata_filter: -jupytext.text_representation
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -50,20 +51,20 @@ results.write_table(experiments.selection_summary(selections), "sentiment_model_
 # back to *neutral*, so its Turkish row measures that failure, not sentiment.
 
 # %%
-predicted_sentiment, scores = {}, []
+predicted = experiments.model_predictions(selections, test).set_index("id")["predicted"]
+sentiments = test[["id", "lang", "sentiment"]].assign(
+    model=test["id"].map(predicted), vader=sentiment.vader_labels(test["text"].tolist()))
+scores = []
 for lang in LANGS:
-    rows = test[test["lang"] == lang]
-    gold = rows["sentiment"].tolist()
-    predicted_sentiment[("model", lang)] = selections[f"sentiment_{lang}"].estimator.predict(
-        rows["text"].tolist()).tolist()
-    predicted_sentiment[("vader", lang)] = sentiment.vader_labels(rows["text"].tolist())
+    rows = sentiments[sentiments["lang"] == lang]
     systems = {
-        "TF-IDF + logistic regression": predicted_sentiment[("model", lang)],
-        "VADER (English lexicon)": predicted_sentiment[("vader", lang)],
+        "TF-IDF + logistic regression": rows["model"].tolist(),
+        "VADER (English lexicon)": rows["vader"].tolist(),
         "majority class": evaluate.majority_baseline(
             train.loc[train["lang"] == lang, "sentiment"].tolist(), len(rows)),
     }
-    scores.append(experiments.score_systems(gold, systems).assign(lang=lang))
+    scores.append(experiments.score_systems(rows["sentiment"].tolist(), systems)
+                  .assign(lang=lang))
 sentiment_scores = pd.concat(scores, ignore_index=True)[
     ["lang", "system", "macro_f1", "macro_f1_low", "macro_f1_high", "accuracy"]]
 results.write_table(sentiment_scores, "sentiment_test")
@@ -107,27 +108,11 @@ results.write_table(mismatch, "naive_mapping_mismatch")
 # construction, and accuracy is the meaningful score.
 
 # %%
-heuristic = []
-for target in data.TARGETS:
-    for lang in LANGS:
-        rows = test[test["lang"] == lang]
-        against = data.naive_mapping_mismatch(rows, target).to_numpy()
-        sources = {"gold sentiment": rows["sentiment"].tolist(),
-                   "trained sentiment model": predicted_sentiment[("model", lang)]}
-        if lang == "en":
-            sources["VADER"] = predicted_sentiment[("vader", lang)]
-        for source, labels in sources.items():
-            predicted = evaluate.sentiment_as_stance(labels)
-            overall = evaluate.bootstrap_ci(rows[target].tolist(), predicted, "macro_f1")
-            subset = [p for p, a in zip(predicted, against, strict=True) if a]
-            subset_gold = rows.loc[against, target].tolist()
-            heuristic.append({
-                "target": target, "lang": lang, "sentiment from": source,
-                "macro_f1": overall["point"], "macro_f1_low": overall["low"],
-                "macro_f1_high": overall["high"], "against_mapping_texts": len(subset_gold),
-                "accuracy_on_those": evaluate.classification_scores(
-                    subset_gold, subset)["accuracy"]})
-heuristic = pd.DataFrame(heuristic)
+heuristic = experiments.sentiment_as_stance_table(test, {
+    "gold sentiment": sentiments["sentiment"],
+    "trained sentiment model": sentiments["model"],
+    "VADER": sentiments["vader"].where(sentiments["lang"].isin(sentiment.VADER_LANGS)),
+}, langs=LANGS)
 results.write_table(heuristic, "sentiment_as_stance")
 
 # %% [markdown]
@@ -140,23 +125,7 @@ results.write_table(heuristic, "sentiment_as_stance")
 
 # %%
 stance_models = experiments.load_models(data.TARGETS, LANGS)
-gains = []
-for model in stance_models.values():
-    target, lang = model.metadata["target"], model.metadata["lang"]
-    rows_train, rows = train[train["lang"] == lang], test[test["lang"] == lang]
-    base = model.pipeline.predict(rows["text"].tolist()).tolist()
-    for source in ("vader", "gold") if lang == "en" else ("gold",):
-        augmented = experiments.with_sentiment_features(model.pipeline, source).fit(
-            rows_train[["text", "sentiment"]], rows_train[target].tolist())
-        predicted = augmented.predict(rows[["text", "sentiment"]]).tolist()
-        comparison = evaluate.paired_bootstrap(rows[target].tolist(), predicted, base)
-        gains.append({"target": target, "lang": lang, "added features": source,
-                      "macro_f1_without": evaluate.classification_scores(
-                          rows[target].tolist(), base)["macro_f1"],
-                      "macro_f1_with": evaluate.classification_scores(
-                          rows[target].tolist(), predicted)["macro_f1"],
-                      **comparison})
-gains = pd.DataFrame(gains)
+gains = experiments.sentiment_feature_gains(stance_models, train, test)
 results.write_table(gains, "sentiment_features_gain", floatfmt="{:.3f}")
 
 # %%

@@ -1,7 +1,8 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
+#     cell_metadata_filter: -jupyter,-editable,-deletable
+#     notebook_metadata_filter: -jupytext.text_representation
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -40,7 +41,7 @@ loaded = experiments.load_models(data.TARGETS, ("en", "tr"))
 
 # %%
 for target in data.TARGETS:
-    top = interpret.top_features(loaded[experiments.model_name(target, "en")].pipeline, n=12)
+    top = interpret.top_features(loaded[target, "en"].pipeline, n=12)
     display(plots.publish(plots.top_feature_bars(top, f"Top features · {target} · en"),
                           f"05_top_features_{target}_en"))
 
@@ -49,7 +50,7 @@ for target in data.TARGETS:
 
 # %%
 pd.concat(
-    {target: interpret.top_features(loaded[experiments.model_name(target, "tr")].pipeline, n=8)
+    {target: interpret.top_features(loaded[target, "tr"].pipeline, n=8)
      .pivot(index="rank", columns="class", values="feature") for target in data.TARGETS},
     axis=1,
 )
@@ -64,14 +65,11 @@ pd.concat(
 # %%
 statements = data.load_statements()
 seed = statements[statements["origin"] == "seed"].sort_values(["statement_id", "lang"])
-predicted = pd.DataFrame([
-    {"id": row.id, "speaker_role": row.speaker_role, "split": row.split,
-     **{f"{target} (gold → predicted)":
-        f"{getattr(row, target)} → "
-        f"{loaded[experiments.model_name(target, row.lang)].pipeline.predict([row.text])[0]}"
-        for target in data.TARGETS}}
-    for row in seed.itertuples()
-])
+seed_predictions = experiments.model_predictions(loaded, seed)
+side_by_side = (
+    seed_predictions.assign(label=seed_predictions["gold"] + " → " + seed_predictions["predicted"])
+    .pivot(index="id", columns="target", values="label").add_suffix(" (gold → predicted)"))
+predicted = seed[["id", "speaker_role", "split"]].join(side_by_side, on="id").reset_index(drop=True)
 predicted
 
 # %% [markdown]
@@ -80,7 +78,7 @@ predicted
 
 # %%
 quote = seed.loc[seed["id"] == "seed-04-en", "text"].iloc[0]
-interpret.explain(loaded["ukraine_operation_en"].pipeline, quote, n=10).round(4)
+interpret.explain(loaded["ukraine_operation", "en"].pipeline, quote, n=10).round(4)
 
 # %% [markdown]
 # ## Error analysis
@@ -90,24 +88,17 @@ interpret.explain(loaded["ukraine_operation_en"].pipeline, quote, n=10).round(4)
 # hard-case tag, pooled over targets and languages (texts = test texts × 2 targets):
 
 # %%
-mistakes, per_text = [], []
-for model in loaded.values():
-    target, lang = model.metadata["target"], model.metadata["lang"]
-    rows = test[test["lang"] == lang]
-    predicted_labels = model.pipeline.predict(rows["text"].tolist())
-    mistakes.append(experiments.error_analysis(rows, predicted_labels, target)
-                    .assign(target=target))
-    per_text.append(rows.assign(error=rows[target].to_numpy() != predicted_labels))
-per_text = pd.concat(per_text, ignore_index=True)
-error_rates = experiments.error_rates_by(per_text, "hard_case")
+predictions = experiments.model_predictions(loaded, test)
+error_rates = experiments.error_rates_by(experiments.annotate_predictions(predictions, test),
+                                         "hard_case")
 results.write_table(error_rates, "error_rates_by_hard_case")
 
 # %% [markdown]
 # Twelve of the English mistakes on `ukraine_operation`, to read:
 
 # %%
-errors = pd.concat(mistakes, ignore_index=True)
-errors[(errors["target"] == "ukraine_operation") & errors["id"].str.endswith("-en")].head(12)[
+errors = experiments.error_analysis(predictions, test)
+errors[(errors["target"] == "ukraine_operation") & (errors["lang"] == "en")].head(12)[
     ["id", "text", "gold", "predicted", "hard_case", "sentiment_against_naive_mapping"]]
 
 # %% [markdown]

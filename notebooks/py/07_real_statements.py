@@ -1,7 +1,8 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
+#     cell_metadata_filter: -jupyter,-editable,-deletable
+#     notebook_metadata_filter: -jupytext.text_representation
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -107,7 +108,7 @@ chosen
 # %%
 shipped = {label: selection.estimator for label, selection in selections.items()}
 constructed_models = experiments.load_models(data.LABEL_COLUMNS, ("en",))
-constructed_only = {label: constructed_models[experiments.model_name(label, "en")].pipeline
+constructed_only = {label: constructed_models[label, "en"].pipeline
                     for label in data.LABEL_COLUMNS}
 systems = real_models.real_test_systems(shipped, constructed_only, train, test)
 scores = real_models.score_on_real_test(test, systems)

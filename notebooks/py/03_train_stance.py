@@ -1,7 +1,8 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
+#     cell_metadata_filter: -jupyter,-editable,-deletable
+#     notebook_metadata_filter: -jupytext.text_representation
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -41,7 +42,7 @@ results.write_table(selection, "stance_model_selection")
 # one model show how flat the top of the grid is:
 
 # %%
-selections["ukraine_operation_en"].cv_results.head(5)
+selections["ukraine_operation", "en"].cv_results.head(5)
 
 # %% [markdown]
 # ## Save the models
