@@ -1,42 +1,61 @@
 """The experiments the notebooks report, as functions: one model per label column and language,
-the test-split comparison with baselines, the cross-lingual transfer grid, and error analysis.
+the test-split comparison with baselines, the cross-lingual transfer grid, error analysis, and
+how sentiment relates to stance.
 
-The notebooks (and the adaptation template) call these, so a loop that two of them need lives
-here once, with a test.
+Models are keyed by ``(target, lang)`` tuples (:data:`ModelKey`); on disk each is
+``{target}_{lang}.skops`` (:func:`model_path`). :func:`model_predictions` is the one loop that
+runs every model on the statements of its language; the notebooks build their tables from its
+long output. ``tests/test_experiments.py`` tests every function here on small data.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 
 from stance import config, evaluate, models
-from stance.data import naive_mapping_mismatch
+from stance.data import TARGETS, naive_mapping_mismatch
+
+#: A model's key: its target (label column) and language, e.g. ``("ukraine_operation", "en")``.
+ModelKey = tuple[str, str]
+
+#: Columns of :func:`model_predictions` before the ``proba_<class>`` columns.
+PREDICTION_COLUMNS = ("id", "target", "lang", "gold", "predicted")
 
 
-def model_name(label_column: str, lang: str) -> str:
-    """File stem of a saved model: ``{label_column}_{lang}.skops``."""
-    return f"{label_column}_{lang}"
+def model_name(target: str, lang: str) -> str:
+    """File stem (and display name) of a saved model: ``{target}_{lang}``."""
+    return f"{target}_{lang}"
+
+
+def model_path(directory: str | os.PathLike[str], target: str, lang: str) -> Path:
+    """Where the model of ``target`` in ``lang`` is saved in ``directory``:
+    ``directory/{target}_{lang}.skops``."""
+    return Path(directory) / f"{model_name(target, lang)}.skops"
 
 
 def fit_models(train: pd.DataFrame, label_columns: Sequence[str], langs: Sequence[str],
                features: str = "auto", group_column: str | None = "group",
-               n_jobs: int = 1) -> dict[str, models.ModelSelection]:
+               n_jobs: int = 1) -> dict[ModelKey, models.ModelSelection]:
     """Select and fit one model per label column and language on ``train`` (CV inside train).
 
     The models are selected in parallel, ``n_jobs`` at a time (each selection itself runs in
     one process, where its feature cache works best); results do not depend on ``n_jobs``.
-    Returns selections keyed by :func:`model_name`, in a fixed order.
+    Returns selections keyed by ``(label column, lang)``, label columns first, in the order
+    given.
     """
     tasks = []
     for column in label_columns:
         for lang in langs:
             rows = train[train["lang"] == lang]
             groups = rows[group_column].tolist() if group_column else None
-            tasks.append((model_name(column, lang), rows["text"].tolist(), rows[column].tolist(),
+            tasks.append(((column, lang), rows["text"].tolist(), rows[column].tolist(),
                           groups, lang))
     fitted = Parallel(n_jobs=n_jobs)(
         delayed(models.select_model)(texts, labels, groups, lang=lang, features=features)
@@ -44,15 +63,14 @@ def fit_models(train: pd.DataFrame, label_columns: Sequence[str], langs: Sequenc
     return {task[0]: selection for task, selection in zip(tasks, fitted, strict=True)}
 
 
-def save_models(selections: Mapping[str, models.ModelSelection], train: pd.DataFrame,
-                directory: Path = config.CONSTRUCTED_MODELS_DIR) -> list[Path]:
-    """Save each selected model with the metadata needed to use it (see
+def save_models(selections: Mapping[ModelKey, models.ModelSelection], train: pd.DataFrame,
+                directory: str | os.PathLike[str] = config.CONSTRUCTED_MODELS_DIR) -> list[Path]:
+    """Save each selected model at :func:`model_path` with the metadata needed to use it (see
     :func:`stance.models.model_metadata`)."""
     paths = []
-    for name, selection in selections.items():
-        column, lang = name.rsplit("_", 1)
+    for (column, lang), selection in selections.items():
         rows = train[train["lang"] == lang]
-        path = Path(directory) / f"{name}.skops"
+        path = model_path(directory, column, lang)
         models.save_selection(selection, path, rows["text"].tolist(), rows[column].tolist(),
                               target=column, lang=lang)
         paths.append(path)
@@ -60,19 +78,18 @@ def save_models(selections: Mapping[str, models.ModelSelection], train: pd.DataF
 
 
 def load_models(label_columns: Sequence[str], langs: Sequence[str],
-                directory: Path = config.CONSTRUCTED_MODELS_DIR
-                ) -> dict[str, models.LoadedModel]:
-    """The saved models for each label column and language, keyed by :func:`model_name`."""
-    return {model_name(column, lang): models.load_model(
-                Path(directory) / f"{model_name(column, lang)}.skops")
+                directory: str | os.PathLike[str] = config.CONSTRUCTED_MODELS_DIR
+                ) -> dict[ModelKey, models.LoadedModel]:
+    """The saved models for each label column and language, keyed by ``(label column, lang)``,
+    label columns first."""
+    return {(column, lang): models.load_model(model_path(directory, column, lang))
             for column in label_columns for lang in langs}
 
 
-def selection_summary(selections: Mapping[str, models.ModelSelection]) -> pd.DataFrame:
+def selection_summary(selections: Mapping[ModelKey, models.ModelSelection]) -> pd.DataFrame:
     """One row per model: the chosen features and hyper-parameters and the CV macro-F1."""
     rows = []
-    for name, selection in selections.items():
-        column, lang = name.rsplit("_", 1)
+    for (column, lang), selection in selections.items():
         params = selection.best_params
         rows.append({
             "label": column, "lang": lang, "features": params.get("features", ""),
@@ -82,6 +99,69 @@ def selection_summary(selections: Mapping[str, models.ModelSelection]) -> pd.Dat
             "cv_folds": selection.n_splits, "selection_metric": selection.metric,
             "cv_score": selection.cv_score})
     return pd.DataFrame(rows)
+
+
+def fitted_pipeline(model: Any):
+    """The fitted pipeline of a loaded model (:func:`load_models`) or a selection
+    (:func:`fit_models`); anything else is returned as it is (a fitted estimator)."""
+    if isinstance(model, models.LoadedModel):
+        return model.pipeline
+    if isinstance(model, models.ModelSelection):
+        return model.estimator
+    return model
+
+
+def model_predictions(fitted: Mapping[ModelKey, Any], statements: pd.DataFrame
+                      ) -> pd.DataFrame:
+    """Every model's predictions for the statements in its language, as one long table.
+
+    ``fitted`` maps ``(target, lang)`` to a loaded model, a selection or a fitted pipeline
+    that takes a list of texts (see :func:`fitted_pipeline`); ``statements`` has the columns
+    ``id``, ``text``, ``lang`` and each target. One row per model and statement of the model's
+    language, models in the order of ``fitted`` and statements in their order (a model with no
+    statement in its language has no row): ``id``, ``target``, ``lang``, ``gold`` (the
+    statement's label for the target), ``predicted``, and ``proba_<class>`` for every class
+    of the models, sorted (empty where a model does not have the class).
+    """
+    frames = []
+    for (target, lang), model in fitted.items():
+        pipeline = fitted_pipeline(model)
+        rows = statements[statements["lang"] == lang]
+        if rows.empty:
+            continue
+        texts = rows["text"].tolist()
+        frame = pd.DataFrame({"id": rows["id"].tolist(), "target": target, "lang": lang,
+                              "gold": rows[target].tolist(),
+                              "predicted": pipeline.predict(texts).tolist()})
+        proba = pipeline.predict_proba(texts)
+        for index, label in enumerate(pipeline.classes_.tolist()):
+            frame[f"proba_{label}"] = proba[:, index]
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=list(PREDICTION_COLUMNS))
+    table = pd.concat(frames, ignore_index=True)
+    proba_columns = sorted(column for column in table.columns if column.startswith("proba_"))
+    return table[[*PREDICTION_COLUMNS, *proba_columns]]
+
+
+def probabilities(predictions: pd.DataFrame, classes: Sequence[str]) -> np.ndarray:
+    """The ``proba_<class>`` columns of (part of) :func:`model_predictions` as an array, one
+    column per class in the order of ``classes``."""
+    return predictions[[f"proba_{label}" for label in classes]].to_numpy(dtype=float)
+
+
+def annotate_predictions(predictions: pd.DataFrame, statements: pd.DataFrame,
+                         columns: Sequence[str] = ("text", "hard_case", "sentiment", "genre")
+                         ) -> pd.DataFrame:
+    """:func:`model_predictions` with the statements' ``columns`` (joined by ``id``),
+    ``error`` (predicted differs from gold) and ``sentiment_against_naive_mapping`` (a stance
+    target's gold side contradicts the statement's sentiment; always false for other labels).
+    """
+    joined = predictions.merge(statements[["id", *columns]], on="id", how="left",
+                               validate="many_to_one")
+    against = naive_mapping_mismatch(joined, "gold") & joined["target"].isin(TARGETS)
+    return joined.assign(error=joined["gold"] != joined["predicted"],
+                         sentiment_against_naive_mapping=against)
 
 
 def score_systems(gold: Sequence[str], systems: Mapping[str, Sequence[str]],
@@ -144,21 +224,16 @@ def cross_lingual_table(train: pd.DataFrame, test: pd.DataFrame, label_columns: 
     return pd.DataFrame(rows)
 
 
-def error_analysis(test: pd.DataFrame, predicted: Sequence[str], label_column: str,
-                   ) -> pd.DataFrame:
-    """The test mistakes, each with what makes it hard: the statement's hard-case tag and
-    whether its sentiment goes against the naive stance mapping."""
-    frame = test.assign(predicted=list(predicted))
-    if label_column in ("russian_foreign_policy", "ukraine_operation"):
-        against = naive_mapping_mismatch(frame, label_column)
-    else:
-        against = pd.Series(False, index=frame.index)
-    frame = frame.assign(sentiment_against_naive_mapping=against)
-    mistakes = frame[frame[label_column] != frame["predicted"]]
-    columns = ["id", "text", label_column, "predicted", "hard_case", "sentiment",
+def error_analysis(predictions: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
+    """The mistakes in :func:`model_predictions`, each with what makes it hard: the statement's
+    hard-case tag and whether its sentiment goes against the naive stance mapping. Models in
+    their order, each model's mistakes by id."""
+    annotated = annotate_predictions(predictions, statements)
+    annotated["model"] = pd.factorize(annotated["target"] + "\t" + annotated["lang"])[0]
+    mistakes = annotated[annotated["error"]].sort_values(["model", "id"], kind="stable")
+    columns = ["target", "lang", "id", "text", "gold", "predicted", "hard_case", "sentiment",
                "sentiment_against_naive_mapping", "genre"]
-    return mistakes[columns].rename(columns={label_column: "gold"}).sort_values(
-        "id", ignore_index=True)
+    return mistakes[columns].reset_index(drop=True)
 
 
 def error_rates_by(frame: pd.DataFrame, by: str = "hard_case") -> pd.DataFrame:
@@ -193,3 +268,77 @@ def with_sentiment_features(stance_pipeline, source: str):
         [("text", clone(stance_pipeline.named_steps["features"]), "text"), extra[source]])
     return Pipeline([("features", features),
                      ("classifier", clone(stance_pipeline.named_steps["classifier"]))])
+
+
+def sentiment_as_stance_table(statements: pd.DataFrame, sources: Mapping[str, pd.Series],
+                              targets: Sequence[str] = TARGETS,
+                              langs: Sequence[str] | None = None) -> pd.DataFrame:
+    """How far reading stance off sentiment gets (positive → support, negative → opposition,
+    neutral → neutral), overall and on the statements against the naive mapping.
+
+    ``sources`` maps a name (e.g. ``"gold sentiment"``) to sentiment labels for the rows of
+    ``statements`` (a Series on the same index); where a source has no label for any row of a
+    language (e.g. VADER outside English), it is left out for that language. One row per
+    target, language (``langs``, default: in order of appearance) and source: macro-F1 with
+    its 95% bootstrap interval, the number of side-taking texts whose sentiment goes against
+    the mapping, and the heuristic's accuracy on them.
+    """
+    langs = list(dict.fromkeys(statements["lang"])) if langs is None else langs
+    table = []
+    for target in targets:
+        for lang in langs:
+            rows = statements[statements["lang"] == lang]
+            against = naive_mapping_mismatch(rows, target).to_numpy()
+            gold = rows[target].tolist()
+            for source, labels in sources.items():
+                sentiments = labels.loc[rows.index]
+                if sentiments.isna().all():
+                    continue
+                if sentiments.isna().any():
+                    raise ValueError(f"sentiment from {source}: some {lang} rows have no label")
+                predicted = evaluate.sentiment_as_stance(sentiments.tolist())
+                overall = evaluate.bootstrap_ci(gold, predicted, "macro_f1")
+                subset = [p for p, a in zip(predicted, against, strict=True) if a]
+                subset_gold = rows.loc[against, target].tolist()
+                table.append({
+                    "target": target, "lang": lang, "sentiment from": source,
+                    "macro_f1": overall["point"], "macro_f1_low": overall["low"],
+                    "macro_f1_high": overall["high"], "against_mapping_texts": len(subset_gold),
+                    "accuracy_on_those": evaluate.classification_scores(
+                        subset_gold, subset)["accuracy"]})
+    return pd.DataFrame(table)
+
+
+def sentiment_feature_gains(fitted: Mapping[ModelKey, Any], train: pd.DataFrame,
+                            test: pd.DataFrame, sources: Sequence[str] = ("vader", "gold")
+                            ) -> pd.DataFrame:
+    """Does sentiment help stance? Each stance model refitted on ``train`` (rows of its
+    language) with sentiment features beside its own (:func:`with_sentiment_features`, same
+    hyper-parameters), against the model as it is, on the same ``test`` rows.
+
+    ``fitted`` is keyed by ``(target, lang)`` like :func:`model_predictions`; ``sources`` are
+    ``"vader"`` (used for the languages of :data:`stance.sentiment.VADER_LANGS` only) and
+    ``"gold"``. One row per model and source: macro-F1 without and with the features and the
+    paired bootstrap of the change (``delta``, ``low``, ``high``, ``p_value``).
+    """
+    from stance.sentiment import VADER_LANGS
+
+    gains = []
+    base_predictions = model_predictions(fitted, test)
+    for (target, lang), base in base_predictions.groupby(["target", "lang"], sort=False):
+        pipeline = fitted_pipeline(fitted[target, lang])
+        rows_train, rows = train[train["lang"] == lang], test[test["lang"] == lang]
+        gold, without = base["gold"].tolist(), base["predicted"].tolist()
+        for source in sources:
+            if source == "vader" and lang not in VADER_LANGS:
+                continue
+            augmented = with_sentiment_features(pipeline, source).fit(
+                rows_train[["text", "sentiment"]], rows_train[target].tolist())
+            predicted = augmented.predict(rows[["text", "sentiment"]]).tolist()
+            gains.append({"target": target, "lang": lang, "added features": source,
+                          "macro_f1_without": evaluate.classification_scores(
+                              gold, without)["macro_f1"],
+                          "macro_f1_with": evaluate.classification_scores(
+                              gold, predicted)["macro_f1"],
+                          **evaluate.paired_bootstrap(gold, predicted, without)})
+    return pd.DataFrame(gains)

@@ -133,11 +133,13 @@ def save_real_models(selections: Mapping[str, models.ModelSelection],
                      sources: Mapping[str, str], real_train: pd.DataFrame,
                      constructed: pd.DataFrame, directory: Path | None = None) -> list[Path]:
     """Save each label's model as ``models/{label}_en.skops`` with where its data came from."""
+    from stance.experiments import model_path
+
     directory = Path(directory or config.MODELS_DIR)
     paths = []
     for label, selection in selections.items():
         rows = training_rows(real_train, constructed, sources[label])
-        path = directory / f"{label}_en.skops"
+        path = model_path(directory, label, "en")
         models.save_selection(selection, path, rows["text"].tolist(), rows[label].tolist(),
                               target=label, lang="en",
                               extra={"training_data": sources[label]})
@@ -250,14 +252,15 @@ def ship_constructed_models(labels: Sequence[str], lang: str,
                             ) -> list[Path]:
     """Ship the constructed-data models of a language without real text (Turkish): copy
     ``models/constructed/{label}_{lang}.skops`` to ``models/`` (byte-identical, atomically)."""
+    from stance.experiments import model_path
     from stance.io import atomic_write
 
     source_dir = Path(source_dir or config.CONSTRUCTED_MODELS_DIR)
     target_dir = Path(target_dir or config.MODELS_DIR)
     paths = []
     for label in labels:
-        data = (source_dir / f"{label}_{lang}.skops").read_bytes()
-        path = target_dir / f"{label}_{lang}.skops"
+        data = model_path(source_dir, label, lang).read_bytes()
+        path = model_path(target_dir, label, lang)
         with atomic_write(path, "wb") as handle:
             handle.write(data)
         paths.append(path)

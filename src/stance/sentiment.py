@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
+#: The languages VADER's lexicon reads.
+VADER_LANGS = ("en",)
 POSITIVE_THRESHOLD = 0.05
 NEGATIVE_THRESHOLD = -0.05
 SCORE_COLUMNS = ("neg", "neu", "pos", "compound")

@@ -27,7 +27,7 @@ from scipy import sparse
 from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer
 
-from stance import benchmarks, evaluate, tweet_models
+from stance import evaluate, tweet_models, tweeteval
 from stance.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tweeteval"
@@ -62,7 +62,7 @@ def benchmark_json() -> dict:
 
 def test_scores_per_target(benchmark_json: dict) -> None:
     per_target = benchmark_json["per_target"]
-    assert list(per_target) == list(benchmarks.TARGETS)
+    assert list(per_target) == list(tweeteval.TARGETS)
     for scores in per_target.values():
         assert {"f_avg", "macro_f1", "cv_score", "selection_metric",
                 "features", "n_train", "n_test"} <= set(
@@ -73,9 +73,9 @@ def test_scores_per_target(benchmark_json: dict) -> None:
 
 def test_official_score_is_f_avg_of_the_pooled_predictions(benchmark_json: dict) -> None:
     gold, predicted = [], []
-    for target in benchmarks.TARGETS:
+    for target in tweeteval.TARGETS:
         ids = (FIXTURE / target / "test_labels.txt").read_text().split()
-        gold += [benchmarks.LABELS[int(i)] for i in ids]
+        gold += [tweeteval.LABELS[int(i)] for i in ids]
         predicted += benchmark_json["predictions"][target]
     official = evaluate.f_avg(gold, predicted, ("favor", "against"))
     assert benchmark_json["official_f_avg"] == round(official, 4)
@@ -137,30 +137,30 @@ def test_unknown_label_id_and_target(capsys: pytest.CaptureFixture[str], tmp_pat
 def _as_hub(items: pd.DataFrame) -> dict[str, datasets.DatasetDict]:
     """The hub's form of the items: one DatasetDict per target, ClassLabel label ids."""
     features = datasets.Features({"text": datasets.Value("string"),
-                                  "label": datasets.ClassLabel(names=list(benchmarks.LABELS))})
-    hub_names = {local: hub for hub, local in benchmarks.HUB_SPLITS.items()}
+                                  "label": datasets.ClassLabel(names=list(tweeteval.LABELS))})
+    hub_names = {local: hub for hub, local in tweeteval.HUB_SPLITS.items()}
     return {target: datasets.DatasetDict({
         hub_names[split]: datasets.Dataset.from_dict(
             {"text": part["text"].tolist(),
-             "label": [benchmarks.LABELS.index(label) for label in part["label"]]},
+             "label": [tweeteval.LABELS.index(label) for label in part["label"]]},
             features=features)
         for split, part in rows.groupby("split", sort=False)})
         for target, rows in items.groupby("target", sort=False)}
 
 
 def test_hub_conversion_gives_the_same_table_as_the_files() -> None:
-    items = benchmarks.load_tweeteval_dir(FIXTURE)
-    assert list(items.columns) == list(benchmarks.ITEM_COLUMNS) and len(items) == 5 * 36
-    pd.testing.assert_frame_equal(benchmarks.tweeteval_from_hub(_as_hub(items)), items)
+    items = tweeteval.load_tweeteval_dir(FIXTURE)
+    assert list(items.columns) == list(tweeteval.ITEM_COLUMNS) and len(items) == 5 * 36
+    pd.testing.assert_frame_equal(tweeteval.tweeteval_from_hub(_as_hub(items)), items)
 
 
 def test_hub_conversion_checks_label_names() -> None:
-    items = benchmarks.load_tweeteval_dir(FIXTURE, ["abortion"])
+    items = tweeteval.load_tweeteval_dir(FIXTURE, ["abortion"])
     hub = _as_hub(items)
     hub["abortion"]["test"] = hub["abortion"]["test"].cast_column(
         "label", datasets.ClassLabel(names=["none", "favor", "against"]))
-    with pytest.raises(benchmarks.InputError, match="stance_abortion: label names"):
-        benchmarks.tweeteval_from_hub(hub)
+    with pytest.raises(tweeteval.InputError, match="stance_abortion: label names"):
+        tweeteval.tweeteval_from_hub(hub)
 
 
 # --- the model -------------------------------------------------------------------------------
@@ -208,7 +208,7 @@ def test_class_weights_are_balanced_within_each_target() -> None:
 
 
 def test_classifier_follows_scikit_learn_conventions() -> None:
-    items = benchmarks.load_tweeteval_dir(FIXTURE, ["abortion", "hillary"])
+    items = tweeteval.load_tweeteval_dir(FIXTURE, ["abortion", "hillary"])
     train, test = items[items["split"] != "test"], items[items["split"] == "test"]
     model = tweet_models.TweetStanceClassifier(C=1.0, sentiment_weight=0.3)
     assert clone(model).get_params() == model.get_params()
@@ -226,7 +226,7 @@ def test_classifier_follows_scikit_learn_conventions() -> None:
 
 
 def test_selection_is_deterministic_and_independent_of_n_jobs() -> None:
-    items = benchmarks.load_tweeteval_dir(FIXTURE, ["atheism", "climate"])
+    items = tweeteval.load_tweeteval_dir(FIXTURE, ["atheism", "climate"])
     train = items[items["split"] != "test"]
     grid = {"C": [1.0, 10.0], "sentiment_weight": [0.0, 0.3]}
     one, two = (tweet_models.select_tweet_model(train[["target", "text"]], train["label"],
@@ -241,12 +241,12 @@ def test_selection_is_deterministic_and_independent_of_n_jobs() -> None:
 # --- result files and the published baselines ------------------------------------------------
 
 @pytest.fixture(scope="module")
-def fixture_result() -> benchmarks.TweetEvalResult:
-    return benchmarks.run_tweeteval(benchmarks.load_tweeteval_dir(FIXTURE), n_jobs=1)
+def fixture_result() -> tweeteval.TweetEvalResult:
+    return tweeteval.run_tweeteval(tweeteval.load_tweeteval_dir(FIXTURE), n_jobs=1)
 
 
 def test_published_footnotes_attach_to_their_own_rows() -> None:
-    lines = benchmarks.published_baselines_lines()
+    lines = tweeteval.published_baselines_lines()
     rows = {line.split("  ")[1]: line for line in lines if not line.lstrip().startswith("[")}
     notes = {line.split("] ", 1)[1]: line.split("]")[0].strip() + "]"
              for line in lines if line.lstrip().startswith("[")}
@@ -254,17 +254,17 @@ def test_published_footnotes_attach_to_their_own_rows() -> None:
     assert rows["RoBERTa-base (TweetEval)"].endswith(note)
     for system in ("SVM (TweetEval)", "FastText (TweetEval)", "RoBERTa-retrained (TweetEval)"):
         assert note not in rows[system]
-        assert rows[system].endswith(notes[benchmarks._TWEETEVAL_PAPER])
-    assert "mean of 3 runs" not in benchmarks._TWEETEVAL_PAPER
-    semeval = notes[benchmarks._SEMEVAL_2016]
+        assert rows[system].endswith(notes[tweeteval._TWEETEVAL_PAPER])
+    assert "mean of 3 runs" not in tweeteval._TWEETEVAL_PAPER
+    semeval = notes[tweeteval._SEMEVAL_2016]
     assert rows["SVM word + char n-grams (SemEval-2016 organisers)"].endswith(semeval)
     assert len(notes) == 4  # three sources and one note, each listed once
 
 
-def test_result_files_are_deterministic(fixture_result: benchmarks.TweetEvalResult,
+def test_result_files_are_deterministic(fixture_result: tweeteval.TweetEvalResult,
                                         tmp_path: Path) -> None:
-    json_path, md_path = benchmarks.write_tweeteval_results(fixture_result, tmp_path / "a")
-    again = benchmarks.write_tweeteval_results(fixture_result, tmp_path / "b")
+    json_path, md_path = tweeteval.write_tweeteval_results(fixture_result, tmp_path / "a")
+    again = tweeteval.write_tweeteval_results(fixture_result, tmp_path / "b")
     assert [p.read_bytes() for p in (json_path, md_path)] == [p.read_bytes() for p in again]
     data = json.loads(json_path.read_text(encoding="utf-8"))
     assert data == json.loads(json.dumps(fixture_result.to_json()))
@@ -287,15 +287,15 @@ def test_result_files_are_deterministic(fixture_result: benchmarks.TweetEvalResu
 
 def test_real_benchmark_reproduces_the_committed_results(tmp_path: Path) -> None:
     """The full benchmark on the real data gives exactly the committed result files."""
-    folder = benchmarks.tweeteval_dir_from_env()
+    folder = tweeteval.tweeteval_dir_from_env()
     if folder is None:
         pytest.skip("STANCE_TWEETEVAL is not set to an existing TweetEval stance folder; "
                     "the real benchmark was not re-run")
     committed = [RESULTS / "tweeteval.json", RESULTS / "tweeteval.md"]
     if not all(path.is_file() for path in committed):
         pytest.skip("results/tweeteval.json or .md is missing: nothing to reproduce")
-    result = benchmarks.run_tweeteval(benchmarks.load_tweeteval_dir(folder))
-    written = benchmarks.write_tweeteval_results(result, tmp_path)
+    result = tweeteval.run_tweeteval(tweeteval.load_tweeteval_dir(folder))
+    written = tweeteval.write_tweeteval_results(result, tmp_path)
     for new, old in zip(written, committed, strict=True):
         assert new.read_text(encoding="utf-8") == old.read_text(encoding="utf-8"), old.name
 
