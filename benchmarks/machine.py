@@ -23,3 +23,16 @@ def describe_machine() -> str:
         memory = f" · {kib / 2**20:.1f} GiB"
     return (f"{cpu} · {os.cpu_count()} cores{memory} · {platform.system()} "
             f"{platform.machine()} · Python {platform.python_version()}")
+
+
+def load_average() -> float:
+    """The 1-minute load average (other processes slow every timing), 0.0 where unknown."""
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return 0.0
+
+
+def describe_load(at_start: float) -> str:
+    """The machine's load at the start of a benchmark and now, for its results."""
+    return f"1-minute load average {at_start:.1f} at the start, {load_average():.1f} at the end"

@@ -1,38 +1,96 @@
-"""Time every notebook of the pipeline (and the whole of it) and write results/runtime.md.
+"""Time ``make reproduce`` notebook by notebook, for this commit and optionally an older one.
 
-Usage: ``make benchmark-runtime`` (or ``.venv/bin/python benchmarks/runtime.py``). The notebooks
-are executed in place, exactly as ``make reproduce`` runs them, so the timings are those of a
-reproduction after installation. Timings vary from run to run, so this file is not part of
-``make reproduce``; its table is copied into the README.
+Usage: ``.venv/bin/python -m benchmarks.runtime [--baseline REF]`` (``make benchmark``). Each
+commit is cloned into a temporary folder and its notebooks run there, as ``make reproduce`` runs
+them after installation, with this environment and the corpora of ``data/external`` (linked, not
+copied); the work tree is never touched. With ``--baseline`` both commits are measured in the
+same run, one after the other, so the ratio between them means something even on a busy machine.
+Writes ``results/runtime.md`` and ``results/runtime.json``.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import re
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import describe_machine
-
+from benchmarks.machine import describe_load, describe_machine, load_average
 from stance import config, results
 from stance.io import atomic_write_text
-from stance.reproduce import pipeline_notebooks, run_pipeline
+
+_DONE = re.compile(r"\] (\S+\.ipynb) done in ([0-9.]+) s")
 
 
-def main() -> int:
-    start = time.perf_counter()
-    seconds = run_pipeline(pipeline_notebooks(), log=lambda line: print(line, flush=True))
-    total = time.perf_counter() - start
-    table = pd.DataFrame({"notebook": list(seconds), "seconds": list(seconds.values())})
-    table.loc[len(table)] = ["**total (make reproduce after installation)**", round(total, 1)]
-    results.write_table(table, "runtime", floatfmt="{:.1f}")
-    note = f"Measured on: {describe_machine()}.\n"
-    path = config.RESULTS_DIR / "runtime.md"
-    atomic_write_text(path, path.read_text(encoding="utf-8") + "\n" + note)
-    print(path.read_text(encoding="utf-8"))
+def time_commit(ref: str, root: Path = config.PROJECT_ROOT) -> dict[str, float]:
+    """Seconds per notebook (and ``total``) of a reproduction of commit ``ref``."""
+    with tempfile.TemporaryDirectory(prefix="stance-runtime-") as tmp:
+        clone = Path(tmp) / "clone"
+        subprocess.run(["git", "clone", "--quiet", str(root), str(clone)], check=True)
+        subprocess.run(["git", "checkout", "--quiet", ref], cwd=clone, check=True)
+        external = root / "data" / "external"
+        if external.is_dir():
+            (clone / "data" / "external").symlink_to(external.resolve())
+        env = {**os.environ, "PYTHONPATH": str(clone / "src"), "PYTHONHASHSEED": "0"}
+        env.pop("STANCE_ROOT", None)
+        start = time.perf_counter()
+        process = subprocess.run([sys.executable, "-m", "stance.reproduce"], cwd=clone, env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        total = time.perf_counter() - start
+        if process.returncode != 0:
+            raise RuntimeError(f"reproducing {ref} failed: {process.stdout.strip()[-500:]}")
+    seconds = {name: float(value) for name, value in _DONE.findall(process.stdout)}
+    return {**seconds, "total": round(total, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.runtime",
+        description="Time every notebook of `make reproduce` (after installation) for HEAD and, "
+                    "with --baseline, an older commit in the same run; write "
+                    "results/runtime.md and results/runtime.json.",
+        epilog="example: .venv/bin/python -m benchmarks.runtime --baseline ab5ef09")
+    parser.add_argument("--baseline", metavar="REF", help="an older commit to compare with")
+    parser.add_argument("--out-dir", type=Path, default=config.RESULTS_DIR,
+                        help=f"where runtime.md and .json go (default {config.RESULTS_DIR})")
+    args = parser.parse_args(argv)
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=config.PROJECT_ROOT,
+                          check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+    load_at_start = load_average()
+    refs = [args.baseline, head] if args.baseline else [head]
+    timings = {}
+    for ref in refs:
+        print(f"reproducing {ref} ...", flush=True)
+        timings[ref] = time_commit(ref)
+        print(f"  {timings[ref]['total']:.1f} s", flush=True)
+    names = sorted({name for t in timings.values() for name in t if name != "total"})
+    table = pd.DataFrame({"notebook": [*names, "total (make reproduce after installation)"]})
+    for ref in refs:
+        table[f"seconds at {ref}"] = [timings[ref].get(name) for name in names] + [
+            timings[ref]["total"]]
+    if args.baseline:
+        table["speed-up"] = (table[f"seconds at {args.baseline}"]
+                             / table[f"seconds at {head}"]).round(2)
+    machine = describe_machine()
+    load = describe_load(load_at_start)
+    results.write_json({"runtime": table.to_dict(orient="records"), "commits": refs,
+                        "measured_on": machine, "load": load}, "runtime", args.out_dir)
+    order = " then ".join(refs)
+    markdown = "\n".join([
+        f"Seconds per notebook of a reproduction after installation, each commit in a fresh "
+        f"clone with the same environment, measured in one run ({order}).",
+        "",
+        results.markdown_table(table, "{:.1f}"),
+        f"Measured on: {machine} ({load}).",
+        ""])
+    atomic_write_text(Path(args.out_dir) / "runtime.md", markdown)
+    print(markdown)
     return 0
 
 

@@ -199,3 +199,11 @@ def json_params(params: dict) -> str:
     import json
 
     return json.dumps(models._readable(params), sort_keys=True)
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 3), (2, 5), (3, 3), (4, 6)])
+def test_one_word_ngrams_equal_scikit_learns(ngram_range):
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=ngram_range)
+    for word in ["a", "ab", "abc", "abcd", "İstanbul", "x" * 40, "ıi"]:
+        assert features.char_wb_ngrams(word, *ngram_range) == \
+            vectorizer._char_wb_ngrams(word)

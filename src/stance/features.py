@@ -39,6 +39,21 @@ MAX_CACHED_WORDS = 500_000
 _TERM_SEPARATOR = "\x00"
 
 
+def char_wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
+    """The char_wb n-grams of one word (no whitespace in it), exactly as scikit-learn's
+    ``_char_wb_ngrams`` makes them: the word padded with a space each side, every n-gram of each
+    length, and a word no longer than ``n`` once, whole, after which longer n-grams stop."""
+    padded = f" {word} "
+    length = len(padded)
+    grams: list[str] = []
+    for n in range(min_n, max_n + 1):
+        if length <= n:
+            grams.append(padded)
+            break
+        grams.extend([padded[i:i + n] for i in range(length - n + 1)])
+    return grams
+
+
 class CachedTfidfVectorizer(TfidfVectorizer):
     """A :class:`~sklearn.feature_extraction.text.TfidfVectorizer` with a fast, exact transform.
 
@@ -153,24 +168,41 @@ class CachedTfidfVectorizer(TfidfVectorizer):
         return self._count_matrix(counts.data, counts.indices, counts.indptr, len(documents))
 
     def _word_ngram_matrix(self, words: list[str]) -> sp.csr_array:
-        """One row per word: how often each vocabulary n-gram occurs in it (cached per word)."""
+        """One row per (distinct) word: how often each vocabulary n-gram occurs in it.
+
+        Rows come from the per-word cache; the words not in it yet are counted together, in one
+        sparse build, and cached."""
         cache = getattr(self, "_word_cache", None)
         if cache is None or len(cache) + len(words) > MAX_CACHED_WORDS:
             cache = self._word_cache = {}
-        vocabulary, ngrams = self.vocabulary_, self._char_wb_ngrams
-        rows = []
-        for word in words:
-            row = cache.get(word)
-            if row is None:
-                ids = [index for index in map(vocabulary.get, ngrams(word)) if index is not None]
-                row = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
-                cache[word] = row
-            rows.append(row)
+        new = [word for word in words if word not in cache]
+        if new:
+            self._cache_words(new, cache)
+        rows = [cache[word] for word in words]
         lengths = np.fromiter((len(ids) for ids, _ in rows), dtype=np.int64, count=len(rows))
         indptr = np.concatenate([[0], np.cumsum(lengths)])
         indices = np.concatenate([ids for ids, _ in rows]) if rows else np.empty(0, np.int64)
         counts = np.concatenate([c for _, c in rows]) if rows else np.empty(0, np.int64)
-        return sp.csr_array((counts, indices, indptr), shape=(len(words), len(vocabulary)))
+        return sp.csr_array((counts, indices, indptr), shape=(len(words), len(self.vocabulary_)))
+
+    def _cache_words(self, words: list[str], cache: dict[str, tuple[Any, Any]]) -> None:
+        """Count the vocabulary n-grams of ``words`` (distinct, none cached) and cache them."""
+        get, (min_n, max_n) = self.vocabulary_.get, self.ngram_range
+        owners: list[int] = []
+        ids: list[int] = []
+        for number, word in enumerate(words):
+            found = [i for i in map(get, char_wb_ngrams(word, min_n, max_n)) if i is not None]
+            ids.extend(found)
+            owners.extend([number] * len(found))
+        matrix = sp.coo_array(
+            (np.ones(len(ids), dtype=np.int64),
+             (np.asarray(owners, dtype=np.int64), np.asarray(ids, dtype=np.int64))),
+            shape=(len(words), len(self.vocabulary_))).tocsr()  # sums repeated n-grams
+        matrix.sort_indices()
+        bounds = matrix.indptr.tolist()
+        for number, word in enumerate(words):
+            start, stop = bounds[number], bounds[number + 1]
+            cache[word] = (matrix.indices[start:stop], matrix.data[start:stop])
 
     def _count_matrix(self, values: Any, indices: Any, indptr: Any, n_documents: int
                       ) -> sp.csr_array:
