@@ -1,8 +1,21 @@
-"""Small data made by the tests themselves, shared by several test modules."""
+"""Small data made by the tests themselves, and helpers shared by several test modules.
+
+* :func:`toy_corpus`: texts whose class shows in one cue word (model and feature tests);
+* :func:`constructed_rows`: valid raw constructed statements (dataset tests, ``raw_dir``);
+* :func:`stance_rows`, :func:`four_class_rows`, :func:`write_csv`, :func:`run` and
+  :func:`assert_one_line_error`: labelled CSV files and the ``stance`` command (CLI tests).
+"""
 
 from __future__ import annotations
 
+import csv
+import itertools
 import random
+from pathlib import Path
+
+import pytest
+
+from stance.schema import GENRES
 
 LABELS = ("neutral", "opposition", "support")
 CUES = {
@@ -33,3 +46,96 @@ def toy_corpus(lang: str = "en", n: int = 60) -> tuple[list[str], list[str], lis
         labels.append(label)
         groups.append(f"g{i // 3:02d}")
     return texts, labels, groups
+
+
+# --- constructed statements ----------------------------------------------------------------
+
+JOINT_LABELS = [
+    ("support", "support", "negative"), ("support", "support", "positive"),
+    ("opposition", "opposition", "positive"), ("opposition", "opposition", "negative"),
+    ("neutral", "neutral", "neutral"), ("support", "neutral", "negative"),
+    ("opposition", "neutral", "positive"), ("neutral", "neutral", "negative"),
+]
+# Distinct vocabulary per statement, so no two made-up texts are near-duplicates.
+_WORDS_EN = ["river", "winter", "grain", "harbour", "treaty", "border", "council", "pipeline",
+             "summit", "envoy", "market", "rail", "bridge", "valley", "coast", "forest"]
+_WORDS_TR = ["nehir", "kış", "tahıl", "liman", "antlaşma", "sınır", "konsey", "boru",
+             "zirve", "elçi", "pazar", "demiryolu", "köprü", "vadi", "kıyı", "orman"]
+
+
+def constructed_rows(n: int = 40) -> list[dict[str, str]]:
+    """``n`` valid constructed statements with varied labels and unique wording."""
+    pairs = list(itertools.combinations(range(len(_WORDS_EN)), 3))
+    rows = []
+    for i in range(n):
+        rfp, ukr, sentiment = JOINT_LABELS[i % len(JOINT_LABELS)]
+        words = pairs[(i * 7) % len(pairs)]
+        rows.append({
+            "statement_id": f"t-{i:03d}", "group": f"t-g{i // 2:03d}",
+            "genre": GENRES[i % len(GENRES)], "speaker_role": "a test speaker",
+            "russian_foreign_policy": rfp, "ukraine_operation": ukr, "sentiment": sentiment,
+            "hard_case": "none",
+            "text_en": f"Statement {i}: " + " ".join(_WORDS_EN[w] for w in words) + f" number{i}",
+            "text_tr": f"Açıklama {i}: " + " ".join(_WORDS_TR[w] for w in words) + f" sayı{i}",
+        })
+    return rows
+
+
+# --- labelled CSV files and the command line -----------------------------------------------
+
+TEXT, LABEL, GROUP = "text", "label", "group"
+SUBJECTS = ["the treaty", "the summit", "the sanctions", "the ceasefire", "the pipeline",
+            "the talks", "the embargo", "the accord", "the envoy", "the alliance"]
+#: Sentence templates per class, each with a clear cue word; ``{s}`` is a subject.
+TEMPLATES = {
+    "support": ["We warmly welcome {s}", "Leaders praise {s} as a success"],
+    "opposition": ["We firmly condemn {s}", "Critics reject {s} as a disaster"],
+    "neutral": ["Officials noted {s} on Tuesday", "A report describes {s} in detail"],
+}
+_OTHER_CUES = {
+    "pro": "Fans cheer and applaud {s}", "anti": "Protesters boo and denounce {s}",
+    "mixed": "Some cheer yet others denounce {s}", "offtopic": "Lunch menu and weather {s}",
+}
+
+
+def stance_rows(n_subjects: int = 10) -> list[dict[str, str]]:
+    """Short English texts, three classes with clear cue words, one group per subject."""
+    return [{"id": f"r{i}-{label}-{j}", TEXT: template.format(s=subject), LABEL: label,
+             GROUP: f"g{i}"}
+            for i, subject in enumerate(SUBJECTS[:n_subjects])
+            for label, templates in TEMPLATES.items() for j, template in enumerate(templates)]
+
+
+def four_class_rows() -> list[dict[str, str]]:
+    """Four classes with other names, to show labels are whatever the column holds."""
+    return [{TEXT: template.format(s=f"{subject} today, item {i}"), LABEL: label, GROUP: f"g{i}"}
+            for i, subject in enumerate(SUBJECTS) for label, template in _OTHER_CUES.items()]
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    """``rows`` as a UTF-8 CSV file (header from the first row), its folder made if missing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
+    """``stance ARGV`` in process: exit code, standard output, standard error."""
+    from stance.cli import main
+
+    code = main([str(arg) for arg in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def assert_one_line_error(code: int, err: str, culprit: str) -> None:
+    """The command failed with exit code 2 and one ``stance: error:`` line naming ``culprit``."""
+    assert code == 2, err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("stance: error:")
+    assert culprit in lines[0]
+    assert "Traceback" not in err

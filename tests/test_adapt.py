@@ -15,7 +15,7 @@ import pandas as pd
 import papermill
 import pytest
 
-from stance import adapt, checks, config, data, io, models, text
+from stance import adapt, checks, config, io, models, splits, text
 
 NOTEBOOK = config.PROJECT_ROOT / "notebooks" / "adapt_template.ipynb"
 FIXTURE = Path(__file__).parent / "fixtures" / "adapt_four_class.csv"
@@ -107,11 +107,11 @@ def test_names_languages_and_output_folders():
 
 
 def test_grouped_split_is_the_one_of_the_dataset():
-    """adapt.split_frame and data.assign_splits share data.grouped_split."""
+    """adapt.split_frame and splits.assign_splits share splits.grouped_split."""
     frame = labelled({"x": 30, "y": 24, "z": 18}, group_size=3)
     train, test = adapt.split_frame(frame, "label", "group", test_size=0.25, seed=3)
     labels = frame["label"].to_numpy(dtype=object)
-    first_valid = data.grouped_split(
+    first_valid = splits.grouped_split(
         labels, frame["group"].to_numpy(dtype=object), 0.25, 3,
         accept=lambda tr, te: adapt._valid_split(labels, tr, te))
     assert test.index.tolist() == sorted(first_valid[1].tolist())

@@ -19,7 +19,7 @@ import pytest
 
 from stance import models
 from stance.cli import main
-from tests.test_cli import (
+from tests.helpers import (
     GROUP,
     LABEL,
     TEXT,

@@ -1,17 +1,19 @@
-"""Tests for stance.data: building, validating, splitting, writing and loading the dataset."""
+"""Tests for stance.data: reading the raw sources, building, writing and loading the
+constructed-statement dataset."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from stance import config, data
-from tests.conftest import constructed_rows, write_constructed
+from stance import config, data, schema
+from stance.schema import DatasetError
+from tests.helpers import constructed_rows, write_csv
 
 
 def test_build_statements_gives_both_languages_with_shared_labels_and_split(raw_dir):
     frame = data.build_statements(raw_dir)
-    assert list(frame.columns) == list(data.COLUMNS)
+    assert list(frame.columns) == list(schema.COLUMNS)
     assert frame["statement_id"].nunique() == 44  # 4 seed quotations + 40 constructed
     per_statement = frame.groupby("statement_id").agg(
         langs=("lang", lambda s: "".join(sorted(s))), splits=("split", "nunique"))
@@ -34,7 +36,7 @@ def test_build_is_deterministic(raw_dir):
 def _break(raw_dir, change):
     rows = constructed_rows()
     change(rows)
-    return write_constructed(raw_dir / data.CONSTRUCTED_DIR / "batch.csv", rows)
+    return write_csv(raw_dir / data.CONSTRUCTED_DIR / "batch.csv", rows)
 
 
 @pytest.mark.parametrize(
@@ -52,7 +54,7 @@ def _break(raw_dir, change):
 )
 def test_malformed_raw_input_names_file_and_row(raw_dir, change, message):
     path = _break(raw_dir, change)
-    with pytest.raises(data.DatasetError) as error:
+    with pytest.raises(DatasetError) as error:
         data.build_statements(raw_dir)
     assert message in str(error.value)
     assert str(path.name) in str(error.value) and "\n" not in str(error.value)
@@ -61,17 +63,8 @@ def test_malformed_raw_input_names_file_and_row(raw_dir, change, message):
 def test_raw_file_that_is_not_utf8(raw_dir):
     path = raw_dir / data.CONSTRUCTED_DIR / "batch.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("iso-8859-9"))
-    with pytest.raises(data.DatasetError, match=r"batch\.csv: line \d+: not valid UTF-8"):
+    with pytest.raises(DatasetError, match=r"batch\.csv: line \d+: not valid UTF-8"):
         data.build_statements(raw_dir)
-
-
-def test_language_code_is_checked():
-    rows = pd.DataFrame([{"id": "x-de", "statement_id": "x", "text": "Hallo", "lang": "de",
-                          "russian_foreign_policy": "neutral", "ukraine_operation": "neutral",
-                          "sentiment": "neutral", "genre": "op_ed", "group": "g",
-                          "origin": "constructed"}])
-    with pytest.raises(data.DatasetError, match="lang 'de' is not one of en, tr"):
-        data.validate(rows)
 
 
 def test_seed_annotation_must_match_the_article(raw_dir):
@@ -79,24 +72,11 @@ def test_seed_annotation_must_match_the_article(raw_dir):
     annotations = pd.read_csv(path, dtype=str, keep_default_na=False)
     annotations.loc[1, "quote_tr"] = "Bu cümle makalede geçmiyor."
     annotations.to_csv(path, index=False)
-    with pytest.raises(data.DatasetError, match="line 3: quote_tr is not a quotation"):
+    with pytest.raises(DatasetError, match="line 3: quote_tr is not a quotation"):
         data.build_statements(raw_dir)
     original = pd.read_csv(config.RAW_DIR / data.SEED_QUOTES, dtype=str, keep_default_na=False)
     original.iloc[:3].to_csv(path, index=False)  # one quotation left unannotated
-    with pytest.raises(data.DatasetError, match="1 quotation"):
-        data.build_statements(raw_dir)
-
-
-def test_near_duplicates_across_splits_fail_the_build(raw_dir):
-    rows = constructed_rows()
-    frame = data.assign_splits(data.build_statements(raw_dir).drop(columns="split"))
-    test_id = frame.query("split == 'test' and origin == 'constructed'")["statement_id"].iloc[0]
-    train_id = frame.query("split == 'train' and origin == 'constructed'")["statement_id"].iloc[0]
-    source = next(r for r in rows if r["statement_id"] == train_id)
-    target = next(r for r in rows if r["statement_id"] == test_id)
-    target["text_en"] = source["text_en"] + " indeed"
-    write_constructed(raw_dir / data.CONSTRUCTED_DIR / "batch.csv", rows)
-    with pytest.raises(data.DatasetError, match="near-duplicate pair"):
+    with pytest.raises(DatasetError, match="1 quotation"):
         data.build_statements(raw_dir)
 
 
@@ -110,8 +90,8 @@ def test_write_dataset_replaces_folder_and_loads_with_classlabels(raw_dir, tmp_p
     dataset = data.load_hf_dataset(out, cache_dir=tmp_path / "cache")
     assert set(dataset) == {"train", "test"}
     features = dataset["train"].features
-    for column in data.LABEL_COLUMNS:
-        assert features[column].names == list(data.ALLOWED_LABELS[column])
+    for column in schema.LABEL_COLUMNS:
+        assert features[column].names == list(schema.ALLOWED_LABELS[column])
     assert dataset["train"].num_rows + dataset["test"].num_rows == len(frame)
 
 
@@ -120,34 +100,7 @@ def test_failed_build_leaves_existing_dataset_untouched(raw_dir, tmp_path):
     data.build_dataset(raw_dir, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     _break(raw_dir, lambda rows: rows[0].update(sentiment="angry"))
-    with pytest.raises(data.DatasetError):
+    with pytest.raises(DatasetError):
         data.build_dataset(raw_dir, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw", "statements"]  # no staging left
-
-
-def test_annotation_agreement_kappa(raw_dir):
-    frame = data.build_statements(raw_dir)
-    first = frame.drop_duplicates("statement_id")
-    second = first[["statement_id", *data.LABEL_COLUMNS]].copy()
-    agreement = data.annotation_agreement(frame, second)
-    assert (agreement["cohen_kappa"] == 1.0).all() and (agreement["agreement"] == 1.0).all()
-    second["sentiment"] = "neutral"
-    agreement = data.annotation_agreement(frame, second).set_index("label")
-    assert agreement.loc["sentiment", "cohen_kappa"] == 0.0
-    with pytest.raises(data.DatasetError, match="unknown statement"):
-        data.annotation_agreement(frame, pd.concat([second, second.assign(statement_id="zz")]))
-
-
-def test_mismatch_share_counts_only_cross_polarity():
-    frame = pd.DataFrame({"t": ["support", "support", "opposition", "opposition", "neutral"],
-                          "sentiment": ["negative", "neutral", "positive", "negative", "negative"]})
-    assert data.naive_mapping_mismatch(frame, "t").tolist() == [True, False, True, False, False]
-    assert data.mismatch_share(frame, "t") == 0.5
-
-
-def test_card_reports_counts(raw_dir):
-    frame = data.build_statements(raw_dir)
-    card = data.dataset_card(frame)
-    assert card.startswith("---\n") and "class_label" in card
-    assert "44 statements, each in English and in Turkish (88 texts)" in card

@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stance import data, evaluate, experiments, models
-from tests.conftest import constructed_rows
+from stance import evaluate, experiments, models
+from stance.describe import naive_mapping_mismatch
+from stance.schema import LABEL_COLUMNS, SENTIMENTS, STANCES, TARGETS
+from tests.helpers import constructed_rows
 
 LANGS = ("en", "tr")
 
@@ -23,7 +25,7 @@ def statements() -> pd.DataFrame:
             rows.append({
                 "id": f"{row['statement_id']}-{lang}", "statement_id": row["statement_id"],
                 "text": row[f"text_{lang}"], "lang": lang,
-                **{column: row[column] for column in data.LABEL_COLUMNS},
+                **{column: row[column] for column in LABEL_COLUMNS},
                 "genre": row["genre"], "group": row["group"], "hard_case": ("none", "irony")[i % 2],
                 "split": "test" if i % 3 == 0 else "train"})
     return pd.DataFrame(rows)
@@ -43,7 +45,7 @@ def test(statements) -> pd.DataFrame:
 def pipelines(train) -> dict[experiments.ModelKey, object]:
     """A word-n-gram model per stance target and language, keyed like the notebooks' models."""
     fitted = {}
-    for target in data.TARGETS:
+    for target in TARGETS:
         for lang in LANGS:
             rows = train[train["lang"] == lang]
             fitted[target, lang] = models.build_pipeline("word", lang).fit(
@@ -82,7 +84,7 @@ def test_model_predictions_is_one_long_table(pipelines, test):
     per_lang = test["lang"].value_counts()
     assert len(table) == sum(per_lang[lang] for _, lang in pipelines)
     assert list(table.columns) == [*experiments.PREDICTION_COLUMNS,
-                                   *(f"proba_{label}" for label in data.STANCES)]
+                                   *(f"proba_{label}" for label in STANCES)]
     assert list(table.groupby(["target", "lang"], sort=False).groups) == list(pipelines)
     for (target, lang), rows in table.groupby(["target", "lang"], sort=False):
         texts = test[test["lang"] == lang]
@@ -92,7 +94,7 @@ def test_model_predictions_is_one_long_table(pipelines, test):
         assert rows["predicted"].tolist() == pipeline.predict(texts["text"].tolist()).tolist()
         proba = experiments.probabilities(rows, pipeline.classes_)
         np.testing.assert_array_equal(proba, pipeline.predict_proba(texts["text"].tolist()))
-    np.testing.assert_allclose(experiments.probabilities(table, data.STANCES).sum(axis=1), 1.0)
+    np.testing.assert_allclose(experiments.probabilities(table, STANCES).sum(axis=1), 1.0)
 
 
 def test_model_predictions_mixes_class_sets_and_skips_absent_languages(pipelines, train, test):
@@ -106,7 +108,7 @@ def test_model_predictions_mixes_class_sets_and_skips_absent_languages(pipelines
     assert list(dict.fromkeys(table["target"])) == ["sentiment", "ukraine_operation"]
     assert set(table["lang"]) == {"en"}
     proba = [c for c in table.columns if c.startswith("proba_")]
-    assert proba == sorted(f"proba_{label}" for label in {*data.SENTIMENTS, *data.STANCES})
+    assert proba == sorted(f"proba_{label}" for label in {*SENTIMENTS, *STANCES})
     stance_rows = table[table["target"] == "ukraine_operation"]
     assert stance_rows["proba_positive"].isna().all()
     assert stance_rows["proba_neutral"].notna().all()
@@ -188,12 +190,12 @@ def test_sentiment_as_stance_table(test):
         "gold sentiment": test["sentiment"],
         "reversed, English only": reversed_sentiment.where(english)}, langs=LANGS)
     assert table[["target", "lang", "sentiment from"]].values.tolist() == [
-        [target, lang, source] for target in data.TARGETS for lang in LANGS
+        [target, lang, source] for target in TARGETS for lang in LANGS
         for source in ("gold sentiment", "reversed, English only")[:1 if lang == "tr" else 2]]
     for row in table.itertuples(index=False):
         rows = test[test["lang"] == row.lang]
         side = rows[rows[row.target] != "neutral"]
-        assert row.against_mapping_texts == int(data.naive_mapping_mismatch(side, row.target)
+        assert row.against_mapping_texts == int(naive_mapping_mismatch(side, row.target)
                                                 .sum()) > 0
         # against the mapping, gold sentiment read as stance is wrong by construction
         # and the reversed reading is right

@@ -22,48 +22,34 @@ import threadpoolctl
 from stance import models, predict
 from stance.cli import main
 from stance.io import InputError
+from tests.helpers import (
+    GROUP,
+    LABEL,
+    SUBJECTS,
+    TEMPLATES,
+    TEXT,
+    assert_one_line_error,
+    run,
+    stance_rows,
+)
 
-TEXT, LABEL = "text", "label"
-_SUBJECTS = ["the treaty", "the summit", "the sanctions", "the ceasefire", "the pipeline",
-             "the talks", "the embargo", "the accord", "the envoy", "the alliance"]
-_CUES = {
-    "support": ["We warmly welcome {s}", "Leaders praise {s} as a success"],
-    "opposition": ["We firmly condemn {s}", "Critics reject {s} as a disaster"],
-    "neutral": ["Officials noted {s} on Tuesday", "A report describes {s} in detail"],
-}
 CLASSES = ["neutral", "opposition", "support"]
 
 
 def training_rows() -> pd.DataFrame:
-    return pd.DataFrame([{TEXT: template.format(s=subject), LABEL: label, "group": f"g{i}"}
-                         for i, subject in enumerate(_SUBJECTS)
-                         for label, templates in _CUES.items() for template in templates])
+    return pd.DataFrame(stance_rows()).drop(columns="id")
 
 
 def unlabelled_rows(n: int, seed: int = 0) -> pd.DataFrame:
     """``n`` texts in a known order (ids), some empty or blank, one in five marked Turkish."""
     rng = np.random.default_rng(seed)
-    templates = [template for group in _CUES.values() for template in group]
+    templates = [template for group in TEMPLATES.values() for template in group]
     texts = [templates[rng.integers(len(templates))].format(
-        s=f"{_SUBJECTS[rng.integers(len(_SUBJECTS))]} item {i}") for i in range(n)]
+        s=f"{SUBJECTS[rng.integers(len(SUBJECTS))]} item {i}") for i in range(n)]
     for i in range(0, n, 37):
         texts[i] = "" if i % 2 else "   "
     return pd.DataFrame({"id": [f"row{i:05d}" for i in range(n)], TEXT: texts,
                          "lang": ["tr" if i % 5 == 4 else "en" for i in range(n)]})
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
-    code = main([str(arg) for arg in argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def assert_one_line_error(code: int, err: str, culprit: str) -> None:
-    assert code == 2, err
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("stance: error:") and culprit in lines[0], err
-    assert "Traceback" not in err
 
 
 def predict_args(model: Path, data: object, out: Path, *extra: object) -> list[object]:
@@ -82,7 +68,7 @@ def model(workdir: Path) -> Path:
     data, path = workdir / "train.csv", workdir / "model.skops"
     training_rows().to_csv(data, index=False)
     assert main(["train", "--data", str(data), "--text-column", TEXT, "--label-column", LABEL,
-                 "--group-column", "group", "--features", "word", "--out", str(path)]) == 0
+                 "--group-column", GROUP, "--features", "word", "--out", str(path)]) == 0
     return path
 
 

@@ -29,24 +29,14 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from stance import evaluate, tweet_models, tweeteval
 from stance.cli import main
+from tests.helpers import assert_one_line_error, run
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tweeteval"
 RESULTS = Path(__file__).resolve().parents[1] / "results"
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
-    code = main([str(arg) for arg in argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
 def fixture_copy(tmp_path: Path) -> Path:
     return Path(shutil.copytree(FIXTURE, tmp_path / "tweeteval"))
-
-
-def assert_one_line_error(code: int, err: str, culprit: str) -> None:
-    assert code == 2 and len(err.splitlines()) == 1, err
-    assert err.startswith("stance: error:") and culprit in err, err
 
 
 @pytest.fixture(scope="module")

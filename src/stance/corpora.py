@@ -131,10 +131,24 @@ def split_sentences(text: str) -> list[str]:
     Leading paragraph numbers ("12. ") are dropped. Fragments shorter than
     :data:`MIN_SENTENCE_CHARS` characters (salutations, page headers) are dropped too.
 
+    Parameters
+    ----------
+    text
+        The document's text as published (any line endings).
+
+    Returns
+    -------
+    list of str
+        The sentences, whitespace folded, in document order. The sentence ids of the
+        real-statement labels are positions in this list, so any change to the rules changes
+        which sentence an id names (:func:`stance.real.rehydrate` detects it by hash).
+
     Examples
     --------
     >>> split_sentences("Mr. President, the U.N. Charter is clear. We\\nagree.")
     ['Mr. President, the U.N. Charter is clear.']
+    >>> split_sentences("12. The U.N. Charter is clear. We defend inter-\\nnational law.")
+    ['The U.N. Charter is clear.', 'We defend international law.']
     """
     text = _HYPHEN_BREAK.sub(r"\1\2", text.replace("\r\n", "\n").replace("\r", "\n"))
     sentences: list[str] = []
@@ -192,9 +206,31 @@ class Speech:
 def find_speeches(root: str | os.PathLike[str], sessions: Iterable[int] = SESSIONS) -> list[Speech]:
     """Every speech file of the given sessions under ``root``, at any depth, sorted.
 
-    ``root`` may be the unpacked archive, its ``TXT`` folder, or any folder above them; a file
-    counts when it is named ``ISO_NN_YYYY.txt`` inside a ``Session NN - YYYY`` folder.
-    Raises :class:`~stance.io.InputError` when ``root`` is missing or holds no such file.
+    Parameters
+    ----------
+    root
+        The unpacked UN General Debate archive, its ``TXT`` folder, or any folder above them;
+        a file counts when it is named ``ISO_NN_YYYY.txt`` inside a ``Session NN - YYYY``
+        folder.
+    sessions
+        The session numbers to keep (default: :data:`SESSIONS`, 69–79).
+
+    Returns
+    -------
+    list of Speech
+        One per speech (state, session, year and path), sorted by :attr:`Speech.speech_id`;
+        a speech found twice is listed once.
+
+    Raises
+    ------
+    InputError
+        ``root`` is missing or holds no speech of the sessions.
+
+    Examples
+    --------
+    >>> speeches = find_speeches("data/external/ungdc")  # doctest: +SKIP
+    >>> speeches[0].speech_id, speeches[0].relative_path  # doctest: +SKIP
+    ('AFG_69_2014', 'Session 69 - 2014/AFG_69_2014.txt')
     """
     root = Path(root)
     if not root.is_dir():
@@ -271,8 +307,27 @@ def release_id(prefix: str, link: str) -> str:
 def read_presidential(root: str | os.PathLike[str]) -> pd.DataFrame:
     """Both press-release files under ``root`` as one table, one row per release.
 
-    Columns: ``release_id``, ``publisher``, ``link``, ``date`` (``YYYY-MM-DD``), ``headline``,
-    ``body``. Raises :class:`~stance.io.InputError` when a file or a column is missing.
+    Parameters
+    ----------
+    root
+        The folder holding the files of :data:`PRESIDENTIAL_FILES` (``putin.csv`` and
+        ``zelenskyy.csv``, columns ``link``, ``date``, ``headline``, ``body``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``release_id`` (see :func:`release_id`), ``publisher``, ``link``, ``date``
+        (``YYYY-MM-DD``), ``headline``, ``body``.
+
+    Raises
+    ------
+    InputError
+        ``root``, a file or a column is missing, or a file is not readable UTF-8 CSV.
+
+    Examples
+    --------
+    >>> releases = read_presidential("data/external/presidential")  # doctest: +SKIP
+    >>> releases.groupby("publisher").size()  # doctest: +SKIP
     """
     root = Path(root)
     if not root.is_dir():

@@ -1,4 +1,4 @@
-"""The statement dataset: its schema, how it is built from raw sources, split, checked and loaded.
+"""The constructed-statement dataset: read from its raw sources, built, written and loaded.
 
 Raw sources in ``data/raw/`` are written by hand and never edited by code:
 
@@ -11,46 +11,58 @@ Raw sources in ``data/raw/`` are written by hand and never edited by code:
 
 The built dataset in ``data/statements/`` has one row per text (a statement in one language), so
 every statement appears twice, with the same ``statement_id``, labels and split.
+
+The rest lives in modules of its own: the schema and its check in :mod:`stance.schema`, splits
+and leakage checks in :mod:`stance.splits`, summary tables and annotation agreement in
+:mod:`stance.describe`, the card and the writing of the folder in :mod:`stance.dataset_card`.
+For the notebooks, which use this module as their one entry to the dataset, it also offers
+these names from those modules (code in ``src/`` imports them from their home):
+:data:`~stance.schema.TARGETS`, :data:`~stance.schema.STANCES`,
+:data:`~stance.schema.LABEL_COLUMNS`, :func:`~stance.splits.near_duplicates`,
+:func:`~stance.describe.dataset_summary`, :func:`~stance.describe.label_shares`,
+:func:`~stance.describe.annotation_agreement`,
+:data:`~stance.describe.SEMEVAL_2016_MISMATCH_SHARE`, :func:`~stance.dataset_card.dataset_card`
+and :func:`~stance.dataset_card.write_dataset`.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import cohen_kappa_score
-from sklearn.model_selection import StratifiedGroupKFold
 
 from stance import config
-from stance.io import InputError, csv_lines, read_csv, read_text
-from stance.results import markdown_table
-from stance.text import SUPPORTED_LANGUAGES, Quote, TextNormalizer, extract_quotes
-
-TARGETS = ("russian_foreign_policy", "ukraine_operation")
-#: Class names, sorted, so ClassLabel ids and scikit-learn's ``classes_`` agree.
-STANCES = ("neutral", "opposition", "support")
-SENTIMENTS = ("negative", "neutral", "positive")
-LABEL_COLUMNS = (*TARGETS, "sentiment")
-ALLOWED_LABELS: dict[str, tuple[str, ...]] = {
-    **{target: STANCES for target in TARGETS},
-    "sentiment": SENTIMENTS,
-}
-GENRES = ("diplomatic_speech", "official_statement", "news_report", "op_ed", "social_media")
-ORIGINS = ("constructed", "seed")
-SPLITS = ("test", "train")
-
-#: Columns of the built dataset, in file order.
-COLUMNS = (
-    "id", "statement_id", "text", "lang", *LABEL_COLUMNS, "speaker_role", "genre", "origin",
-    "group", "split", "hard_case", "source",
+from stance.dataset_card import dataset_card, read_dataset, write_dataset
+from stance.describe import (
+    SEMEVAL_2016_MISMATCH_SHARE,
+    annotation_agreement,
+    dataset_summary,
+    label_shares,
 )
+from stance.io import InputError, csv_lines, read_csv, read_text
+from stance.schema import (
+    ALLOWED_LABELS,
+    COLUMNS,
+    LABEL_COLUMNS,
+    STANCES,
+    TARGETS,
+    DatasetError,
+    check_unique,
+    check_values,
+    source_line,
+    validate,
+)
+from stance.splits import assign_splits, check_no_leakage, near_duplicates
+from stance.text import Quote, extract_quotes
+
+#: This module's public names: its own, and those it offers the notebooks from their homes.
+__all__ = [
+    "LABEL_COLUMNS", "SEMEVAL_2016_MISMATCH_SHARE", "STANCES", "TARGETS", "annotation_agreement",
+    "build_dataset", "build_statements", "dataset_card", "dataset_summary", "label_shares",
+    "load_constructed", "load_hf_dataset", "load_second_annotation", "load_seed",
+    "load_statements", "near_duplicates", "seed_quotations", "write_dataset",
+]
 
 SEED_ARTICLE = "putin-kim-summit-2024-06.tr.txt"
 SEED_QUOTES = "seed_quotes.csv"
@@ -66,22 +78,14 @@ SEED_COLUMNS = (
     "quote_tr", "text_en", "source",
 )
 CONSTRUCTED_SOURCE = "constructed for this dataset; not said by any real person"
-#: Share of SemEval-2016 stance tweets taking a side whose sentiment contradicts the naive
-#: mapping, as published by Mohammad, Sobhani & Kiritchenko (2017); shown beside our own share.
-SEMEVAL_2016_MISMATCH_SHARE = 0.39
-TEST_SIZE = 0.25
-NEAR_DUPLICATE_THRESHOLD = 0.8
-
-
-class DatasetError(InputError):
-    """The raw data break a rule of the dataset; the message names the file and the line."""
+#: Columns a raw statement gives all its language versions (besides ``text`` and ``lang``).
+_SHARED_BY_LANGUAGES = (
+    "statement_id", "group", "genre", "speaker_role", *LABEL_COLUMNS, "hard_case", "origin",
+    "source", "source_file", "source_row",
+)
 
 
 # --- reading raw sources -------------------------------------------------------------------
-
-def _where(row: pd.Series) -> str:
-    return f"{row['source_file']}: line {row['source_row']}"
-
 
 def _read_raw(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     try:
@@ -94,37 +98,37 @@ def _read_raw(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     return frame
 
 
-def _to_long(wide: pd.DataFrame, texts: Mapping[str, str], common: list[str]) -> pd.DataFrame:
+def _to_long(wide: pd.DataFrame, texts: Mapping[str, str]) -> pd.DataFrame:
     """One row per (statement, language) from a table with one text column per language."""
     parts = []
     for lang, column in texts.items():
-        part = wide[common].copy()
+        part = wide[list(_SHARED_BY_LANGUAGES)].copy()
         part["text"] = wide[column]
         part["lang"] = lang
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
 
 
-def load_constructed(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
+def load_constructed(raw_dir: Path | None = None) -> pd.DataFrame:
     """All constructed statements, long format, with the file and row each came from."""
+    raw_dir = raw_dir or config.RAW_DIR
     files = sorted((raw_dir / CONSTRUCTED_DIR).glob("*.csv"))
     if not files:
         raise DatasetError(f"{raw_dir / CONSTRUCTED_DIR}: no constructed statement files (*.csv)")
     wide = pd.concat([_read_raw(path, CONSTRUCTED_COLUMNS) for path in files], ignore_index=True)
     wide["origin"] = "constructed"
     wide["source"] = CONSTRUCTED_SOURCE
-    common = ["statement_id", "group", "genre", "speaker_role", *LABEL_COLUMNS, "hard_case",
-              "origin", "source", "source_file", "source_row"]
-    return _to_long(wide, {"en": "text_en", "tr": "text_tr"}, common)
+    return _to_long(wide, {"en": "text_en", "tr": "text_tr"})
 
 
 def _seed_annotations(raw_dir: Path) -> pd.DataFrame:
     return _read_raw(raw_dir / SEED_QUOTES, SEED_COLUMNS)
 
 
-def seed_quotations(raw_dir: Path = config.RAW_DIR) -> list[Quote]:
+def seed_quotations(raw_dir: Path | None = None) -> list[Quote]:
     """The attributed quotations that :func:`stance.text.extract_quotes` finds in the seed
     article, with speakers (and their short forms) taken from ``seed_quotes.csv``."""
+    raw_dir = raw_dir or config.RAW_DIR
     annotations = _seed_annotations(raw_dir)
     speakers = {
         row.speaker: [a.strip() for a in row.speaker_aliases.split(";") if a.strip()]
@@ -137,23 +141,24 @@ def seed_quotations(raw_dir: Path = config.RAW_DIR) -> list[Quote]:
     return extract_quotes(article, speakers)
 
 
-def load_seed(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
+def load_seed(raw_dir: Path | None = None) -> pd.DataFrame:
     """The quotations of the seed article, long format.
 
     Every quotation the extractor finds must have exactly one annotated row in
     ``seed_quotes.csv`` and every annotated row must match an extracted quotation (and its
     speaker), so the dataset holds exactly what the article quotes.
     """
+    raw_dir = raw_dir or config.RAW_DIR
     annotations = _seed_annotations(raw_dir)
     quotes = seed_quotations(raw_dir)
     found = {q.text: q for q in quotes}
     for _, row in annotations.iterrows():
         quote = found.get(row["quote_tr"].strip())
         if quote is None:
-            raise DatasetError(f"{_where(row)}: quote_tr is not a quotation the extractor "
+            raise DatasetError(f"{source_line(row)}: quote_tr is not a quotation the extractor "
                                f"finds in {SEED_ARTICLE}")
         if quote.speaker != row["speaker"]:
-            raise DatasetError(f"{_where(row)}: the article attributes this quote to "
+            raise DatasetError(f"{source_line(row)}: the article attributes this quote to "
                                f"{quote.speaker!r}, not {row['speaker']!r}")
     missing = set(found) - set(annotations["quote_tr"].str.strip())
     if missing:
@@ -166,135 +171,24 @@ def load_seed(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
         hard_case="none",
         speaker_role=annotations["speaker_role"] + " (" + annotations["speaker"] + ")",
     )
-    common = ["statement_id", "group", "genre", "speaker_role", *LABEL_COLUMNS, "hard_case",
-              "origin", "source", "source_file", "source_row"]
-    return _to_long(annotations, {"tr": "quote_tr", "en": "text_en"}, common)
+    return _to_long(annotations, {"tr": "quote_tr", "en": "text_en"})
 
 
-# --- validation ----------------------------------------------------------------------------
-
-def validate(frame: pd.DataFrame) -> None:
-    """Check a long-format table of statements; raise :class:`DatasetError` at the first problem.
-
-    Checks: required columns, allowed labels, genres, origins and language codes, empty or
-    whitespace-only text, each statement present once per language, and duplicates: the same
-    ``statement_id`` or the same text given twice with conflicting labels, or given twice at all.
-    Rows that carry ``source_file``/``source_row`` are named by them, others by their ``id``.
-    """
-    required = ("statement_id", "text", "lang", *LABEL_COLUMNS, "genre", "group", "origin")
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        where = frame["source_file"].iloc[0] if "source_file" in frame and len(frame) else "data"
-        raise DatasetError(f"{where}: missing column(s) {', '.join(missing)}")
-
-    def where(row: pd.Series) -> str:
-        return _where(row) if "source_file" in row.index else f"row with id {row.get('id')!r}"
-
-    allowed = {**ALLOWED_LABELS, "genre": GENRES, "origin": ORIGINS, "lang": SUPPORTED_LANGUAGES}
-    for _, row in frame.iterrows():
-        for column, values in allowed.items():
-            if row[column] not in values:
-                raise DatasetError(f"{where(row)}: {column} {row[column]!r} is not one of "
-                                   f"{', '.join(values)}")
-        if not str(row["text"]).strip():
-            raise DatasetError(f"{where(row)}: empty text ({row['lang']})")
-        for column in ("statement_id", "group"):
-            if not str(row[column]).strip():
-                raise DatasetError(f"{where(row)}: empty {column}")
-
-    labels = list(LABEL_COLUMNS)
-    for keys, what in ((["statement_id", "lang"], "statement_id"), (["text", "lang"], "text")):
-        duplicated = frame[frame.duplicated(keys, keep=False)]
-        if duplicated.empty:
-            continue
-        for _, group in duplicated.groupby(keys, sort=False):
-            first, second = group.iloc[0], group.iloc[1]
-            conflict = (group[labels].nunique() > 1).any()
-            detail = "with conflicting labels" if conflict else "given twice"
-            name = first["statement_id"] if what == "statement_id" else f"“{first['text'][:40]}”"
-            raise DatasetError(f"{where(second)}: duplicate {what} {name} {detail} "
-                               f"(first at {where(first)})")
-    per_statement = frame.groupby("statement_id")[[*labels, "group"]].nunique()
-    inconsistent = per_statement[(per_statement > 1).any(axis=1)]
-    if not inconsistent.empty:
-        raise DatasetError(f"statement {inconsistent.index[0]}: its language versions disagree "
-                           "on labels or group")
+def load_second_annotation(raw_dir: Path | None = None) -> pd.DataFrame:
+    """The second annotator's labels, one row per statement, checked against the label sets."""
+    raw_dir = raw_dir or config.RAW_DIR
+    frame = _read_raw(raw_dir / SECOND_ANNOTATION, ("statement_id", *LABEL_COLUMNS))
+    check_values(frame, ALLOWED_LABELS, source_line)
+    check_unique(frame, "statement_id", source_line)
+    return frame.drop(columns=["source_file", "source_row"])
 
 
-# --- splitting and leakage checks ----------------------------------------------------------
+# --- building, writing, loading ----------------------------------------------------------
 
-def grouped_split(
-    strata: Sequence[str],
-    groups: Sequence[str],
-    test_size: float = TEST_SIZE,
-    seed: int = config.SEED,
-    accept: Callable[[np.ndarray, np.ndarray], bool] | None = None,
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """A stratified, grouped train/test split, as positions: one fold of a shuffled
-    :class:`~sklearn.model_selection.StratifiedGroupKFold` with ``K = round(1 / test_size)`` is
-    the test part, so no group spans both parts and each stratum's share is about the same in
-    both. The first fold is taken, or with ``accept`` the first for which ``accept(train, test)``
-    holds (``None`` when none does). Deterministic for a given ``seed``.
-    """
-    folds = StratifiedGroupKFold(n_splits=round(1 / test_size), shuffle=True, random_state=seed)
-    with warnings.catch_warnings():  # strata rarer than the folds are expected in small data
-        warnings.filterwarnings("ignore", message="The least populated class")
-        for train, test in folds.split(np.zeros(len(strata)), strata, groups=groups):
-            if accept is None or accept(train, test):
-                return train, test
-    return None
-
-
-def assign_splits(frame: pd.DataFrame, test_size: float = TEST_SIZE,
-                  seed: int = config.SEED) -> pd.DataFrame:
-    """Add a ``split`` column: about ``test_size`` of the statements go to ``test``.
-
-    Stratified by the joint stance labels of both targets, grouped by ``group`` (no group spans
-    both splits), decided per statement so both language versions share a split.
-    """
-    statements = frame.drop_duplicates("statement_id").sort_values("statement_id")
-    strata = statements["russian_foreign_policy"] + "|" + statements["ukraine_operation"]
-    _, test_index = grouped_split(strata, statements["group"], test_size, seed)
-    test_ids = set(statements["statement_id"].iloc[test_index])
-    split = np.where(frame["statement_id"].isin(test_ids), "test", "train")
-    return frame.assign(split=split)
-
-
-def near_duplicates(frame: pd.DataFrame,
-                    threshold: float = NEAR_DUPLICATE_THRESHOLD) -> pd.DataFrame:
-    """Pairs of texts in different splits (same language) whose TF-IDF cosine is >= threshold."""
-    pairs = []
-    for lang, texts in frame.groupby("lang", sort=True):
-        vectors = TfidfVectorizer(preprocessor=TextNormalizer(str(lang)), ngram_range=(1, 2),
-                                  sublinear_tf=True).fit_transform(texts["text"].tolist())
-        train = np.flatnonzero((texts["split"] == "train").to_numpy())
-        test = np.flatnonzero((texts["split"] == "test").to_numpy())
-        similarity = (vectors[test] @ vectors[train].T).toarray()
-        for i, j in zip(*np.nonzero(similarity >= threshold), strict=True):
-            pairs.append({"lang": lang, "test_id": texts["id"].iloc[test[i]],
-                          "train_id": texts["id"].iloc[train[j]],
-                          "cosine": round(float(similarity[i, j]), 3)})
-    return pd.DataFrame(pairs, columns=["lang", "test_id", "train_id", "cosine"])
-
-
-def check_no_leakage(frame: pd.DataFrame,
-                     threshold: float = NEAR_DUPLICATE_THRESHOLD) -> None:
-    """Fail when a group spans both splits or a test text nearly duplicates a training text."""
-    spans = frame.groupby("group")["split"].nunique()
-    if (spans > 1).any():
-        raise DatasetError(f"group {spans[spans > 1].index[0]} spans train and test")
-    pairs = near_duplicates(frame, threshold)
-    if not pairs.empty:
-        first = pairs.iloc[0]
-        raise DatasetError(f"{len(pairs)} near-duplicate pair(s) across splits (TF-IDF cosine >= "
-                           f"{threshold}), e.g. {first.test_id} ~ {first.train_id} "
-                           f"({first.cosine}); put them in one group")
-
-
-# --- building, writing, loading ------------------------------------------------------------
-
-def build_statements(raw_dir: Path = config.RAW_DIR, seed: int = config.SEED) -> pd.DataFrame:
-    """Read, validate, split and leakage-check every raw source; return the dataset table."""
+def build_statements(raw_dir: Path | None = None, seed: int = config.SEED) -> pd.DataFrame:
+    """Read, validate, split and leakage-check every raw source (in ``raw_dir``, default: the
+    project's ``data/raw/``); return the dataset table."""
+    raw_dir = raw_dir or config.RAW_DIR
     frame = pd.concat([load_seed(raw_dir), load_constructed(raw_dir)], ignore_index=True)
     frame = frame.assign(text=frame["text"].str.strip(),
                          id=frame["statement_id"] + "-" + frame["lang"])
@@ -304,242 +198,47 @@ def build_statements(raw_dir: Path = config.RAW_DIR, seed: int = config.SEED) ->
     return frame.sort_values(["split", "id"], ignore_index=True)[list(COLUMNS)]
 
 
-def load_second_annotation(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
-    """The second annotator's labels, one row per statement, checked against the label sets."""
-    frame = _read_raw(raw_dir / SECOND_ANNOTATION, ("statement_id", *LABEL_COLUMNS))
-    for _, row in frame.iterrows():
-        for column in LABEL_COLUMNS:
-            if row[column] not in ALLOWED_LABELS[column]:
-                raise DatasetError(f"{_where(row)}: {column} {row[column]!r} is not one of "
-                                   f"{', '.join(ALLOWED_LABELS[column])}")
-    duplicated = frame[frame["statement_id"].duplicated()]
-    if not duplicated.empty:
-        raise DatasetError(f"{_where(duplicated.iloc[0])}: duplicate statement_id "
-                           f"{duplicated.iloc[0]['statement_id']}")
-    return frame.drop(columns=["source_file", "source_row"])
+def load_statements(split: str | None = None, path: Path | None = None) -> pd.DataFrame:
+    """The built dataset as pandas (one row per text), optionally one split only.
 
+    Parameters
+    ----------
+    split
+        ``"train"``, ``"test"`` or ``None`` for both (test rows first).
+    path
+        The dataset folder, as written by :func:`build_dataset` (default: the project's
+        ``data/statements/``).
 
-def kappa_table(first: pd.DataFrame, second: pd.DataFrame,
-                columns: tuple[str, ...] = LABEL_COLUMNS) -> pd.DataFrame:
-    """Cohen's kappa and raw agreement per label column between two passes over the same items
-    (both indexed by item id; ``first`` may hold more items than ``second``)."""
-    rows = []
-    for column in columns:
-        a = first.loc[second.index, column].to_numpy(dtype=object)
-        b = second[column].to_numpy(dtype=object)
-        rows.append({"label": column, "statements": len(b),
-                     "agreement": round(float(np.mean(a == b)), 3),
-                     "cohen_kappa": round(float(cohen_kappa_score(a, b)), 3)})
-    return pd.DataFrame(rows)
+    Returns
+    -------
+    pandas.DataFrame
+        One row per text, columns :data:`~stance.schema.COLUMNS`, every value a string; each
+        statement appears once per language with the same ``statement_id``, labels and split.
 
-
-def annotation_agreement(dataset: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
-    """Cohen's kappa and raw agreement per label between the dataset and a second pass.
-
-    Statements the second pass names but the dataset lacks are an error, not silently dropped.
+    Examples
+    --------
+    >>> train = load_statements("train")  # doctest: +SKIP
+    >>> english = train[train["lang"] == "en"]  # doctest: +SKIP
+    >>> english["ukraine_operation"].value_counts()  # doctest: +SKIP
     """
-    first = dataset.drop_duplicates("statement_id").set_index("statement_id")
-    unknown = sorted(set(second["statement_id"]) - set(first.index))
-    if unknown:
-        raise DatasetError("second annotation names unknown statement(s): "
-                           f"{', '.join(unknown[:3])}")
-    return kappa_table(first, second.set_index("statement_id"))
+    return read_dataset(path or config.DATASET_DIR, COLUMNS, split)
 
 
-def write_dataset(frame: pd.DataFrame, card: str, out_dir: Path = config.DATASET_DIR) -> Path:
-    """Write one CSV per split and the dataset card, replacing ``out_dir`` as a whole.
-
-    Everything is written into a fresh folder beside ``out_dir`` first; only when all files are
-    complete is the old folder swapped out, so a failure leaves the existing dataset untouched.
-    """
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
-        for split in SPLITS:
-            rows = frame[frame["split"] == split].sort_values("id")
-            rows.to_csv(staging / f"{split}.csv", index=False, lineterminator="\n")
-        (staging / "README.md").write_text(card, encoding="utf-8")
-        os.chmod(staging, 0o755)
-        backup = out_dir.with_name(f".{out_dir.name}.old")
-        shutil.rmtree(backup, ignore_errors=True)
-        if out_dir.exists():
-            os.rename(out_dir, backup)
-        os.rename(staging, out_dir)
-        shutil.rmtree(backup, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out_dir
-
-
-def load_statements(split: str | None = None, path: Path = config.DATASET_DIR) -> pd.DataFrame:
-    """The built dataset as pandas (one row per text), optionally one split only."""
-    splits = SPLITS if split is None else (split,)
-    if split is not None and split not in SPLITS:
-        raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
-    frames = [read_csv(Path(path) / f"{name}.csv", COLUMNS) for name in splits]
-    return pd.concat(frames, ignore_index=True)
-
-
-def load_hf_dataset(path: Path = config.DATASET_DIR, cache_dir: Path = config.CACHE_DIR):
+def load_hf_dataset(path: Path | None = None, cache_dir: Path | None = None):
     """The built dataset through Hugging Face ``datasets`` (a ``DatasetDict`` of ClassLabel
     columns), offline, with its Arrow cache in the project's git-ignored ``.cache``."""
+    path, cache_dir = path or config.DATASET_DIR, cache_dir or config.CACHE_DIR
     config.quiet_offline_environment()
     import datasets  # imported late: it reads the environment variables at import time
 
     return datasets.load_dataset(str(path), cache_dir=str(cache_dir / "datasets"))
 
 
-# --- describing ----------------------------------------------------------------------------
-
-def naive_mapping_mismatch(frame: pd.DataFrame, target: str) -> pd.Series:
-    """For each row, whether its sentiment contradicts the naive stance-as-sentiment mapping.
-
-    Only side-taking rows can contradict it: ``support`` with negative sentiment or
-    ``opposition`` with positive sentiment (the definition of Mohammad et al. 2017).
-    """
-    stance, sentiment = frame[target], frame["sentiment"]
-    return ((stance == "support") & (sentiment == "negative")) | (
-        (stance == "opposition") & (sentiment == "positive"))
-
-
-def mismatch_share(frame: pd.DataFrame, target: str) -> float:
-    """Share of side-taking statements whose sentiment goes against the naive mapping."""
-    side = frame[frame[target] != "neutral"]
-    return float(naive_mapping_mismatch(side, target).mean())
-
-
-def label_shares(frame: pd.DataFrame, column: str, by: str | None = None) -> pd.DataFrame:
-    """Shares (0-1) of each label of ``column``, overall or per value of ``by``, sorted."""
-    if by is None:
-        return frame[column].value_counts(normalize=True).sort_index().to_frame("share")
-    return (pd.crosstab(frame[by], frame[column], normalize="index")
-            .sort_index().sort_index(axis=1))
-
-
-# --- the dataset card ----------------------------------------------------------------------
-
-def yaml_header(columns: tuple[str, ...] = COLUMNS, languages: tuple[str, ...] = ("en", "tr"),
-                pretty_name: str = "Stance toward Russia's foreign policy and the war in Ukraine "
-                                   "(EN/TR)",
-                license_id: str = "cc-by-4.0") -> str:
-    """A dataset card's YAML: splits (file per split) and features, with ClassLabel names for the
-    label columns. Split sizes are in the card's text: ``datasets`` would want byte counts in
-    the YAML too."""
-    lines = ["---", "language:", *[f"- {lang}" for lang in languages],
-             f"license: {license_id}", "pretty_name: >-", f"  {pretty_name}",
-             "task_categories:", "- text-classification", "configs:", "- config_name: default",
-             "  data_files:"]
-    for split in ("train", "test"):
-        lines += [f"  - split: {split}", f"    path: {split}.csv"]
-    lines += ["dataset_info:", "  features:"]
-    for column in columns:
-        if column in ALLOWED_LABELS:
-            lines += [f"  - name: {column}", "    dtype:", "      class_label:", "        names:"]
-            lines += [f"          '{i}': {name}" for i, name in enumerate(ALLOWED_LABELS[column])]
-        else:
-            lines += [f"  - name: {column}", "    dtype: string"]
-    return "\n".join([*lines, "---"])
-
-
-def card_table(table: pd.DataFrame) -> str:
-    """A card table: :func:`stance.results.markdown_table`, the index kept when it names rows."""
-    if table.index.name is not None or not isinstance(table.index, pd.RangeIndex):
-        table = table.reset_index()
-    return markdown_table(table).rstrip("\n")
-
-
-def dataset_summary(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The tables the card and the exploration notebook show: sizes, label counts, agreement
-    with the naive mapping."""
-    statements = frame.drop_duplicates("statement_id")
-    sizes = pd.crosstab(frame["split"], [frame["lang"]], margins=True, margins_name="all")
-    sizes = sizes.rename_axis(index="split", columns=None)
-    by_origin = statements.groupby(["origin", "split"]).size().unstack(fill_value=0)
-    labels = pd.concat(
-        {column: statements[column].value_counts().reindex(ALLOWED_LABELS[column], fill_value=0)
-         for column in LABEL_COLUMNS}, axis=1).fillna(0).astype(int)
-    labels.index.name = "label"
-    mismatch = pd.DataFrame(
-        [{"target": target,
-          "side_taking_statements": int((statements[target] != "neutral").sum()),
-          "against_naive_mapping": int(naive_mapping_mismatch(statements, target).sum()),
-          "share": round(mismatch_share(statements, target), 3)} for target in TARGETS])
-    return {"texts_per_split_and_language": sizes, "statements_per_origin": by_origin,
-            "statements_per_label": labels, "naive_mapping": mismatch}
-
-
-def dataset_card(frame: pd.DataFrame, agreement: pd.DataFrame | None = None) -> str:
-    """The dataset card (``README.md`` of the dataset folder), with every number computed."""
-    summary = dataset_summary(frame)
-    n_statements = frame["statement_id"].nunique()
-    n_seed = frame.loc[frame["origin"] == "seed", "statement_id"].nunique()
-    sections = [
-        yaml_header(),
-        "# Stance toward Russia's foreign policy and the war in Ukraine (English/Turkish)",
-        f"{n_statements} statements, each in English and in Turkish ({len(frame)} texts), labelled "
-        "for stance toward two targets (`russian_foreign_policy`, `ukraine_operation`: support / "
-        "opposition / neutral) and for sentiment (positive / negative / neutral). Built by "
-        "`notebooks/01_build_dataset.ipynb` from the hand-written sources in `data/raw/`; the "
-        "labels are defined in `data/ANNOTATION.md`.",
-        "## Loading",
-        "```python\nimport datasets\nds = datasets.load_dataset(\"data/statements\")  # offline\n"
-        "from stance.data import load_statements\ndf = load_statements()  # pandas\n```",
-        "## Sizes", card_table(summary["texts_per_split_and_language"]),
-        "Statements per origin and split:", card_table(summary["statements_per_origin"]),
-        "## Labels (statements)", card_table(summary["statements_per_label"]),
-        "Side-taking statements whose sentiment goes against the naive mapping (support with "
-        "negative or opposition with positive sentiment):",
-        card_table(summary["naive_mapping"]),
-        "## Fields",
-        "`id` (statement and language), `statement_id` (shared by the two language versions), "
-        "`text`, `lang` (`en`/`tr`), `russian_foreign_policy`, `ukraine_operation`, `sentiment`, "
-        "`speaker_role`, `genre`, `origin` (`seed`/`constructed`), `group` (variants and one "
-        "source share a group), `split`, `hard_case` (what makes the statement hard, for error "
-        "analysis), `source`.",
-        "## Splits",
-        f"About {TEST_SIZE:.0%} of the statements are in `test`, stratified by the joint stance "
-        "labels and grouped by `group`: no group spans both splits, both language versions of a "
-        "statement share a split, and the build fails if a test text has a TF-IDF cosine "
-        f"similarity of {NEAR_DUPLICATE_THRESHOLD} or more with a training text.",
-        "## Annotation agreement",
-    ]
-    if agreement is None:
-        sections.append("No second annotation pass is available.")
-    else:
-        sections += [
-            f"A second annotator labelled a random sample of {int(agreement['statements'].iloc[0])}"
-            " statements (English versions) from the guidelines alone, without seeing the first "
-            "labels. Cohen's kappa and raw agreement per label:",
-            card_table(agreement.set_index("label")),
-            "Both passes were made by language-model annotators (separate instances of the same "
-            "system, the first of which also wrote the constructed statements to be clear cases "
-            "of their labels). Their agreement is an upper bound on what independent human "
-            "annotators would reach on these texts, not an estimate of it.",
-        ]
-    sections += [
-        "## Sources and data statement",
-        f"* **Seed** ({n_seed} statements): every attributed quotation in a Turkish news "
-        "article on the June 2024 Putin–Kim summit, in the original Turkish with an English "
-        "translation by the project, attributed as the article attributes it; the `source` field "
-        "names the article.",
-        f"* **Constructed** ({n_statements - n_seed} statements): drafted for this dataset by a "
-        "language-model assistant following `data/ANNOTATION.md`, in six themed batches "
-        "(diplomacy, news, analysis, social media, mediators and humanitarian voices, other "
-        "voices), checked by code (schema, label balance, leakage) and spot-checked by the "
-        "project. Each is attributed only to a role (`speaker_role`); no real person said them.",
-        "The dataset is small and mostly constructed. The test split comes from the same "
-        "constructed distribution as the training split, so scores on it overstate how a model "
-        "does on real, independently collected statements. Use it to study methods, not to "
-        "measure public opinion or to label real people.",
-    ]
-    return "\n\n".join(sections) + "\n"
-
-
-def build_dataset(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.DATASET_DIR,
+def build_dataset(raw_dir: Path | None = None, out_dir: Path | None = None,
                   seed: int = config.SEED) -> pd.DataFrame:
-    """Build, check and write the whole dataset folder (card included) from the raw sources."""
+    """Build, check and write the whole dataset folder (card included) from the raw sources
+    (default: the project's ``data/raw/`` into ``data/statements/``)."""
+    raw_dir, out_dir = raw_dir or config.RAW_DIR, out_dir or config.DATASET_DIR
     frame = build_statements(raw_dir, seed)
     agreement = None
     if (raw_dir / SECOND_ANNOTATION).exists():

@@ -66,7 +66,29 @@ def classification_scores(y_true: Sequence[str], y_pred: Sequence[str],
                           labels: Sequence[str] | None = None) -> dict[str, Any]:
     """Macro-F1, F_avg (when a side-taking pair exists), accuracy, n and per-class scores.
 
-    ``labels`` default to those in ``y_true`` or ``y_pred``, sorted; floats are rounded to 4.
+    Parameters
+    ----------
+    y_true, y_pred
+        Gold and predicted labels, item by item.
+    labels
+        The classes to score; default: those in ``y_true`` or ``y_pred``. Sorted either way.
+
+    Returns
+    -------
+    dict
+        ``macro_f1``, ``f_avg`` (only when a side-taking pair such as support/opposition is
+        among the labels, see :func:`side_taking_pair`), ``accuracy``, ``n`` and ``per_class``
+        (``{label: {"precision", "recall", "f1", "support"}}``); floats rounded to 4 places.
+
+    Examples
+    --------
+    >>> gold = ["support", "support", "opposition", "opposition", "neutral", "neutral"]
+    >>> pred = ["support", "opposition", "opposition", "opposition", "support", "neutral"]
+    >>> scores = classification_scores(gold, pred)
+    >>> scores["macro_f1"], scores["f_avg"], scores["accuracy"], scores["n"]
+    (0.6556, 0.65, 0.6667, 6)
+    >>> scores["per_class"]["support"]
+    {'precision': 0.5, 'recall': 0.5, 'f1': 0.5, 'support': 2}
     """
     y_true, y_pred = list(y_true), list(y_pred)
     labels = sorted(labels if labels is not None else set(y_true) | set(y_pred))
@@ -169,9 +191,38 @@ def _interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
 def bootstrap_ci(y_true: Sequence[str], y_pred: Sequence[str], metric: Metric = "macro_f1",
                  n_resamples: int = 1000, confidence: float = 0.95,
                  seed: int = config.SEED) -> dict[str, float]:
-    """Percentile-bootstrap interval of ``metric`` over items: ``{"point", "low", "high"}``.
+    """Percentile-bootstrap interval of ``metric`` over items.
 
-    ``metric`` is ``"macro_f1"``, ``"f_avg"``, ``"accuracy"`` or ``f(y_true, y_pred)``.
+    Parameters
+    ----------
+    y_true, y_pred
+        Gold and predicted labels, item by item (equal length, not empty).
+    metric
+        ``"macro_f1"``, ``"f_avg"``, ``"accuracy"`` (computed from confusion counts, fast) or
+        any ``f(y_true, y_pred) -> float`` (called once per resample). Named metrics score
+        every resample over the labels of the full sample.
+    n_resamples
+        Bootstrap resamples of the items, drawn with replacement.
+    confidence
+        Coverage of the interval, between 0 and 1.
+    seed
+        Seed of the resampling; the same seed gives the same resamples for any metric.
+
+    Returns
+    -------
+    dict
+        ``{"point", "low", "high"}``: the metric on the full sample and the percentile
+        interval of the resampled values, rounded to 4 places.
+
+    Examples
+    --------
+    >>> gold = ["support", "support", "opposition", "opposition", "neutral", "neutral"] * 20
+    >>> pred = ["support", "opposition", "opposition", "opposition", "support", "neutral"] * 20
+    >>> interval = bootstrap_ci(gold, pred, "macro_f1", n_resamples=1000)
+    >>> interval["point"]
+    0.6556
+    >>> interval["low"] < interval["point"] < interval["high"]
+    True
     """
     scores = _resampled_scores(y_true, [y_pred], metric, n_resamples, seed)[0]
     low, high = _interval(scores[1:], confidence)
@@ -181,14 +232,37 @@ def bootstrap_ci(y_true: Sequence[str], y_pred: Sequence[str], metric: Metric = 
 def paired_bootstrap(y_true: Sequence[str], pred_a: Sequence[str], pred_b: Sequence[str],
                      metric: Metric = "macro_f1", n_resamples: int = 1000,
                      confidence: float = 0.95, seed: int = config.SEED) -> dict[str, float]:
-    """Compare two systems on the same bootstrap resamples: ``{"delta", "low", "high",
-    "p_value"}`` with ``delta = metric(a) - metric(b)`` on the full sample.
+    """Compare two systems on the same bootstrap resamples of the items.
 
-    ``low``/``high`` are the percentile interval of the resampled deltas. ``p_value`` is
-    two-sided: twice the share of resampled deltas on the less frequent side of zero, counting
-    zero on both sides and with the usual +1 correction,
-    ``min(1, 2 * (1 + min(#(d <= 0), #(d >= 0))) / (n_resamples + 1))``. Identical systems get
-    1; a system better on every resample gets ``2 / (n_resamples + 1)``.
+    Parameters
+    ----------
+    y_true
+        Gold labels.
+    pred_a, pred_b
+        The two systems' predictions for the same items.
+    metric, n_resamples, confidence, seed
+        As for :func:`bootstrap_ci`.
+
+    Returns
+    -------
+    dict
+        ``{"delta", "low", "high", "p_value"}``: ``delta = metric(a) - metric(b)`` on the full
+        sample; ``low``/``high`` the percentile interval of the resampled deltas; ``p_value``
+        two-sided: twice the share of resampled deltas on the less frequent side of zero,
+        counting zero on both sides and with the usual +1 correction,
+        ``min(1, 2 * (1 + min(#(d <= 0), #(d >= 0))) / (n_resamples + 1))``. Identical systems
+        get 1; a system better on every resample gets ``2 / (n_resamples + 1)``.
+
+    Examples
+    --------
+    >>> gold = ["support", "support", "opposition", "opposition", "neutral", "neutral"] * 20
+    >>> model = ["support", "opposition", "opposition", "opposition", "support", "neutral"] * 20
+    >>> majority = ["neutral"] * 120
+    >>> result = paired_bootstrap(gold, model, majority, n_resamples=1000)
+    >>> result["delta"], result["p_value"]
+    (0.4889, 0.002)
+    >>> paired_bootstrap(gold, model, model)["p_value"]
+    1.0
     """
     scores = _resampled_scores(y_true, [pred_a, pred_b], metric, n_resamples, seed)
     deltas = scores[0] - scores[1]

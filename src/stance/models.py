@@ -532,7 +532,31 @@ def _canonical_skops(data: bytes) -> bytes:
 
 
 def save_model(estimator: Pipeline, path: str | os.PathLike[str], metadata: dict[str, Any]) -> None:
-    """Write a fitted pipeline and its metadata as a skops file, atomically and reproducibly."""
+    """Write a fitted pipeline and its metadata as a skops file, atomically and reproducibly.
+
+    Parameters
+    ----------
+    estimator
+        A fitted pipeline of :func:`build_pipeline` (only types in :data:`TRUSTED_TYPES` can be
+        loaded back).
+    path
+        The model file to write (``.skops``); its folder is made when missing, and an
+        existing file is replaced only once the new one is complete.
+    metadata
+        JSON-friendly facts about the model, usually :func:`model_metadata`.
+
+    Returns
+    -------
+    None
+        The same pipeline and metadata always give the same bytes (no timestamps or ids).
+
+    Examples
+    --------
+    >>> pipeline = build_pipeline("word").fit(texts, labels)  # doctest: +SKIP
+    >>> save_model(pipeline, "models/my_model.skops", {"lang": "en"})  # doctest: +SKIP
+    >>> load_model("models/my_model.skops").metadata  # doctest: +SKIP
+    {'lang': 'en'}
+    """
     content = {"format": MODEL_FORMAT, "format_version": MODEL_FORMAT_VERSION,
                "pipeline": estimator, "metadata": metadata}
     data = _canonical_skops(sio.dumps(content))
@@ -546,8 +570,33 @@ def save_selection(selection: ModelSelection, path: str | os.PathLike[str],
                    extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Save a selected model with its metadata (:func:`model_metadata`); return the metadata.
 
-    ``texts`` and ``labels`` are the data it was refitted on; ``extra`` adds entries (e.g. the
-    training source of a real-text model).
+    Parameters
+    ----------
+    selection
+        The result of :func:`select_model` or :func:`select_with_auxiliary`.
+    path
+        The model file to write, as in :func:`save_model`.
+    texts, labels
+        The data the selected model was refitted on (their SHA-256 goes into the metadata).
+    target, lang
+        What the model predicts stance toward, and the language code of its texts.
+    text_column, label_column
+        Column names of the training data (``label_column`` defaults to ``target``).
+    extra
+        Further metadata entries (e.g. the training source of a real-text model).
+
+    Returns
+    -------
+    dict
+        The metadata written beside the pipeline.
+
+    Examples
+    --------
+    >>> selection = select_model(texts, labels, groups)  # doctest: +SKIP
+    >>> meta = save_selection(selection, "models/ukraine.skops", texts, labels,
+    ...                       target="ukraine_operation", lang="en")  # doctest: +SKIP
+    >>> meta["selection_metric"], meta["n_train"]  # doctest: +SKIP
+    ('f_avg', 475)
     """
     metadata = model_metadata(
         selection.estimator, texts, labels, target=target, lang=lang, text_column=text_column,
@@ -575,7 +624,29 @@ def _first_line(error: BaseException) -> str:
 def load_model(path: str | os.PathLike[str]) -> LoadedModel:
     """Read a model written by :func:`save_model`, refusing any type outside the trusted set.
 
-    Every failure is a :class:`ModelFileError` with a one-line message naming the file.
+    Parameters
+    ----------
+    path
+        A model file written by :func:`save_model` or :func:`save_selection`.
+
+    Returns
+    -------
+    LoadedModel
+        The pipeline, ready to ``predict``, and the metadata saved with it.
+
+    Raises
+    ------
+    ModelFileError
+        The file is missing, damaged, not a stance model, of another format version, or holds
+        a type outside :data:`TRUSTED_TYPES`; the one-line message names the file.
+
+    Examples
+    --------
+    >>> model = load_model("models/constructed/ukraine_operation_en.skops")  # doctest: +SKIP
+    >>> model.metadata["labels"]  # doctest: +SKIP
+    ['neutral', 'opposition', 'support']
+    >>> model.pipeline.predict(["We condemn the invasion."])  # doctest: +SKIP
+    array(['opposition'], dtype='<U10')
     """
     path = Path(path)
     if not path.is_file():

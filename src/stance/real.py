@@ -11,26 +11,24 @@ git-ignored Hugging Face dataset folder with its card; :func:`load_real_statemen
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import StratifiedGroupKFold
 
 from stance import config, corpora, fetch
-from stance.data import (
+from stance.dataset_card import card_table, read_dataset, write_dataset, yaml_header
+from stance.describe import kappa_table, label_counts
+from stance.io import InputError, read_csv
+from stance.schema import (
     ALLOWED_LABELS,
     LABEL_COLUMNS,
-    SPLITS,
     TARGETS,
     DatasetError,
-    card_table,
-    kappa_table,
-    write_dataset,
-    yaml_header,
+    check_unique,
+    check_values,
 )
-from stance.io import InputError, read_csv
+from stance.splits import fold_count, grouped_split
 
 LABEL_FILES = {"ungdc": "ungdc_labels.csv", "presidential": "presidential_labels.csv"}
 LABEL_FILE_COLUMNS = ("sentence_id", "sentence_sha256", "sample", *LABEL_COLUMNS, "annotation")
@@ -50,16 +48,11 @@ COLUMNS = (
 
 
 def _check_labels(frame: pd.DataFrame, path: Path) -> None:
-    for column in LABEL_COLUMNS:
-        bad = frame[~frame[column].isin(ALLOWED_LABELS[column])]
-        if not bad.empty:
-            row = bad.index[0] + 2
-            raise DatasetError(f"{path}: line {row}: {column} {bad.iloc[0][column]!r} is not one "
-                               f"of {', '.join(ALLOWED_LABELS[column])}")
-    duplicated = frame[frame["sentence_id"].duplicated()]
-    if not duplicated.empty:
-        raise DatasetError(f"{path}: line {duplicated.index[0] + 2}: duplicate sentence_id "
-                           f"{duplicated.iloc[0]['sentence_id']}")
+    def where(row: pd.Series) -> str:
+        return f"{path}: line {row.name + 2}"
+
+    check_values(frame, ALLOWED_LABELS, where)
+    check_unique(frame, "sentence_id", where)
 
 
 def read_labels(real_dir: Path | None = None) -> pd.DataFrame:
@@ -185,27 +178,24 @@ def assign_splits(frame: pd.DataFrame, seed: int = config.SEED,
                   test_share: float = TEST_SHARE) -> pd.DataFrame:
     """Add ``group``, ``split`` and ``temporal_split``.
 
-    ``split``: per source, about ``test_share`` of the groups go to ``test``, chosen by a
-    shuffled :class:`~sklearn.model_selection.StratifiedGroupKFold` on the joint stance labels
-    (stratified as far as whole groups allow; label pairs too rare to spread over the folds
-    are stratified by the first target alone). ``temporal_split``: UN speeches of session
-    :data:`TEMPORAL_TEST_SESSION` are ``test``, everything earlier ``train``.
+    ``split``: per source, about ``test_share`` of the groups go to ``test``, chosen by
+    :func:`stance.splits.grouped_split` on the joint stance labels (stratified as far as whole
+    groups allow; label pairs too rare to spread over the folds are stratified by the first
+    target alone). ``temporal_split``: UN speeches of session :data:`TEMPORAL_TEST_SESSION`
+    are ``test``, everything earlier ``train``.
     """
     frame = frame.assign(group=split_groups(frame), split="train")
     for source, rows in frame.groupby("source"):
         n_groups = rows["group"].nunique()
         if n_groups < 2:
             raise DatasetError(f"{source}: one group only; a grouped split needs two or more")
-        n_folds = min(round(1 / test_share), n_groups)
+        n_folds = fold_count(test_share, rows["group"])
         strata = rows[TARGETS[0]] + "|" + rows[TARGETS[1]]
         rare = strata.map(strata.value_counts()) < n_folds
         strata = strata.where(~rare, rows[TARGETS[0]])  # too rare to spread: one target only
         if (strata.value_counts() < n_folds).all():  # tiny data: groups alone decide
             strata = pd.Series("all", index=rows.index)
-        folds = StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
-        with warnings.catch_warnings():  # a class rarer than the folds is expected here
-            warnings.filterwarnings("ignore", message="The least populated class")
-            _, test_index = next(folds.split(rows, strata, groups=rows["group"]))
+        _, test_index = grouped_split(strata, rows["group"], test_share, seed)
         frame.loc[rows.index[test_index], "split"] = "test"
     temporal = (frame["source"] == "ungdc") & (frame["session"] == TEMPORAL_TEST_SESSION)
     return frame.assign(temporal_split=np.where(temporal, "test", "train"))
@@ -229,8 +219,7 @@ def summary_tables(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     sizes = pd.crosstab(frame["source"], frame["split"], margins=True, margins_name="all")
     sizes = sizes.rename_axis(index="source", columns=None)
     labels = pd.concat(
-        {(column, source): rows[column].value_counts().reindex(ALLOWED_LABELS[column],
-                                                                fill_value=0)
+        {(column, source): label_counts(rows, column)
          for column in LABEL_COLUMNS for source, rows in frame.groupby("source")},
         axis=1).fillna(0).astype(int)
     labels.columns = [f"{column} ({source})" for column, source in labels.columns]
@@ -337,12 +326,8 @@ def load_real_statements(split: str | None = None, path: Path | None = None) -> 
     >>> test["russian_foreign_policy"].value_counts()  # doctest: +SKIP
     """
     path = Path(path or config.REAL_DATASET_DIR)
-    if split is not None and split not in SPLITS:
-        raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
     if not path.is_dir():
         raise InputError(f"{path}: the real-statement dataset is not built (run notebook 07 "
                          "or make reproduce; it needs the fetched corpora)")
-    frames = [read_csv(path / f"{name}.csv", COLUMNS)
-              for name in (SPLITS if split is None else (split,))]
-    frame = pd.concat(frames, ignore_index=True)
+    frame = read_dataset(path, COLUMNS, split)
     return frame.assign(session=frame["session"].astype(int), year=frame["year"].astype(int))
