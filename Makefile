@@ -8,7 +8,7 @@ export HF_DATASETS_OFFLINE := 1
 export HF_DATASETS_DISABLE_PROGRESS_BARS := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup corpora reproduce test check report adapt benchmark benchmark-tweeteval lint clean
+.PHONY: help setup lock corpora reproduce test check report adapt benchmark benchmark-tweeteval lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,6 +23,28 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)  ## create .venv with the pinned environment
 
+# --- make lock: re-pin requirements.txt ------------------------------------------------------
+# environment.yml names the packages the project uses directly, each with its version: to add,
+# drop or upgrade one, edit it there, then `make lock`. The packages (and the project's own
+# dependencies from pyproject.toml) are installed into a new, empty virtual environment, so
+# pip resolves everything they pull in afresh (network needed), and `pip freeze` of that
+# environment becomes requirements.txt, sorted, under its header comment. The next make target
+# then rebuilds .venv from it; tests/test_environment.py checks that the two files agree.
+LOCK_VENV := .cache/lock-venv
+lock:  ## re-pin requirements.txt: environment.yml's packages in a clean venv, pip freeze (network)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed (found $$($(PYTHON) --version))"; exit 1; }
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	sed -n 's/^ *- *\([A-Za-z0-9_.-]*==[^ #]*\).*/\1/p' environment.yml > $(LOCK_VENV)/direct.txt
+	$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip setuptools
+	$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(LOCK_VENV)/direct.txt -e .
+	{ grep '^#' requirements.txt; $(LOCK_VENV)/bin/python -m pip freeze --all --exclude-editable --disable-pip-version-check \
+	  | grep -v '^pip==' | $(LOCK_VENV)/bin/python -c 'import sys; sys.stdout.writelines(sorted(sys.stdin, key=str.lower))'; \
+	} > $(LOCK_VENV)/requirements.txt
+	mv $(LOCK_VENV)/requirements.txt requirements.txt
+	rm -rf $(LOCK_VENV)
+	@echo "requirements.txt re-pinned; git diff requirements.txt shows what changed."
+
 # The public corpora of real statements, fetched (and checked against data/real/*_manifest.csv)
 # when missing: from $$STANCE_UNGDC / $$STANCE_PRESIDENTIAL when set, else from the publishers.
 CORPORA := data/external/ungdc data/external/presidential
@@ -32,7 +54,7 @@ data/external/%: data/real/%_manifest.csv | $(STAMP)
 corpora: $(CORPORA)  ## fetch the UN General Debate and press-release corpora if missing
 
 reproduce: $(STAMP) $(CORPORA)  ## rebuild data, models, figures and results by running every notebook
-	$(PY) -m stance.reproduce
+	$(PY) -m stance reproduce
 
 test: $(STAMP) $(CORPORA)  ## unit tests, command-line tests and nbval over every notebook
 	$(PY) -m pytest tests
@@ -40,11 +62,11 @@ test: $(STAMP) $(CORPORA)  ## unit tests, command-line tests and nbval over ever
 	$(PY) -m pytest --nbval --nbval-current-env -p no:cacheprovider notebooks
 	@sha256sum --quiet --check .cache/outputs.sha256 || { echo "make test: re-running the notebooks changed the files above (not byte-reproducible)"; exit 1; }
 
-check: $(STAMP)  ## rebuild a clean clone of HEAD and report every file that differs (exit 1)
-	$(PY) -m stance.reproduce --check
+check: $(STAMP) $(CORPORA)  ## rebuild a clean clone of HEAD and report every file that differs (exit 1)
+	$(PY) -m stance check
 
 report: $(STAMP)  ## render the executed notebooks to a static HTML site in report/
-	$(PY) -m stance.report
+	$(PY) -m stance report
 
 # --- make adapt: the whole flow on any labelled CSV (notebooks/adapt_template.ipynb) --------
 # LANG is also the shell's locale variable, so only a LANG given on the command line counts.
@@ -60,9 +82,9 @@ adapt: $(STAMP)  ## the whole flow on your CSV (DATA= TEXT= LABEL= [GROUP= LANG=
 	  $(if $(GROUP),--group-column "$(GROUP)") --lang "$(ADAPT_LANG)" --target "$(TARGET)" \
 	  --out "$(OUT)"
 
-benchmark: $(STAMP)  ## time every notebook and `stance predict`/`train` on this machine (results/runtime.md, results/speed.md)
-	$(PY) benchmarks/runtime.py
-	$(PY) benchmarks/speed.py
+benchmark: $(STAMP)  ## time every notebook (BASELINE=ref to compare with an older commit) and stance predict against scikit-learn (results/runtime.md, results/speed.md)
+	$(PY) -m benchmarks.runtime $(if $(BASELINE),--baseline $(BASELINE))
+	$(PY) -m benchmarks.speed
 	$(PY) -c 'from stance.results import update_readme; update_readme()'
 
 benchmark-tweeteval: $(STAMP)  ## the TweetEval stance benchmark on $$STANCE_TWEETEVAL -> results/tweeteval.*
@@ -70,8 +92,9 @@ benchmark-tweeteval: $(STAMP)  ## the TweetEval stance benchmark on $$STANCE_TWE
 	$(PY) -m stance benchmark tweeteval --path "$$STANCE_TWEETEVAL" --results-dir results
 	$(PY) -c 'from stance.results import update_readme; update_readme()'
 
-lint: $(STAMP)  ## ruff over the package, tests and notebooks
+lint: $(STAMP)  ## ruff: lint the package, tests, notebooks and benchmarks; check their formatting
 	$(PY) -m ruff check src tests notebooks benchmarks
+	$(PY) -m ruff format --check src tests benchmarks
 
 clean:  ## remove the environment, caches and rebuilt models (keeps committed results)
 	rm -rf $(VENV) .cache models report .pytest_cache .ruff_cache

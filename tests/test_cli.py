@@ -6,7 +6,6 @@ process, which is the same code without the interpreter start-up.
 
 from __future__ import annotations
 
-import csv
 import json
 import subprocess
 import sys
@@ -19,56 +18,16 @@ import pytest
 import stance
 from stance import models
 from stance.cli import main
-
-TEXT, LABEL, GROUP = "text", "label", "group"
-_SUBJECTS = ["the treaty", "the summit", "the sanctions", "the ceasefire", "the pipeline",
-             "the talks", "the embargo", "the accord", "the envoy", "the alliance"]
-_CUES = {
-    "support": ["We warmly welcome {s}", "Leaders praise {s} as a success"],
-    "opposition": ["We firmly condemn {s}", "Critics reject {s} as a disaster"],
-    "neutral": ["Officials noted {s} on Tuesday", "A report describes {s} in detail"],
-}
-_OTHER_CUES = {
-    "pro": "Fans cheer and applaud {s}", "anti": "Protesters boo and denounce {s}",
-    "mixed": "Some cheer yet others denounce {s}", "offtopic": "Lunch menu and weather {s}",
-}
-
-
-def stance_rows(n_subjects: int = 10) -> list[dict[str, str]]:
-    """Short English texts, three classes with clear cue words, one group per subject."""
-    return [{"id": f"r{i}-{label}-{j}", TEXT: template.format(s=subject), LABEL: label,
-             GROUP: f"g{i}"}
-            for i, subject in enumerate(_SUBJECTS[:n_subjects])
-            for label, templates in _CUES.items() for j, template in enumerate(templates)]
-
-
-def four_class_rows() -> list[dict[str, str]]:
-    """Four classes with other names, to show labels are whatever the column holds."""
-    return [{TEXT: template.format(s=f"{subject} today, item {i}"), LABEL: label, GROUP: f"g{i}"}
-            for i, subject in enumerate(_SUBJECTS) for label, template in _OTHER_CUES.items()]
-
-
-def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main([str(arg) for arg in argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def assert_one_line_error(code: int, err: str, culprit: str) -> None:
-    assert code == 2
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("stance: error:")
-    assert culprit in lines[0]
-    assert "Traceback" not in err
+from tests.helpers import (
+    GROUP,
+    LABEL,
+    TEXT,
+    assert_one_line_error,
+    four_class_rows,
+    run,
+    stance_rows,
+    write_csv,
+)
 
 
 @pytest.fixture(scope="module")

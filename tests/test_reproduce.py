@@ -1,6 +1,7 @@
 """Tests for stance.reproduce (the notebook runner and make check) and stance.report."""
 
 import json
+import subprocess
 
 import nbformat
 import pytest
@@ -60,3 +61,30 @@ def test_report_has_an_index_linking_every_notebook(tmp_path):
     index = build_report([path], tmp_path / "report")
     assert '<a href="01_demo.html">99 · A title</a>' in index.read_text()
     assert "hello" in (tmp_path / "report" / "01_demo.html").read_text()
+
+
+def test_check_rebuilds_a_clone_with_the_fetched_corpora_and_lists_what_differs(tmp_path):
+    """``stance check`` end to end on a tiny project: the clone runs ``stance reproduce`` under
+    its own root, reads the git-ignored corpora through links, and a file the rebuild writes
+    that is not committed is listed."""
+    root = tmp_path / "project"
+    (root / "data" / "external" / "ungdc").mkdir(parents=True)
+    (root / "data" / "external" / "ungdc" / "speech.txt").write_text("a fetched speech\n")
+    (root / "data" / "README.md").write_text("data\n")
+    (root / "README.md").write_text("# A project\n")
+    (root / ".gitignore").write_text("data/external/\n")
+    (root / "notebooks").mkdir()
+    path = _notebook(root / "notebooks" / "01_demo.ipynb",
+                     "from pathlib import Path\n"
+                     "print(Path('../data/external/ungdc/speech.txt').read_text().strip())",
+                     "Path('../results').mkdir(exist_ok=True)\n"
+                     "Path('../results/new.txt').write_text('written by the notebook')")
+    reproduce.run_pipeline([path], log=lambda line: None)
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.org"]
+    subprocess.run([*git, "init", "--quiet"], cwd=root, check=True)
+    subprocess.run([*git, "add", "README.md", ".gitignore", "data", "notebooks"], cwd=root,
+                   check=True)
+    subprocess.run([*git, "commit", "--quiet", "-m", "tiny"], cwd=root, check=True)
+    logged = []
+    assert reproduce.check(root, log=logged.append) == ["results/new.txt: new, not committed"]
+    assert "[1/1] 01_demo.ipynb done in" in logged[0]

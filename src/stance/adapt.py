@@ -31,9 +31,10 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedShuffleSplit
 
-from stance import config, data
+from stance import config
 from stance.checks import check_duplicate_texts, check_no_empty, line_finder
 from stance.io import InputError, atomic_write_text, read_csv
+from stance.splits import grouped_split
 from stance.text import SUPPORTED_LANGUAGES, check_language_code
 
 #: Fewest examples a class needs: one for the test split and two for cross-validation in train.
@@ -45,9 +46,9 @@ SPLIT_ATTEMPTS = 20
 #: Languages whose Latin alphabet has a dotted and a dotless i like Turkish, which
 #: :func:`stance.text.lowercase` treats with plain Unicode rules (wrong for ``I`` and ``İ``).
 DOTTED_I_LANGUAGES = {"az": "Azerbaijani", "crh": "Crimean Tatar", "gag": "Gagauz"}
-#: Folders of the project that the template must never write into.
-PROJECT_OUTPUT_DIRS = (config.FIGURES_DIR, config.RESULTS_DIR, config.MODELS_DIR,
-                       config.DATA_DIR)
+#: Folders of the project that the template must never write into, by their names in
+#: :mod:`stance.config` (looked up when used, so they follow ``STANCE_ROOT``).
+PROJECT_OUTPUT_DIRS = ("FIGURES_DIR", "RESULTS_DIR", "MODELS_DIR", "DATA_DIR")
 
 
 def enable_one_line_errors() -> None:
@@ -105,7 +106,7 @@ def output_directory(path: str | os.PathLike[str]) -> Path:
     """
     folder = Path(path)
     resolved = folder.resolve()
-    for protected in PROJECT_OUTPUT_DIRS:
+    for protected in (getattr(config, name) for name in PROJECT_OUTPUT_DIRS):
         if resolved.is_relative_to(protected.resolve()):
             raise InputError(f"output_dir: {folder} is inside the project's "
                              f"{protected.name}/ folder; choose a folder outside figures/, "
@@ -242,8 +243,8 @@ def split_frame(
         if len(set(groups)) < n_folds:
             raise InputError(f"column {group_column!r} has {len(set(groups))} groups; a grouped "
                              f"split with test_size {test_size} needs at least {n_folds}")
-        split = data.grouped_split(labels, groups, test_size, seed,
-                                   accept=lambda train, test: _valid_split(labels, train, test))
+        split = grouped_split(labels, groups, test_size, seed,
+                              accept=lambda train, test: _valid_split(labels, train, test))
     if split is not None:
         train, test = split
         return frame.iloc[np.sort(train)], frame.iloc[np.sort(test)]
@@ -291,7 +292,7 @@ def written_files(directory: str | os.PathLike[str], stem: str) -> list[str]:
 PROG = "make adapt"
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
-TEMPLATE = config.PROJECT_ROOT / "notebooks" / "adapt_template.ipynb"
+TEMPLATE_NAME = "adapt_template.ipynb"  # in the project's notebooks/
 KERNEL_NAME = "python3"
 DEFAULT_OUTPUT_DIR = "build/adapt"
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
@@ -343,7 +344,8 @@ def execute_template(executed: str | os.PathLike[str], parameters: dict[str, Any
 
     os.environ.setdefault("PYTHONHASHSEED", "0")
     papermill.execute_notebook(
-        str(TEMPLATE), str(executed), parameters=parameters, cwd=".", kernel_name=KERNEL_NAME,
+        str(config.PROJECT_ROOT / "notebooks" / TEMPLATE_NAME), str(executed),
+        parameters=parameters, cwd=".", kernel_name=KERNEL_NAME,
         progress_bar=False, log_output=False, **kernel_options())
 
 
@@ -443,9 +445,8 @@ def _run(args: argparse.Namespace) -> int:
     from papermill.exceptions import PapermillExecutionError
 
     out = Path(args.out)
-    executed = out / TEMPLATE.name
-    print(f"{PROG}: running {TEMPLATE.relative_to(config.PROJECT_ROOT)} (a minute or so) ...",
-          flush=True)
+    executed = out / TEMPLATE_NAME
+    print(f"{PROG}: running notebooks/{TEMPLATE_NAME} (a minute or so) ...", flush=True)
     parameters = {"data_path": str(args.data), "text_column": args.text_column,
                   "label_column": args.label_column, "group_column": args.group_column,
                   "lang": args.lang, "target_name": target, "output_dir": str(out)}

@@ -1,4 +1,5 @@
-"""The ``stance`` command line: train, predict, evaluate, benchmark and build the dataset.
+"""The ``stance`` command line: train, predict, evaluate, benchmark, build the dataset, and
+reproduce, check and report the project.
 
 A thin layer over the package, so a script gets exactly what the notebooks get. Its contract
 with scripts: every error a user's input can cause is one line ``stance: error: <problem>`` on
@@ -297,13 +298,85 @@ def _benchmark_tweeteval(args: argparse.Namespace) -> int:
 # --- build-dataset -------------------------------------------------------------------------
 
 def _build_dataset(args: argparse.Namespace) -> int:
+    if args.raw is None or args.out is None:  # the project's own folders
+        config.require_project()
     from stance import data
 
-    frame = data.build_dataset(args.raw, args.out)
+    out = args.out or config.DATASET_DIR
+    frame = data.build_dataset(args.raw or config.RAW_DIR, out)
     sizes = ", ".join(f"{split} {count}" for split, count
                       in frame["split"].value_counts().sort_index(ascending=False).items())
-    print(f"built {args.out}: {frame['statement_id'].nunique()} statements, {len(frame)} texts "
+    print(f"built {out}: {frame['statement_id'].nunique()} statements, {len(frame)} texts "
           f"({sizes} texts)")
+    return 0
+
+
+# --- reproduce, check, report: the project's own notebooks ----------------------------------
+
+EXIT_FAILED = 1  # the command ran but its result is a failure: a notebook failed, a file differs
+
+
+def _notebooks(paths: Sequence[Path]) -> list[Path]:
+    """The notebooks named on the command line, or else the project's numbered notebooks."""
+    from stance.reproduce import pipeline_notebooks
+
+    for path in paths:
+        if not path.is_file():
+            raise InputError(f"{path}: no such notebook" if not path.exists()
+                             else f"{path}: not a file")
+        if path.suffix != ".ipynb":
+            raise InputError(f"{path}: not a notebook (expected a .ipynb file)")
+    if paths:
+        return list(paths)
+    notebooks = pipeline_notebooks(config.require_project() / "notebooks")
+    if not notebooks:
+        raise InputError(f"{config.PROJECT_ROOT / 'notebooks'}: no numbered notebooks "
+                         "(NN_*.ipynb)")
+    return notebooks
+
+
+def _reproduce(args: argparse.Namespace) -> int:
+    import time
+
+    from stance.reproduce import run_pipeline
+    from stance.results import update_readme
+
+    notebooks = _notebooks(args.notebooks)
+    start = time.perf_counter()
+    try:
+        run_pipeline(notebooks, log=lambda line: print(line, flush=True))
+    except RuntimeError as error:  # "NN_name.ipynb: <the last line of its error>"
+        _fail(str(error))
+        return EXIT_FAILED
+    print(f"All {len(notebooks)} notebooks ran in {time.perf_counter() - start:.1f} s.")
+    if not args.notebooks and update_readme():
+        print("README.md: result tables refreshed from results/.")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from stance.reproduce import check
+
+    root = config.require_project()
+    if not (root / ".git").exists():
+        raise InputError(f"{root}: not a git repository; 'stance check' rebuilds a clone of "
+                         "its committed HEAD")
+    differences = check(root, log=lambda line: print(line, flush=True))
+    for line in differences:
+        print(f"DIFFERS  {line}")
+    print("The rebuild matches the commit." if not differences
+          else f"{len(differences)} file(s) differ from the commit.")
+    return EXIT_FAILED if differences else 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from stance.report import build_report
+
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        raise InputError(f"{args.out}: --out is a file; give a folder")
+    notebooks = _notebooks([])
+    index = build_report(notebooks, args.out, config.PROJECT_ROOT)
+    print(f"report written: open {index} in a browser")
     return 0
 
 
@@ -338,8 +411,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Stance classification with transparent TF-IDF + logistic-regression "
                     "models: train on any labelled CSV, predict, evaluate, run the TweetEval "
-                    "stance benchmark, and build the project's dataset. Errors are one line "
-                    "'stance: error: ...' with exit code 2.",
+                    "stance benchmark, build the project's dataset, and reproduce, check and "
+                    "report the project's notebooks. Errors are one line 'stance: error: ...' "
+                    "with exit code 2.",
         epilog="examples:\n"
                "  stance train --data train.csv --text-column text --label-column stance "
                "--out model.skops\n"
@@ -490,10 +564,10 @@ def build_parser() -> argparse.ArgumentParser:
         "  stance build-dataset\n"
         "  stance build-dataset --raw my/raw --out /tmp/statements",
         _build_dataset)
-    build.add_argument("--raw", type=Path, default=config.RAW_DIR, metavar="DIR",
-                       help=f"raw sources (default {config.RAW_DIR})")
-    build.add_argument("--out", type=Path, default=config.DATASET_DIR, metavar="DIR",
-                       help=f"dataset folder to write (default {config.DATASET_DIR})")
+    build.add_argument("--raw", type=Path, metavar="DIR",
+                       help="raw sources (default: the project's data/raw/)")
+    build.add_argument("--out", type=Path, metavar="DIR",
+                       help="dataset folder to write (default: the project's data/statements/)")
 
     corpus = subparsers.add_parser(
         "corpus", help="get the public corpora of real statements",
@@ -532,10 +606,57 @@ def build_parser() -> argparse.ArgumentParser:
         "does the same.",
         "  stance corpus fetch ungdc && stance corpus fetch presidential && stance corpus build",
         _corpus_build)
+
+    reproduce = _command(
+        subparsers, "reproduce", "run the project's notebooks in order, saving their outputs",
+        "Execute the project's numbered notebooks (notebooks/NN_*.ipynb) in order, each in its "
+        "own folder, and save each in place with its outputs; the notebooks rebuild the "
+        "dataset, models, figures and results. Prints each notebook's progress and run time. "
+        "Deterministic where Jupyter allows (no timing metadata, PYTHONHASHSEED=0), so a "
+        "second run rewrites identical bytes. Without NOTEBOOK arguments every numbered "
+        "notebook runs and the README's result tables are refreshed from results/; with them, "
+        "only those run, in the order given. The first notebook that fails stops the run "
+        "with one line naming it and its error (exit 1), and is left as it was. 'make "
+        "reproduce' runs this after setting up .venv and fetching the corpora.",
+        "  stance reproduce\n"
+        "  stance reproduce notebooks/03_train_stance.ipynb notebooks/04_evaluate_stance.ipynb\n"
+        "  stance reproduce && git status --short   # from a clean checkout: prints nothing",
+        _reproduce)
+    reproduce.add_argument("notebooks", nargs="*", type=Path, metavar="NOTEBOOK",
+                           help="a notebook to run (default: every numbered notebook)")
+
+    _command(
+        subparsers, "check", "rebuild a clean clone of HEAD and list every file that differs",
+        "Clone the project's last commit into a temporary folder, run 'stance reproduce' "
+        "there with the clone's own code (the fetched corpora of data/external/ are linked "
+        "in, not copied), and list, file by file, everything that came out different from "
+        "the commit: for a notebook, the code cells whose outputs differ; for any other file, "
+        "whether its content differs, it was not rebuilt, or it is new. Exit 0 when the "
+        "rebuild matches the commit, 1 when anything differs. The work tree is never "
+        "touched, so uncommitted changes are not checked. Takes as long as 'stance "
+        "reproduce'; 'make check' runs this after fetching the corpora.",
+        "  stance check\n"
+        "  stance check && git push",
+        _check)
+
+    report = _command(
+        subparsers, "report", "render the executed notebooks to a static HTML site",
+        "Write DIR/index.html (the headline result tables and figures, read from the "
+        "committed results/ and figures/, and each notebook's title and question) and one page "
+        "per numbered notebook with its committed outputs inline, linked to the index and to "
+        "the previous and next notebook. Nothing is executed. The site loads nothing from the "
+        "network, so it opens offline and can be copied anywhere as one folder; building it "
+        "twice writes the same bytes. 'make report' runs this.",
+        "  stance report\n"
+        "  stance report --out /tmp/site && xdg-open /tmp/site/index.html",
+        _report)
+    report.add_argument("--out", type=Path, metavar="DIR",
+                        help="folder to write (default: the project's report/)")
     return parser
 
 
 def _corpus_build(args: argparse.Namespace) -> int:
+    config.require_project()
     from stance import real
 
     frame = real.build_real_dataset()
@@ -546,6 +667,7 @@ def _corpus_build(args: argparse.Namespace) -> int:
 
 
 def _corpus_fetch(args: argparse.Namespace) -> int:
+    config.require_project()
     from stance import fetch
 
     destination = fetch.fetch(args.corpus, args.source,
@@ -583,7 +705,7 @@ def _run(argv: Sequence[str] | None) -> int:
         config.quiet_offline_environment()
     try:
         return args.handler(args)
-    except InputError as error:
+    except (InputError, config.ProjectNotFoundError) as error:
         return _fail(str(error))
     except BrokenPipeError:  # stdout closed early (``stance ... | head``): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

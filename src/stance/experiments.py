@@ -20,7 +20,8 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from stance import config, evaluate, models
-from stance.data import TARGETS, naive_mapping_mismatch
+from stance.describe import naive_mapping_mismatch
+from stance.schema import TARGETS
 
 #: A model's key: its target (label column) and language, e.g. ``("ukraine_operation", "en")``.
 ModelKey = tuple[str, str]
@@ -64,9 +65,11 @@ def fit_models(train: pd.DataFrame, label_columns: Sequence[str], langs: Sequenc
 
 
 def save_models(selections: Mapping[ModelKey, models.ModelSelection], train: pd.DataFrame,
-                directory: str | os.PathLike[str] = config.CONSTRUCTED_MODELS_DIR) -> list[Path]:
-    """Save each selected model at :func:`model_path` with the metadata needed to use it (see
+                directory: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Save each selected model at :func:`model_path` in ``directory`` (default: the project's
+    ``models/constructed/``) with the metadata needed to use it (see
     :func:`stance.models.model_metadata`)."""
+    directory = directory or config.CONSTRUCTED_MODELS_DIR
     paths = []
     for (column, lang), selection in selections.items():
         rows = train[train["lang"] == lang]
@@ -78,10 +81,11 @@ def save_models(selections: Mapping[ModelKey, models.ModelSelection], train: pd.
 
 
 def load_models(label_columns: Sequence[str], langs: Sequence[str],
-                directory: str | os.PathLike[str] = config.CONSTRUCTED_MODELS_DIR
+                directory: str | os.PathLike[str] | None = None
                 ) -> dict[ModelKey, models.LoadedModel]:
-    """The saved models for each label column and language, keyed by ``(label column, lang)``,
-    label columns first."""
+    """The saved models (in ``directory``, default: the project's ``models/constructed/``) for
+    each label column and language, keyed by ``(label column, lang)``, label columns first."""
+    directory = directory or config.CONSTRUCTED_MODELS_DIR
     return {(column, lang): models.load_model(model_path(directory, column, lang))
             for column in label_columns for lang in langs}
 

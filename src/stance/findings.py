@@ -28,8 +28,10 @@ def _significance(row: dict) -> str:
     return "a null result"
 
 
-def findings_markdown(directory: Path = config.RESULTS_DIR) -> str:
-    """The findings as a Markdown bullet list, each bullet naming the table it comes from."""
+def findings_markdown(directory: Path | None = None) -> str:
+    """The findings as a Markdown bullet list, each bullet naming the table it comes from (in
+    ``directory``, default: the project's ``results/``)."""
+    directory = directory or config.RESULTS_DIR
     stance = [r for r in _load(directory, "stance_test")
               if r["system"] == "TF-IDF + logistic regression"]
     baselines = _load(directory, "stance_vs_baselines")
@@ -113,8 +115,9 @@ def findings_markdown(directory: Path = config.RESULTS_DIR) -> str:
     return "".join(f"- {line}\n" for line in lines)
 
 
-def write_findings(directory: Path = config.RESULTS_DIR) -> str:
+def write_findings(directory: Path | None = None) -> str:
     """Write ``findings.md`` beside the tables it summarises; return its text."""
+    directory = directory or config.RESULTS_DIR
     text = findings_markdown(directory)
     atomic_write_text(Path(directory) / "findings.md", text)
     return text
@@ -124,8 +127,10 @@ def _system(rows: list[dict], label: str, system: str) -> dict:
     return next(r for r in rows if r["label"] == label and r["system"] == system)
 
 
-def real_findings_markdown(directory: Path = config.RESULTS_DIR) -> str:
-    """The findings on real statements (notebooks 07 and 08), written from their tables."""
+def real_findings_markdown(directory: Path | None = None) -> str:
+    """The findings on real statements (notebooks 07 and 08), written from their tables (in
+    ``directory``, default: the project's ``results/``)."""
+    directory = directory or config.RESULTS_DIR
     scores = _load(directory, "real_test")
     gains = _load(directory, "real_vs_alternatives")
     temporal = _load(directory, "real_temporal")
@@ -176,8 +181,9 @@ def real_findings_markdown(directory: Path = config.RESULTS_DIR) -> str:
     return "".join(f"- {line}\n" for line in lines)
 
 
-def write_real_findings(directory: Path = config.RESULTS_DIR) -> str:
+def write_real_findings(directory: Path | None = None) -> str:
     """Write ``real_findings.md`` beside the tables it summarises; return its text."""
+    directory = directory or config.RESULTS_DIR
     text = real_findings_markdown(directory)
     atomic_write_text(Path(directory) / "real_findings.md", text)
     return text

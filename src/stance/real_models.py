@@ -20,7 +20,7 @@ from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
 from stance import config, evaluate, models
-from stance.data import LABEL_COLUMNS, TARGETS
+from stance.schema import LABEL_COLUMNS, TARGETS
 from stance.sentiment import vader_labels
 
 #: The training sources compared: (name, source of :func:`~stance.models.select_with_auxiliary`,

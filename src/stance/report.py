@@ -1,6 +1,6 @@
 """A static HTML site of the executed notebooks, for reviewers without Jupyter.
 
-``make report`` writes ``report/``:
+``stance report`` (``make report``) writes ``report/``:
 
 - ``index.html``: the headline results (tables read from the committed files in ``results/``,
   the key figures, copied into ``report/figures/``), then one entry per notebook with its title
@@ -16,19 +16,15 @@ and can be copied anywhere as one folder. Building it twice writes the same byte
 
 from __future__ import annotations
 
-import argparse
 import html
 import json
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from stance import config
 from stance.io import atomic_write, atomic_write_text
-from stance.reproduce import pipeline_notebooks
 
-REPORT_DIR = config.PROJECT_ROOT / "report"
 SITE_TITLE = "Stance and sentiment toward Russia's foreign policy and the war in Ukraine"
 
 
@@ -208,11 +204,15 @@ def _headline(root: Path, out_dir: Path, pages: list[str]) -> list[str]:
     return parts
 
 
-def build_report(notebooks: list[Path], out_dir: Path = REPORT_DIR,
-                 root: Path = config.PROJECT_ROOT) -> Path:
-    """Render ``notebooks`` to pages in ``out_dir`` and write the index (headline from the
-    result files under ``root``); return the index's path."""
+def build_report(notebooks: list[Path], out_dir: Path | None = None,
+                 root: Path | None = None) -> Path:
+    """Render ``notebooks`` to pages in ``out_dir`` (default: ``report/`` under ``root``) and
+    write the index (headline from the result files under ``root``, default: the project
+    root); return the index's path."""
     import nbformat
+
+    root = root or config.PROJECT_ROOT
+    out_dir = out_dir or root / "report"
 
     exporter = _page_exporter()
     summaries = [notebook_summary(path) for path in notebooks]
@@ -239,23 +239,8 @@ def build_report(notebooks: list[Path], out_dir: Path = REPORT_DIR,
         "next.</p>",
         *(["<h2>Headline results</h2>", *headline] if headline else []),
         "<h2>The notebooks</h2>", '<ol class="notebooks">', *items, "</ol>",
-        "<footer>Written by <code>make report</code> (<code>python -m stance.report</code>) from "
+        "<footer>Written by <code>stance report</code> (<code>make report</code>) from "
         "the committed notebooks and result files; nothing was re-run.</footer>",
         "</body>", "</html>", ""])
     atomic_write_text(out_dir / "index.html", index)
     return out_dir / "index.html"
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m stance.report [--out DIR]``."""
-    parser = argparse.ArgumentParser(prog="python -m stance.report",
-                                     description="Render the executed notebooks to static HTML.")
-    parser.add_argument("--out", type=Path, default=REPORT_DIR, help="output folder")
-    args = parser.parse_args(argv)
-    index = build_report(pipeline_notebooks(), args.out)
-    print(f"Report written: open {index} in a browser.")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,14 +1,16 @@
 """Run the numbered notebooks in order, in place, and check that a rebuild matches the commit.
 
-``make reproduce`` runs :func:`run_pipeline`; ``make check`` runs :func:`check`, which rebuilds
-a fresh clone of the committed project and lists every file that came out different.
-Execution is deterministic where Jupyter allows it: no timing metadata is recorded, and the
-kernel gets ``PYTHONHASHSEED=0``, so a second run rewrites identical bytes.
+``stance reproduce`` (``make reproduce``) runs :func:`run_pipeline`; ``stance check``
+(``make check``) runs :func:`check`, which rebuilds a fresh clone of the committed project and
+lists every file that came out different. Execution is deterministic where Jupyter allows it:
+no timing metadata is recorded, and the kernel gets ``PYTHONHASHSEED=0``, so a second run
+rewrites identical bytes. ``python -m stance.reproduce [NOTEBOOK ...]`` is the same as
+``stance reproduce``, kept because ``benchmarks.runtime`` runs each commit's own reproduction
+that way (older commits know only this spelling).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -20,16 +22,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from stance import config
-from stance.results import update_readme
 
-NOTEBOOK_DIR = config.PROJECT_ROOT / "notebooks"
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_SECONDS = 1200
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def pipeline_notebooks(directory: Path = NOTEBOOK_DIR) -> list[Path]:
-    """The pipeline's notebooks, in the order of their two-digit prefixes."""
+def pipeline_notebooks(directory: Path | None = None) -> list[Path]:
+    """The pipeline's notebooks (default: the project's ``notebooks/``), in the order of their
+    two-digit prefixes."""
+    directory = directory or config.PROJECT_ROOT / "notebooks"
     return sorted(directory.glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -107,18 +109,30 @@ def _changed_cells(committed: dict, rebuilt: dict) -> list[int]:
     return changed + list(range(min(len(old), len(new)) + 1, max(len(old), len(new)) + 1))
 
 
-def check(root: Path = config.PROJECT_ROOT, log: Callable[[str], None] = print) -> list[str]:
-    """Rebuild a fresh clone of the committed project; return one line per differing file.
+def check(root: Path | None = None, log: Callable[[str], None] = print) -> list[str]:
+    """Rebuild a fresh clone of the committed project (default: the project root); return one
+    line per differing file.
 
-    The clone runs its own code (``PYTHONPATH`` points at its ``src``) in this environment, so
-    the check covers exactly what is committed, and the work tree is never touched.
+    The clone runs its own code (``PYTHONPATH`` points at its ``src``, ``STANCE_ROOT`` at the
+    clone) in this environment, so the check covers exactly what is committed, and the work
+    tree is never touched. The fetched corpora of ``data/external/`` (git-ignored, so not in
+    the clone) are linked into it, read-only for the rebuild.
     """
+    from stance.fetch import CORPORA
+
+    root = root or config.PROJECT_ROOT
     with tempfile.TemporaryDirectory(prefix="stance-check-") as tmp:
         clone = Path(tmp) / "clone"
         subprocess.run(["git", "clone", "--quiet", str(root), str(clone)], check=True)
-        env = {**os.environ, "PYTHONPATH": str(clone / "src")}
-        result = subprocess.run([sys.executable, "-m", "stance.reproduce"], cwd=clone, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for corpus in CORPORA:
+            fetched = root / "data" / "external" / corpus
+            if fetched.is_dir():
+                (clone / "data" / "external").mkdir(parents=True, exist_ok=True)
+                (clone / "data" / "external" / corpus).symlink_to(fetched.resolve())
+        env = {**os.environ, "PYTHONPATH": str(clone / "src"), "STANCE_ROOT": str(clone)}
+        result = subprocess.run([sys.executable, "-m", "stance", "reproduce"], cwd=clone,
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True)
         if result.returncode != 0:
             return [f"the rebuild failed: {result.stdout.strip().splitlines()[-1]}"]
         log(result.stdout.strip())
@@ -143,37 +157,7 @@ def check(root: Path = config.PROJECT_ROOT, log: Callable[[str], None] = print) 
         return differences
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m stance.reproduce [--check] [NOTEBOOK ...]``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m stance.reproduce",
-        description="Execute the project's notebooks in order and save their outputs in place; "
-                    "with --check, rebuild a clean clone and report what differs from the commit.",
-    )
-    parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebooks to run (default: every numbered notebook, in order)")
-    parser.add_argument("--check", action="store_true",
-                        help="rebuild a fresh clone of HEAD and list files that differ (exit 1)")
-    args = parser.parse_args(argv)
-    if args.check:
-        differences = check()
-        for line in differences:
-            print(f"DIFFERS  {line}")
-        print("make check: the rebuild matches the commit." if not differences
-              else f"make check: {len(differences)} file(s) differ from the commit.")
-        return 1 if differences else 0
-    notebooks = args.notebooks or pipeline_notebooks()
-    start = time.perf_counter()
-    try:
-        run_pipeline(notebooks, log=lambda line: print(line, flush=True))
-    except RuntimeError as error:
-        print(f"stance.reproduce: {error}", file=sys.stderr)
-        return 1
-    print(f"All {len(notebooks)} notebooks ran in {time.perf_counter() - start:.1f} s.")
-    if not args.notebooks and update_readme():
-        print("README.md: result tables refreshed from results/.")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from stance.cli import main
+
+    sys.exit(main(["reproduce", *sys.argv[1:]]))

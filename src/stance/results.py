@@ -20,7 +20,6 @@ import pandas as pd
 from stance import config
 from stance.io import atomic_write_text
 
-README = config.PROJECT_ROOT / "README.md"
 _BLOCK = re.compile(r"(<!-- BEGIN (?P<name>[\w./-]+) -->\n)(?P<body>.*?)(<!-- END (?P=name) -->)",
                     re.DOTALL)
 
@@ -53,9 +52,11 @@ def markdown_table(table: pd.DataFrame, floatfmt: str = "{:.3f}") -> str:
     return "\n".join([header, rule, *body]) + "\n"
 
 
-def write_table(table: pd.DataFrame, name: str, directory: Path = config.RESULTS_DIR,
+def write_table(table: pd.DataFrame, name: str, directory: Path | None = None,
                 floatfmt: str = "{:.3f}") -> pd.DataFrame:
-    """Write ``table`` as ``name.json`` (records) and ``name.md``; return it for display."""
+    """Write ``table`` as ``name.json`` (records) and ``name.md`` into ``directory`` (default:
+    the project's ``results/``); return it for display."""
+    directory = directory or config.RESULTS_DIR
     records = _plain(table.to_dict(orient="records"))
     atomic_write_text(Path(directory) / f"{name}.json",
                       json.dumps(records, indent=2, ensure_ascii=False) + "\n")
@@ -63,15 +64,20 @@ def write_table(table: pd.DataFrame, name: str, directory: Path = config.RESULTS
     return table
 
 
-def write_json(data: dict, name: str, directory: Path = config.RESULTS_DIR) -> dict:
-    """Write a nested result (sorted keys, rounded floats) as ``name.json``; return it."""
+def write_json(data: dict, name: str, directory: Path | None = None) -> dict:
+    """Write a nested result (sorted keys, rounded floats) as ``name.json`` into ``directory``
+    (default: the project's ``results/``); return it."""
+    directory = directory or config.RESULTS_DIR
     atomic_write_text(Path(directory) / f"{name}.json",
                       json.dumps(_plain(data), indent=2, ensure_ascii=False) + "\n")
     return data
 
 
-def render_readme(text: str, root: Path = config.PROJECT_ROOT) -> str:
-    """``text`` with every marked block replaced by the current content of its file."""
+def render_readme(text: str, root: Path | None = None) -> str:
+    """``text`` with every marked block replaced by the current content of its file (under
+    ``root``, default: the project root)."""
+    root = root or config.PROJECT_ROOT
+
     def replace(match: re.Match) -> str:
         path = root / match.group("name")
         if not path.exists():  # not measured yet (e.g. a benchmark): leave the block as it is
@@ -86,8 +92,10 @@ def readme_blocks(text: str) -> list[str]:
     return [match.group("name") for match in _BLOCK.finditer(text)]
 
 
-def update_readme(readme: Path = README) -> bool:
-    """Refresh the README's result blocks in place; return whether anything changed."""
+def update_readme(readme: Path | None = None) -> bool:
+    """Refresh the result blocks of ``readme`` (default: the project's ``README.md``) in place;
+    return whether anything changed."""
+    readme = readme or config.PROJECT_ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
     rendered = render_readme(text, readme.parent)
     if rendered != text:

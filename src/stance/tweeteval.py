@@ -358,12 +358,12 @@ def tweeteval_markdown(result: TweetEvalResult) -> str:
 
 
 def write_tweeteval_results(result: TweetEvalResult,
-                            directory: str | os.PathLike[str] = config.RESULTS_DIR
+                            directory: str | os.PathLike[str] | None = None
                             ) -> tuple[Path, Path]:
     """Write ``tweeteval.json`` (:meth:`TweetEvalResult.to_json`, sorted keys) and
-    ``tweeteval.md`` into ``directory``, atomically; the same result gives the same bytes.
-    Returns the two paths."""
-    directory = Path(directory)
+    ``tweeteval.md`` into ``directory`` (default: the project's ``results/``), atomically; the
+    same result gives the same bytes. Returns the two paths."""
+    directory = Path(directory or config.RESULTS_DIR)
     json_path, md_path = directory / f"{RESULTS_NAME}.json", directory / f"{RESULTS_NAME}.md"
     atomic_write_text(json_path, json.dumps(result.to_json(), indent=2, sort_keys=True,
                                             ensure_ascii=False) + "\n")
