@@ -34,14 +34,15 @@ loaded = experiments.load_models(data.TARGETS, ("en", "tr"))
 # %% [markdown]
 # ## Top n-grams per class (English models)
 #
-# Character n-grams appear as `char: ...` (spaces mark word boundaries), word n-grams as
-# `word: ...`. Read the bars with suspicion: many of the strongest features are *names*
-# (places, parties) and function words rather than evaluative language, which is what a
-# linear model over ~475 texts finds first, and what may not carry over to other data.
+# Each class has two panels: word n-grams on top, character n-grams below (in monospace, `␣` marking
+# a word boundary; an n-gram inside a longer one already shown is folded into it, `+k` counts the
+# folded ones; the tables keep every feature). Read the bars with suspicion: many of the strongest
+# features are *names* (places, parties) and function words rather than evaluative language, which
+# is what a linear model over ~475 texts finds first, and what may not carry over to other data.
 
 # %%
 for target in data.TARGETS:
-    top = interpret.top_features(loaded[target, "en"].pipeline, n=12)
+    top = interpret.chart_features(loaded[target, "en"].pipeline, n=10)
     display(plots.publish(plots.top_feature_bars(top, f"Top features · {target} · en"),
                           f"05_top_features_{target}_en"))
 

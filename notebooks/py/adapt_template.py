@@ -177,13 +177,14 @@ adapt.mistakes(test[text_column].tolist(), gold, predicted, n=10)
 # ## 5 · What the model learned
 #
 # The model is linear, so a feature's pull toward a class is its coefficient. The n-grams with
-# the largest coefficient for each class (`word: ...` for word n-grams, `char: ...` for
-# character n-grams, where spaces mark word boundaries):
+# the largest coefficient for each class (the table lists them as `word: ...` and `char: ...`;
+# the chart shows word and character n-grams in separate panels, `␣` marking a word boundary):
 
 # %%
 top = interpret.top_features(model.pipeline, n=10)
 results.write_table(top, f"{stem}_top_features", directory=out)
-plots.publish(plots.top_feature_bars(top, f"Top features · {target_name} · {lang}"),
+plots.publish(plots.top_feature_bars(interpret.chart_features(model.pipeline, n=10),
+                                     f"Top features · {target_name} · {lang}"),
               f"{stem}_top_features", directory=out)
 
 # %% [markdown]

@@ -1,8 +1,10 @@
 """Figures. Every figure the project writes goes through :func:`save_figure`.
 
 Plot functions draw what :mod:`stance.data` or :mod:`stance.evaluate` computed and compute nothing
-themselves. :func:`save_figure` makes files byte-reproducible: bundled DejaVu Sans, a fixed SVG
-hash salt, and no date, software or creator metadata.
+themselves (:func:`top_feature_bars`, given an unfolded table, asks
+:func:`stance.interpret.fold_char_ngrams` which bars to draw). :func:`save_figure` makes files
+byte-reproducible: bundled DejaVu Sans (and DejaVu Sans Mono), a fixed SVG hash salt, and no
+date, software or creator metadata.
 """
 
 from __future__ import annotations
@@ -38,8 +40,11 @@ _NO_METADATA = {
 }
 #: Colours for the three stances and sentiments (colour-blind safe, Okabe–Ito).
 LABEL_COLORS = {
-    "support": "#0072B2", "opposition": "#D55E00", "neutral": "#999999",
-    "positive": "#009E73", "negative": "#CC79A7",
+    "support": "#0072B2",
+    "opposition": "#D55E00",
+    "neutral": "#999999",
+    "positive": "#009E73",
+    "negative": "#CC79A7",
 }
 
 
@@ -48,12 +53,15 @@ def apply_style() -> None:
     matplotlib.rcParams.update(STYLE)
 
 
-def save_figure(fig: Figure, name: str, directory: Path = config.FIGURES_DIR,
-                formats: tuple[str, ...] = ("png",)) -> list[Path]:
-    """Write ``fig`` as ``directory/name.<format>`` for each format, atomically, without metadata.
+def save_figure(
+    fig: Figure, name: str, directory: Path | None = None, formats: tuple[str, ...] = ("png",)
+) -> list[Path]:
+    """Write ``fig`` as ``directory/name.<format>`` for each format, atomically, without metadata
+    (``directory`` defaults to the project's ``figures/``).
 
     Returns the written paths. The figure stays open so a notebook can still display it.
     """
+    directory = directory or config.FIGURES_DIR
     apply_style()
     written = []
     for fmt in formats:
@@ -66,7 +74,7 @@ def save_figure(fig: Figure, name: str, directory: Path = config.FIGURES_DIR,
     return written
 
 
-def publish(fig: Figure, name: str, directory: Path = config.FIGURES_DIR):
+def publish(fig: Figure, name: str, directory: Path | None = None):
     """Save ``fig`` with :func:`save_figure`, close it, and return the saved PNG for display.
 
     Notebooks end a plotting cell with this, so what they show is byte for byte the committed
@@ -96,20 +104,27 @@ def share_bars(shares: pd.DataFrame, title: str, xlabel: str = "") -> Figure:
         ax.barh(labels, values, left=left, color=LABEL_COLORS.get(column), label=column)
         for y, (x0, v) in enumerate(zip(left, values, strict=True)):
             if v >= 0.08:
-                ax.text(x0 + v / 2, y, f"{v:.0%}", ha="center", va="center", fontsize=8,
-                        color="white")
+                ax.text(
+                    x0 + v / 2, y, f"{v:.0%}", ha="center", va="center", fontsize=8, color="white"
+                )
         left += values
     ax.set_xlim(0, 1)
     ax.invert_yaxis()
     ax.set_title(title)
     ax.set_xlabel(xlabel or "share of texts")
-    ax.legend(ncols=len(shares.columns), loc="upper center", bbox_to_anchor=(0.5, -0.18),
-              frameon=False, fontsize=8)
+    ax.legend(
+        ncols=len(shares.columns),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.18),
+        frameon=False,
+        fontsize=8,
+    )
     return fig
 
 
-def heatmap(table: pd.DataFrame, title: str, fmt: str = "{:.0f}", ax=None,
-            cmap: str = "Blues") -> Figure:
+def heatmap(
+    table: pd.DataFrame, title: str, fmt: str = "{:.0f}", ax=None, cmap: str = "Blues"
+) -> Figure:
     """A labelled heatmap of a small table (a cross-tab or a confusion matrix)."""
     if ax is None:
         fig, axes = _new_figure(4.2, 3.6)
@@ -117,15 +132,21 @@ def heatmap(table: pd.DataFrame, title: str, fmt: str = "{:.0f}", ax=None,
     fig = ax.figure
     values = table.to_numpy(dtype=float)
     ax.imshow(values, cmap=cmap, vmin=0)
-    ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns], rotation=30,
-                  ha="right")
+    ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns], rotation=30, ha="right")
     ax.set_yticks(range(table.shape[0]), [str(i) for i in table.index])
     ax.set_xlabel(str(table.columns.name or ""))
     ax.set_ylabel(str(table.index.name or ""))
     threshold = values.max() / 2 if values.size else 0
     for (i, j), v in np.ndenumerate(values):
-        ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=9,
-                color="white" if v > threshold else "black")
+        ax.text(
+            j,
+            i,
+            fmt.format(v),
+            ha="center",
+            va="center",
+            fontsize=9,
+            color="white" if v > threshold else "black",
+        )
     ax.set_title(title)
     ax.spines[["left", "bottom"]].set_visible(False)
     return fig
@@ -142,8 +163,12 @@ def grouped_boxes(values: dict[str, list[float]], title: str, ylabel: str) -> Fi
     return fig
 
 
-def score_intervals(scores: pd.DataFrame, title: str, metric: str = "macro_f1",
-                    xlim: tuple[float, float] | None = (0, 1)) -> Figure:
+def score_intervals(
+    scores: pd.DataFrame,
+    title: str,
+    metric: str = "macro_f1",
+    xlim: tuple[float, float] | None = (0, 1),
+) -> Figure:
     """Points with 95% intervals for each (panel, system) row of ``scores``.
 
     ``scores`` has columns ``panel`` (one subplot each, e.g. "ukraine · en"), ``system``,
@@ -158,11 +183,21 @@ def score_intervals(scores: pd.DataFrame, title: str, metric: str = "macro_f1",
         rows = scores[scores["panel"] == panel].set_index("system").reindex(systems)
         y = np.arange(len(systems))
         point = rows[metric].to_numpy(dtype=float)
-        error = np.vstack([point - rows[f"{metric}_low"].to_numpy(dtype=float),
-                           rows[f"{metric}_high"].to_numpy(dtype=float) - point])
+        error = np.vstack(
+            [
+                point - rows[f"{metric}_low"].to_numpy(dtype=float),
+                rows[f"{metric}_high"].to_numpy(dtype=float) - point,
+            ]
+        )
         for i in np.flatnonzero(~np.isnan(point)):  # the first system (the model) in colour
-            ax.errorbar(point[i], y[i], xerr=error[:, i:i + 1], fmt="o", capsize=3,
-                        color="#0072B2" if i == 0 else "#999999")
+            ax.errorbar(
+                point[i],
+                y[i],
+                xerr=error[:, i : i + 1],
+                fmt="o",
+                capsize=3,
+                color="#0072B2" if i == 0 else "#999999",
+            )
         ax.set_yticks(y, systems if ax is axes[0, 0] else [""] * len(systems))
         ax.invert_yaxis()
         if xlim is None:
@@ -191,8 +226,14 @@ def learning_curves(curves: pd.DataFrame, title: str) -> Figure:
     fig, axes = _new_figure(5.6, 3.8)
     ax = axes[0, 0]
     for name, rows in curves.groupby("curve", sort=True):
-        ax.errorbar(rows["n_train"], rows["mean_macro_f1"], yerr=rows["std_macro_f1"],
-                    marker="o", capsize=3, label=str(name))
+        ax.errorbar(
+            rows["n_train"],
+            rows["mean_macro_f1"],
+            yerr=rows["std_macro_f1"],
+            marker="o",
+            capsize=3,
+            label=str(name),
+        )
     ax.set_xlabel("training texts")
     ax.set_ylabel("held-out macro-F1")
     ax.set_ylim(0, 1)
@@ -219,20 +260,121 @@ def reliability(tables: dict[str, pd.DataFrame], title: str) -> Figure:
     return fig
 
 
-def top_feature_bars(features: pd.DataFrame, title: str) -> Figure:
-    """Horizontal bars of the top coefficients, one panel per class (columns class, feature,
-    coefficient, as from :func:`stance.interpret.top_features`)."""
+#: Row titles of :func:`top_feature_bars`, one row per kind of feature.
+FEATURE_KIND_TITLES = {"word": "word n-grams", "char": "character n-grams"}
+#: How a character n-gram's word-boundary space is drawn.
+BOUNDARY = "\u2423"  # ␣ (open box)
+
+
+def ngram_label(ngram: str, kind: str) -> str:
+    """A bar label: a character n-gram with its spaces drawn as ``␣`` (other control characters
+    escaped); a word n-gram as it is."""
+    if kind != "char":
+        return ngram
+    return "".join(BOUNDARY if c == " " else c if c.isprintable() else repr(c)[1:-1] for c in ngram)
+
+
+def top_feature_bars(
+    features: pd.DataFrame, title: str, n: int | None = None, fold: bool = True
+) -> Figure:
+    """Horizontal bars of the top coefficients: one column per class, one row per kind of
+    feature (word n-grams above character n-grams), so neither kind crowds out the other.
+
+    ``features`` has columns class, feature (``"word: ..."``/``"char: ..."``) and coefficient:
+    best :func:`stance.interpret.chart_features`, which gives each panel its ``n`` bars;
+    :func:`stance.interpret.top_features` works too. Unless ``features`` is already folded
+    (has ``kind``, ``span`` and ``folded`` columns) or ``fold`` is false, overlapping character
+    n-grams are folded by :func:`stance.interpret.fold_char_ngrams`: an n-gram inside a
+    higher-ranked bar's label of its class is not drawn, and n-grams with the same coefficient
+    that are one text shifted are drawn as one bar labelled with that text. ``+k`` beside a
+    bar counts the n-grams folded into it; their coefficients are not added. With ``n``, at
+    most ``n`` bars per panel. Character n-grams are drawn in a monospace font, a word
+    boundary as ``␣``.
+    """
+    from stance.interpret import fold_char_ngrams, split_feature
+
+    if not {"kind", "span", "folded"} <= set(features.columns):
+        if fold:
+            features = fold_char_ngrams(features, n=n)
+        else:
+            kind_ngram = [split_feature(str(name)) for name in features["feature"]]
+            features = features.assign(
+                kind=[kind for kind, _ in kind_ngram],
+                span=[ngram for _, ngram in kind_ngram],
+                folded=0,
+            )
+    if n is not None:
+        features = features.groupby(["class", "kind"], sort=False).head(n)
     classes = list(dict.fromkeys(features["class"]))
-    n = features.groupby("class").size().max()
-    fig, axes = _new_figure(3.4 * len(classes), 0.28 * n + 1.2, len(classes))
-    for ax, label in zip(axes[0], classes, strict=True):
-        rows = features[features["class"] == label]
-        ax.barh(rows["feature"].map(repr), rows["coefficient"],
-                color=LABEL_COLORS.get(label, "#0072B2"))
-        ax.invert_yaxis()
-        ax.set_title(label)
-        ax.set_xlabel("coefficient")
-        ax.tick_params(axis="y", labelsize=8)
+    kinds = [kind for kind in FEATURE_KIND_TITLES if (features["kind"] == kind).any()]
+    counts = features.groupby(["class", "kind"]).size()
+    heights = [max(int(counts.get((label, kind), 0)) for label in classes) or 1 for kind in kinds]
+    apply_style()
+    fig, axes = plt.subplots(
+        len(kinds),
+        len(classes),
+        figsize=(3.4 * len(classes), 0.26 * sum(heights) + 0.75 * len(kinds) + 0.9),
+        squeeze=False,
+        sharex=True,
+        layout="constrained",
+        gridspec_kw={"height_ratios": [h + 2.5 for h in heights]},
+    )
+    low = min(0.0, float(features["coefficient"].min()))
+    high = max(0.0, float(features["coefficient"].max()))
+    pad = 0.12 * ((high - low) or 1.0)
+    for row, kind in enumerate(kinds):
+        for col, label in enumerate(classes):
+            ax = axes[row, col]
+            rows = features[(features["class"] == label) & (features["kind"] == kind)]
+            y = np.arange(len(rows))
+            ax.barh(y, rows["coefficient"], color=LABEL_COLORS.get(label, "#0072B2"))
+            ax.set_yticks(
+                y,
+                [ngram_label(str(g), kind) for g in rows["span"]],
+                fontfamily="DejaVu Sans Mono" if kind == "char" else None,
+                fontsize=8,
+            )
+            ax.set_ylim(heights[row] - 0.5, -0.5)
+            for yi, (value, folded) in enumerate(
+                zip(rows["coefficient"], rows["folded"], strict=True)
+            ):
+                if folded:
+                    ax.text(
+                        value + pad / 12 * (1 if value >= 0 else -1),
+                        yi,
+                        f"+{int(folded)}",
+                        va="center",
+                        ha="left" if value >= 0 else "right",
+                        fontsize=7,
+                        color="#666666",
+                    )
+            if not len(rows):
+                ax.text(
+                    0.5,
+                    0.5,
+                    "none",
+                    transform=ax.transAxes,
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="#666666",
+                )
+            ax.axvline(0, color="#555555", linewidth=0.6)
+            ax.grid(axis="x", alpha=0.3)
+            ax.set_title(f"{label} · {FEATURE_KIND_TITLES[kind]}", fontsize=10)
+            if row == len(kinds) - 1:
+                ax.set_xlabel("coefficient")
+    axes[0, 0].set_xlim(low - (pad if low < 0 else 0.0), high + pad)
+    if "char" in kinds:
+        fig.supxlabel(
+            f"Character n-grams: {BOUNDARY} marks a word boundary; +k: k more n-grams of "
+            "the class folded into the bar (inside its label, or the same text shifted "
+            "with an equal coefficient),\nnot drawn and not added: a bar's length is "
+            "the coefficient of its highest-ranked n-gram. The table lists every "
+            "feature.",
+            fontsize=8,
+            color="#444444",
+        )
     fig.suptitle(title)
     return fig
 
@@ -252,8 +394,13 @@ def net_stance_by_vote(table: pd.DataFrame, title: str) -> Figure:
         for vote, color in VOTE_COLORS.items():
             chosen = (rows["vote"] == vote).to_numpy()
             if chosen.any():
-                ax.scatter(x[chosen], rows["net_stance"].to_numpy()[chosen], s=12, color=color,
-                           label=f"{vote} ({int(chosen.sum())})")
+                ax.scatter(
+                    x[chosen],
+                    rows["net_stance"].to_numpy()[chosen],
+                    s=12,
+                    color=color,
+                    label=f"{vote} ({int(chosen.sum())})",
+                )
         ax.axhline(0, color="#555555", linewidth=0.8)
         ax.set_xlabel("states, ordered by net stance")
         ax.set_ylabel("net stance (share support − share opposition)")
