@@ -21,8 +21,10 @@ def describe_machine() -> str:
     if meminfo.exists():
         kib = int(meminfo.read_text().split()[1])
         memory = f" · {kib / 2**20:.1f} GiB"
-    return (f"{cpu} · {os.cpu_count()} cores{memory} · {platform.system()} "
-            f"{platform.machine()} · Python {platform.python_version()}")
+    return (
+        f"{cpu} · {os.cpu_count()} cores{memory} · {platform.system()} "
+        f"{platform.machine()} · Python {platform.python_version()}"
+    )
 
 
 def load_average() -> float:

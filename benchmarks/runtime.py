@@ -40,8 +40,14 @@ def time_commit(ref: str, root: Path = config.PROJECT_ROOT) -> dict[str, float]:
         env = {**os.environ, "PYTHONPATH": str(clone / "src"), "PYTHONHASHSEED": "0"}
         env.pop("STANCE_ROOT", None)
         start = time.perf_counter()
-        process = subprocess.run([sys.executable, "-m", "stance.reproduce"], cwd=clone, env=env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        process = subprocess.run(
+            [sys.executable, "-m", "stance.reproduce"],
+            cwd=clone,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         total = time.perf_counter() - start
         if process.returncode != 0:
             raise RuntimeError(f"reproducing {ref} failed: {process.stdout.strip()[-500:]}")
@@ -53,15 +59,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.runtime",
         description="Time every notebook of `make reproduce` (after installation) for HEAD and, "
-                    "with --baseline, an older commit in the same run; write "
-                    "results/runtime.md and results/runtime.json.",
-        epilog="example: .venv/bin/python -m benchmarks.runtime --baseline ab5ef09")
+        "with --baseline, an older commit in the same run; write "
+        "results/runtime.md and results/runtime.json.",
+        epilog="example: .venv/bin/python -m benchmarks.runtime --baseline ab5ef09",
+    )
     parser.add_argument("--baseline", metavar="REF", help="an older commit to compare with")
-    parser.add_argument("--out-dir", type=Path, default=config.RESULTS_DIR,
-                        help=f"where runtime.md and .json go (default {config.RESULTS_DIR})")
+    parser.add_argument(
+        "--out-dir",
+        type=Path,
+        default=config.RESULTS_DIR,
+        help=f"where runtime.md and .json go (default {config.RESULTS_DIR})",
+    )
     args = parser.parse_args(argv)
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=config.PROJECT_ROOT,
-                          check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=config.PROJECT_ROOT,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout.strip()
     load_at_start = load_average()
     refs = [args.baseline, head] if args.baseline else [head]
     timings = {}
@@ -73,22 +89,35 @@ def main(argv: list[str] | None = None) -> int:
     table = pd.DataFrame({"notebook": [*names, "total (make reproduce after installation)"]})
     for ref in refs:
         table[f"seconds at {ref}"] = [timings[ref].get(name) for name in names] + [
-            timings[ref]["total"]]
+            timings[ref]["total"]
+        ]
     if args.baseline:
-        table["speed-up"] = (table[f"seconds at {args.baseline}"]
-                             / table[f"seconds at {head}"]).round(2)
+        table["speed-up"] = (
+            table[f"seconds at {args.baseline}"] / table[f"seconds at {head}"]
+        ).round(2)
     machine = describe_machine()
     load = describe_load(load_at_start)
-    results.write_json({"runtime": table.to_dict(orient="records"), "commits": refs,
-                        "measured_on": machine, "load": load}, "runtime", args.out_dir)
+    results.write_json(
+        {
+            "runtime": table.to_dict(orient="records"),
+            "commits": refs,
+            "measured_on": machine,
+            "load": load,
+        },
+        "runtime",
+        args.out_dir,
+    )
     order = " then ".join(refs)
-    markdown = "\n".join([
-        f"Seconds per notebook of a reproduction after installation, each commit in a fresh "
-        f"clone with the same environment, measured in one run ({order}).",
-        "",
-        results.markdown_table(table, "{:.1f}"),
-        f"Measured on: {machine} ({load}).",
-        ""])
+    markdown = "\n".join(
+        [
+            f"Seconds per notebook of a reproduction after installation, each commit in a fresh "
+            f"clone with the same environment, measured in one run ({order}).",
+            "",
+            results.markdown_table(table, "{:.1f}"),
+            f"Measured on: {machine} ({load}).",
+            "",
+        ]
+    )
     atomic_write_text(Path(args.out_dir) / "runtime.md", markdown)
     print(markdown)
     return 0

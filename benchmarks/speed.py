@@ -88,8 +88,9 @@ def run(*argv: object) -> Run:
     """Run ``python ARGV`` and measure it; fail loudly if the command fails."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        process = subprocess.Popen([sys.executable, *map(str, argv)],
-                                   stdout=subprocess.DEVNULL, stderr=err)
+        process = subprocess.Popen(
+            [sys.executable, *map(str, argv)], stdout=subprocess.DEVNULL, stderr=err
+        )
         peak = 0
         done = threading.Event()
 
@@ -106,12 +107,14 @@ def run(*argv: object) -> Run:
         sampler.join()
         if returncode != 0:
             err.seek(0)
-            raise RuntimeError(f"{' '.join(map(str, argv[:3]))} failed: "
-                               f"{err.read().decode().strip()[-500:]}")
+            raise RuntimeError(
+                f"{' '.join(map(str, argv[:3]))} failed: {err.read().decode().strip()[-500:]}"
+            )
     return Run(seconds=seconds, peak_rss_mib=peak / 1024)
 
 
 # --- inputs ----------------------------------------------------------------------------------
+
 
 def generated_statements(texts: list[str], n: int, seed: int) -> pd.DataFrame:
     """``n`` statements, each one to three sentences of ``texts`` drawn at random (seeded):
@@ -121,8 +124,10 @@ def generated_statements(texts: list[str], n: int, seed: int) -> pd.DataFrame:
     lengths = rng.integers(1, 4, size=n)
     picks = rng.integers(0, len(sentences), size=int(lengths.sum()))
     ends = np.cumsum(lengths)
-    rows = [" ".join(sentences[i] for i in picks[end - k:end])
-            for k, end in zip(lengths, ends, strict=True)]
+    rows = [
+        " ".join(sentences[i] for i in picks[end - k : end])
+        for k, end in zip(lengths, ends, strict=True)
+    ]
     return pd.DataFrame({"id": [f"gen-{i:06d}" for i in range(n)], "text": rows})
 
 
@@ -136,17 +141,20 @@ def with_unseen_words(statements: pd.DataFrame, seed: int, share: float = 0.7) -
         words = text.split()
         marks = rng.random(len(words)) < share
         suffixes = rng.choice(letters, size=(len(words), 4))
-        return " ".join(w + "".join(s) if m else w
-                        for w, m, s in zip(words, marks, suffixes, strict=True))
+        return " ".join(
+            w + "".join(s) if m else w for w, m, s in zip(words, marks, suffixes, strict=True)
+        )
 
     return statements.assign(text=[garble(text) for text in statements["text"]])
 
 
 # --- the reference: scikit-learn's vectorisers, the same streaming code ----------------------
 
+
 def scikit_learn_pipeline(pipeline: Pipeline) -> Pipeline:
     """A copy of ``pipeline`` whose feature steps are scikit-learn's own classes, with the same
     fitted vocabulary and idf weights: the prediction path before :mod:`stance.features`."""
+
     def plain(vectorizer: TfidfVectorizer) -> TfidfVectorizer:
         copy = TfidfVectorizer(**vectorizer.get_params())
         copy.vocabulary_, copy.fixed_vocabulary_ = vectorizer.vocabulary_, False
@@ -171,14 +179,16 @@ def reference_predict(model: Path, source: Path, out: Path) -> None:
     with atomic_write(out) as handle:
         for number, chunk in enumerate(iter_csv_chunks(source, ["text"], CHUNKSIZE)):
             predict_frame(pipeline, chunk, "text").to_csv(
-                handle, header=number == 0, index=False, lineterminator="\n",
-                float_format="%.6f")
+                handle, header=number == 0, index=False, lineterminator="\n", float_format="%.6f"
+            )
 
 
 # --- the run ---------------------------------------------------------------------------------
 
-def measure(model: Path, statements: pd.DataFrame, name: str, work: Path, jobs: int,
-            with_dask: bool) -> list[dict[str, object]]:
+
+def measure(
+    model: Path, statements: pd.DataFrame, name: str, work: Path, jobs: int, with_dask: bool
+) -> list[dict[str, object]]:
     """Every engine on one input; checks that all give the reference's predictions."""
     source = work / f"{name}.csv"
     statements.to_csv(source, index=False)
@@ -187,22 +197,47 @@ def measure(model: Path, statements: pd.DataFrame, name: str, work: Path, jobs: 
     rows = []
 
     def record(engine: str, measured: Run) -> None:
-        print(f"  {engine:<28} {measured.seconds:7.1f} s  peak {measured.peak_rss_mib:5.0f} MiB",
-              flush=True)
-        rows.append({"input": name, "engine": engine, "seconds": round(measured.seconds, 1),
-                     "statements_per_second": round(n / measured.seconds),
-                     "peak_rss_mib": round(measured.peak_rss_mib)})
+        print(
+            f"  {engine:<28} {measured.seconds:7.1f} s  peak {measured.peak_rss_mib:5.0f} MiB",
+            flush=True,
+        )
+        rows.append(
+            {
+                "input": name,
+                "engine": engine,
+                "seconds": round(measured.seconds, 1),
+                "statements_per_second": round(n / measured.seconds),
+                "peak_rss_mib": round(measured.peak_rss_mib),
+            }
+        )
 
     print(f"{name}: {n:,} statements", flush=True)
     outputs["reference"] = work / f"{name}.reference.csv"
-    record("reference (scikit-learn)", run("-m", "benchmarks.speed", "--reference", model,
-                                           source, outputs["reference"]))
+    record(
+        "reference (scikit-learn)",
+        run("-m", "benchmarks.speed", "--reference", model, source, outputs["reference"]),
+    )
     for engine_jobs in sorted({1, jobs}):
         label = f"stance predict --jobs {engine_jobs}"
         outputs[label] = work / f"{name}.jobs{engine_jobs}.csv"
-        record(label, run("-m", "stance", "predict", "--model", model, "--data", source,
-                          "--text-column", "text", "--jobs", engine_jobs,
-                          "--out", outputs[label]))
+        record(
+            label,
+            run(
+                "-m",
+                "stance",
+                "predict",
+                "--model",
+                model,
+                "--data",
+                source,
+                "--text-column",
+                "text",
+                "--jobs",
+                engine_jobs,
+                "--out",
+                outputs[label],
+            ),
+        )
     expected = pd.read_csv(outputs["reference"], dtype=str, keep_default_na=False)
     for label, path in outputs.items():
         if not pd.read_csv(path, dtype=str, keep_default_na=False).equals(expected):
@@ -214,9 +249,26 @@ def measure(model: Path, statements: pd.DataFrame, name: str, work: Path, jobs: 
             statements.iloc[part].to_parquet(shards / f"part.{i:02d}.parquet", index=False)
         label = f"stance predict --engine dask ({jobs} workers)"
         out = work / f"{name}.dask"
-        record(label, run("-m", "stance", "predict", "--model", model, "--engine", "dask",
-                          "--jobs", jobs, "--data", shards / "*.parquet", "--text-column",
-                          "text", "--out", out))
+        record(
+            label,
+            run(
+                "-m",
+                "stance",
+                "predict",
+                "--model",
+                model,
+                "--engine",
+                "dask",
+                "--jobs",
+                jobs,
+                "--data",
+                shards / "*.parquet",
+                "--text-column",
+                "text",
+                "--out",
+                out,
+            ),
+        )
         predicted = pd.read_parquet(out).reset_index(drop=True)
         reference = pd.read_csv(outputs["reference"], keep_default_na=False)
         if not (predicted["predicted"].tolist() == reference["predicted"].tolist()):
@@ -238,8 +290,13 @@ def model_files() -> pd.DataFrame:
             start = time.perf_counter()
             models.load_model(path)
             times.append(time.perf_counter() - start)
-        rows.append({"model": path.name, "mib": round(path.stat().st_size / 2**20, 2),
-                     "load_seconds": round(min(times), 3)})
+        rows.append(
+            {
+                "model": path.name,
+                "mib": round(path.stat().st_size / 2**20, 2),
+                "load_seconds": round(min(times), 3),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -247,20 +304,31 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.speed",
         description="Time 'stance predict' against the scikit-learn reference on the same "
-                    "model and input (repeated and unseen vocabulary), with one and all cores "
-                    "and the Dask engine; measure model files; write results/speed.md and "
-                    "results/speed.json.",
-        epilog="example: .venv/bin/python -m benchmarks.speed --rows 20000 --no-dask")
-    parser.add_argument("--rows", type=int, default=100_000,
-                        help="statements per input (default 100,000)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="cores for the all-core runs (default: all)")
+        "model and input (repeated and unseen vocabulary), with one and all cores "
+        "and the Dask engine; measure model files; write results/speed.md and "
+        "results/speed.json.",
+        epilog="example: .venv/bin/python -m benchmarks.speed --rows 20000 --no-dask",
+    )
+    parser.add_argument(
+        "--rows", type=int, default=100_000, help="statements per input (default 100,000)"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="cores for the all-core runs (default: all)",
+    )
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask engine")
     parser.add_argument("--seed", type=int, default=config.SEED, help="seed of the generators")
-    parser.add_argument("--out-dir", type=Path, default=config.RESULTS_DIR,
-                        help=f"where speed.md and speed.json go (default {config.RESULTS_DIR})")
-    parser.add_argument("--reference", nargs=3, type=Path, metavar=("MODEL", "CSV", "OUT"),
-                        help=argparse.SUPPRESS)  # the reference run, in its own process
+    parser.add_argument(
+        "--out-dir",
+        type=Path,
+        default=config.RESULTS_DIR,
+        help=f"where speed.md and speed.json go (default {config.RESULTS_DIR})",
+    )
+    parser.add_argument(
+        "--reference", nargs=3, type=Path, metavar=("MODEL", "CSV", "OUT"), help=argparse.SUPPRESS
+    )  # the reference run, in its own process
     args = parser.parse_args(argv)
     if args.reference:
         reference_predict(*args.reference)
@@ -273,41 +341,60 @@ def main(argv: list[str] | None = None) -> int:
     train = data.load_statements("train")
     english = train.loc[train["lang"] == "en", "text"].tolist()
     statements = generated_statements(english, args.rows, args.seed)
-    inputs = {"repeated vocabulary": statements,
-              "unseen words": with_unseen_words(statements, args.seed)}
+    inputs = {
+        "repeated vocabulary": statements,
+        "unseen words": with_unseen_words(statements, args.seed),
+    }
     rows = []
     with tempfile.TemporaryDirectory(prefix="stance-speed-") as tmp:
         for number, (name, frame) in enumerate(inputs.items()):
-            rows += measure(model, frame, name, Path(tmp), args.jobs,
-                            with_dask=not args.no_dask and number == 0)
+            rows += measure(
+                model, frame, name, Path(tmp), args.jobs, with_dask=not args.no_dask and number == 0
+            )
     files = model_files()
     table = pd.DataFrame(rows)
     machine = describe_machine()
     load = describe_load(load_at_start)
-    settings = {"rows": args.rows, "jobs": args.jobs, "seed": args.seed, "model": MODEL,
-                "chunksize": CHUNKSIZE, "dask_shards": DASK_SHARDS}
-    results.write_json({"predict": table.to_dict(orient="records"),
-                        "model_files": files.to_dict(orient="records"),
-                        "settings": settings, "measured_on": machine, "load": load},
-                       "speed", args.out_dir)
-    markdown = "\n".join([
-        f"**Prediction speed**: `{MODEL}` (word + char n-grams) on {args.rows:,} statements "
-        "made of one to three English training sentences drawn at random (seeded), and on the "
-        "same statements with 70% of their words given a random suffix (unseen words). Each "
-        "row is the whole command, start-up and model loading included, measured in the same "
-        "run; `speed_vs_reference` is the reference's seconds over the row's. The reference is "
-        "the same streaming code with scikit-learn's own vectorisers (the path before "
-        "`stance.features`); every engine's predictions were checked identical to it. Peak "
-        "memory covers the whole process tree (workers included). The Dask row starts a "
-        f"LocalCluster and reads {DASK_SHARDS} Parquet shards.",
-        "",
-        results.markdown_table(table, "{:.1f}"),
-        "**Model files** (`models/`, written by `make reproduce`): size and load time (best of "
-        "three).",
-        "",
-        results.markdown_table(files, "{:.3f}"),
-        f"Measured on: {machine} ({load}).",
-        ""])
+    settings = {
+        "rows": args.rows,
+        "jobs": args.jobs,
+        "seed": args.seed,
+        "model": MODEL,
+        "chunksize": CHUNKSIZE,
+        "dask_shards": DASK_SHARDS,
+    }
+    results.write_json(
+        {
+            "predict": table.to_dict(orient="records"),
+            "model_files": files.to_dict(orient="records"),
+            "settings": settings,
+            "measured_on": machine,
+            "load": load,
+        },
+        "speed",
+        args.out_dir,
+    )
+    markdown = "\n".join(
+        [
+            f"**Prediction speed**: `{MODEL}` (word + char n-grams) on {args.rows:,} statements "
+            "made of one to three English training sentences drawn at random (seeded), and on the "
+            "same statements with 70% of their words given a random suffix (unseen words). Each "
+            "row is the whole command, start-up and model loading included, measured in the same "
+            "run; `speed_vs_reference` is the reference's seconds over the row's. The reference is "
+            "the same streaming code with scikit-learn's own vectorisers (the path before "
+            "`stance.features`); every engine's predictions were checked identical to it. Peak "
+            "memory covers the whole process tree (workers included). The Dask row starts a "
+            f"LocalCluster and reads {DASK_SHARDS} Parquet shards.",
+            "",
+            results.markdown_table(table, "{:.1f}"),
+            "**Model files** (`models/`, written by `make reproduce`): size and load time (best of "
+            "three).",
+            "",
+            results.markdown_table(files, "{:.3f}"),
+            f"Measured on: {machine} ({load}).",
+            "",
+        ]
+    )
     atomic_write_text(Path(args.out_dir) / "speed.md", markdown)
     print(markdown)
     return 0

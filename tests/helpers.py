@@ -19,17 +19,45 @@ from stance.schema import GENRES
 
 LABELS = ("neutral", "opposition", "support")
 CUES = {
-    "en": {"support": ["praise", "welcome", "applaud"], "opposition": ["condemn", "reject",
-           "denounce"], "neutral": ["discuss", "note", "report"]},
-    "tr": {"support": ["övüyoruz", "destekliyoruz", "alkışlıyoruz"], "opposition": [
-           "kınıyoruz", "İTİRAZ", "reddediyoruz"], "neutral": ["görüşüyoruz", "izliyoruz",
-           "aktarıyoruz"]},
+    "en": {
+        "support": ["praise", "welcome", "applaud"],
+        "opposition": ["condemn", "reject", "denounce"],
+        "neutral": ["discuss", "note", "report"],
+    },
+    "tr": {
+        "support": ["övüyoruz", "destekliyoruz", "alkışlıyoruz"],
+        "opposition": ["kınıyoruz", "İTİRAZ", "reddediyoruz"],
+        "neutral": ["görüşüyoruz", "izliyoruz", "aktarıyoruz"],
+    },
 }
 FILLER = {
-    "en": ["the", "minister", "said", "today", "that", "moscow", "policy", "in", "our",
-           "region", "will", "change", "next", "week"],
-    "tr": ["bakan", "bugün", "moskova", "politikası", "bölgede", "gelecek", "hafta",
-           "değişecek", "dedi"],
+    "en": [
+        "the",
+        "minister",
+        "said",
+        "today",
+        "that",
+        "moscow",
+        "policy",
+        "in",
+        "our",
+        "region",
+        "will",
+        "change",
+        "next",
+        "week",
+    ],
+    "tr": [
+        "bakan",
+        "bugün",
+        "moskova",
+        "politikası",
+        "bölgede",
+        "gelecek",
+        "hafta",
+        "değişecek",
+        "dedi",
+    ],
 }
 
 
@@ -51,16 +79,52 @@ def toy_corpus(lang: str = "en", n: int = 60) -> tuple[list[str], list[str], lis
 # --- constructed statements ----------------------------------------------------------------
 
 JOINT_LABELS = [
-    ("support", "support", "negative"), ("support", "support", "positive"),
-    ("opposition", "opposition", "positive"), ("opposition", "opposition", "negative"),
-    ("neutral", "neutral", "neutral"), ("support", "neutral", "negative"),
-    ("opposition", "neutral", "positive"), ("neutral", "neutral", "negative"),
+    ("support", "support", "negative"),
+    ("support", "support", "positive"),
+    ("opposition", "opposition", "positive"),
+    ("opposition", "opposition", "negative"),
+    ("neutral", "neutral", "neutral"),
+    ("support", "neutral", "negative"),
+    ("opposition", "neutral", "positive"),
+    ("neutral", "neutral", "negative"),
 ]
 # Distinct vocabulary per statement, so no two made-up texts are near-duplicates.
-_WORDS_EN = ["river", "winter", "grain", "harbour", "treaty", "border", "council", "pipeline",
-             "summit", "envoy", "market", "rail", "bridge", "valley", "coast", "forest"]
-_WORDS_TR = ["nehir", "kış", "tahıl", "liman", "antlaşma", "sınır", "konsey", "boru",
-             "zirve", "elçi", "pazar", "demiryolu", "köprü", "vadi", "kıyı", "orman"]
+_WORDS_EN = [
+    "river",
+    "winter",
+    "grain",
+    "harbour",
+    "treaty",
+    "border",
+    "council",
+    "pipeline",
+    "summit",
+    "envoy",
+    "market",
+    "rail",
+    "bridge",
+    "valley",
+    "coast",
+    "forest",
+]
+_WORDS_TR = [
+    "nehir",
+    "kış",
+    "tahıl",
+    "liman",
+    "antlaşma",
+    "sınır",
+    "konsey",
+    "boru",
+    "zirve",
+    "elçi",
+    "pazar",
+    "demiryolu",
+    "köprü",
+    "vadi",
+    "kıyı",
+    "orman",
+]
 
 
 def constructed_rows(n: int = 40) -> list[dict[str, str]]:
@@ -70,22 +134,40 @@ def constructed_rows(n: int = 40) -> list[dict[str, str]]:
     for i in range(n):
         rfp, ukr, sentiment = JOINT_LABELS[i % len(JOINT_LABELS)]
         words = pairs[(i * 7) % len(pairs)]
-        rows.append({
-            "statement_id": f"t-{i:03d}", "group": f"t-g{i // 2:03d}",
-            "genre": GENRES[i % len(GENRES)], "speaker_role": "a test speaker",
-            "russian_foreign_policy": rfp, "ukraine_operation": ukr, "sentiment": sentiment,
-            "hard_case": "none",
-            "text_en": f"Statement {i}: " + " ".join(_WORDS_EN[w] for w in words) + f" number{i}",
-            "text_tr": f"Açıklama {i}: " + " ".join(_WORDS_TR[w] for w in words) + f" sayı{i}",
-        })
+        rows.append(
+            {
+                "statement_id": f"t-{i:03d}",
+                "group": f"t-g{i // 2:03d}",
+                "genre": GENRES[i % len(GENRES)],
+                "speaker_role": "a test speaker",
+                "russian_foreign_policy": rfp,
+                "ukraine_operation": ukr,
+                "sentiment": sentiment,
+                "hard_case": "none",
+                "text_en": f"Statement {i}: "
+                + " ".join(_WORDS_EN[w] for w in words)
+                + f" number{i}",
+                "text_tr": f"Açıklama {i}: " + " ".join(_WORDS_TR[w] for w in words) + f" sayı{i}",
+            }
+        )
     return rows
 
 
 # --- labelled CSV files and the command line -----------------------------------------------
 
 TEXT, LABEL, GROUP = "text", "label", "group"
-SUBJECTS = ["the treaty", "the summit", "the sanctions", "the ceasefire", "the pipeline",
-            "the talks", "the embargo", "the accord", "the envoy", "the alliance"]
+SUBJECTS = [
+    "the treaty",
+    "the summit",
+    "the sanctions",
+    "the ceasefire",
+    "the pipeline",
+    "the talks",
+    "the embargo",
+    "the accord",
+    "the envoy",
+    "the alliance",
+]
 #: Sentence templates per class, each with a clear cue word; ``{s}`` is a subject.
 TEMPLATES = {
     "support": ["We warmly welcome {s}", "Leaders praise {s} as a success"],
@@ -93,23 +175,30 @@ TEMPLATES = {
     "neutral": ["Officials noted {s} on Tuesday", "A report describes {s} in detail"],
 }
 _OTHER_CUES = {
-    "pro": "Fans cheer and applaud {s}", "anti": "Protesters boo and denounce {s}",
-    "mixed": "Some cheer yet others denounce {s}", "offtopic": "Lunch menu and weather {s}",
+    "pro": "Fans cheer and applaud {s}",
+    "anti": "Protesters boo and denounce {s}",
+    "mixed": "Some cheer yet others denounce {s}",
+    "offtopic": "Lunch menu and weather {s}",
 }
 
 
 def stance_rows(n_subjects: int = 10) -> list[dict[str, str]]:
     """Short English texts, three classes with clear cue words, one group per subject."""
-    return [{"id": f"r{i}-{label}-{j}", TEXT: template.format(s=subject), LABEL: label,
-             GROUP: f"g{i}"}
-            for i, subject in enumerate(SUBJECTS[:n_subjects])
-            for label, templates in TEMPLATES.items() for j, template in enumerate(templates)]
+    return [
+        {"id": f"r{i}-{label}-{j}", TEXT: template.format(s=subject), LABEL: label, GROUP: f"g{i}"}
+        for i, subject in enumerate(SUBJECTS[:n_subjects])
+        for label, templates in TEMPLATES.items()
+        for j, template in enumerate(templates)
+    ]
 
 
 def four_class_rows() -> list[dict[str, str]]:
     """Four classes with other names, to show labels are whatever the column holds."""
-    return [{TEXT: template.format(s=f"{subject} today, item {i}"), LABEL: label, GROUP: f"g{i}"}
-            for i, subject in enumerate(SUBJECTS) for label, template in _OTHER_CUES.items()]
+    return [
+        {TEXT: template.format(s=f"{subject} today, item {i}"), LABEL: label, GROUP: f"g{i}"}
+        for i, subject in enumerate(SUBJECTS)
+        for label, template in _OTHER_CUES.items()
+    ]
 
 
 def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:

@@ -40,25 +40,65 @@ def model(workdir: Path) -> Path:
     """An English model (metadata lang 'en', label column 'label'), trained once."""
     data = write_csv(workdir / "train.csv", stance_rows())
     path = workdir / "model.skops"
-    assert main(["train", "--data", str(data), "--text-column", TEXT, "--label-column", LABEL,
-                 "--features", "word", "--out", str(path)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--data",
+                str(data),
+                "--text-column",
+                TEXT,
+                "--label-column",
+                LABEL,
+                "--features",
+                "word",
+                "--out",
+                str(path),
+            ]
+        )
+        == 0
+    )
     return path
 
 
 def train_argv(data: Path, out: Path, *extra: str) -> list[str]:
-    return ["train", "--data", str(data), "--text-column", TEXT, "--label-column", LABEL,
-            "--features", "word", "--out", str(out), *extra]
+    return [
+        "train",
+        "--data",
+        str(data),
+        "--text-column",
+        TEXT,
+        "--label-column",
+        LABEL,
+        "--features",
+        "word",
+        "--out",
+        str(out),
+        *extra,
+    ]
 
 
 def evaluate_argv(model: Path, data: Path, *extra: str) -> list[str]:
-    return ["evaluate", "--model", str(model), "--data", str(data), "--text-column", TEXT,
-            "--label-column", LABEL, *extra]
+    return [
+        "evaluate",
+        "--model",
+        str(model),
+        "--data",
+        str(data),
+        "--text-column",
+        TEXT,
+        "--label-column",
+        LABEL,
+        *extra,
+    ]
 
 
 # --- input files: say what is wrong and what to do -----------------------------------------
 
-def test_non_utf8_file_gets_its_line_and_a_conversion_hint(capsys: pytest.CaptureFixture[str],
-                                                           tmp_path: Path) -> None:
+
+def test_non_utf8_file_gets_its_line_and_a_conversion_hint(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     data = tmp_path / "legacy.csv"
     data.write_bytes("text,label\nfine,support\ncafé crème,neutral\n".encode("cp1252"))
     code, _, err = run(capsys, *train_argv(data, tmp_path / "m.skops"))
@@ -67,8 +107,9 @@ def test_non_utf8_file_gets_its_line_and_a_conversion_hint(capsys: pytest.Captur
     assert not (tmp_path / "m.skops").exists()
 
 
-def test_excel_workbook_is_named_as_such(capsys: pytest.CaptureFixture[str],
-                                         tmp_path: Path, model: Path) -> None:
+def test_excel_workbook_is_named_as_such(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model: Path
+) -> None:
     xlsx = tmp_path / "labels.xlsx"
     with zipfile.ZipFile(xlsx, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -81,8 +122,9 @@ def test_excel_workbook_is_named_as_such(capsys: pytest.CaptureFixture[str],
         assert "not a CSV file: save it as CSV UTF-8" in err
 
 
-def test_semicolon_file_suggests_the_delimiter(capsys: pytest.CaptureFixture[str],
-                                               tmp_path: Path) -> None:
+def test_semicolon_file_suggests_the_delimiter(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     data = tmp_path / "excel_de.csv"
     data.write_text("text;label\nWir begrüßen den Vertrag;support\n", encoding="utf-8")
     code, _, err = run(capsys, *train_argv(data, tmp_path / "m.skops"))
@@ -93,38 +135,56 @@ def test_semicolon_file_suggests_the_delimiter(capsys: pytest.CaptureFixture[str
     assert_one_line_error(code, err, "looks tab-separated")
 
 
-def test_missing_column_lists_the_columns_there_are(capsys: pytest.CaptureFixture[str],
-                                                    tmp_path: Path, model: Path) -> None:
+def test_missing_column_lists_the_columns_there_are(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model: Path
+) -> None:
     data = write_csv(tmp_path / "test.csv", stance_rows(2))
-    code, _, err = run(capsys, "evaluate", "--model", model, "--data", data, "--text-column",
-                       "txt", "--label-column", LABEL)
-    assert_one_line_error(code, err, f"{data}: missing column 'txt' (the file has: 'id', "
-                                     f"'{TEXT}', '{LABEL}', '{GROUP}')")
+    code, _, err = run(
+        capsys,
+        "evaluate",
+        "--model",
+        model,
+        "--data",
+        data,
+        "--text-column",
+        "txt",
+        "--label-column",
+        LABEL,
+    )
+    assert_one_line_error(
+        code,
+        err,
+        f"{data}: missing column 'txt' (the file has: 'id', '{TEXT}', '{LABEL}', '{GROUP}')",
+    )
 
 
-def test_duplicate_column_names_are_refused(capsys: pytest.CaptureFixture[str],
-                                            tmp_path: Path) -> None:
+def test_duplicate_column_names_are_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     data = tmp_path / "dup.csv"
     data.write_text("text,label,text\nWe welcome it,support,again\n", encoding="utf-8")
     code, _, err = run(capsys, *train_argv(data, tmp_path / "m.skops"))
     assert_one_line_error(code, err, "dup.csv: line 1: duplicate column name 'text'")
 
 
-def test_csv_positions_are_physical_lines(capsys: pytest.CaptureFixture[str],
-                                          tmp_path: Path) -> None:
+def test_csv_positions_are_physical_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     """A quoted cell with line breaks moves the rows after it: the error names the line an
     editor shows, not the row number."""
     data = tmp_path / "multiline.csv"
-    data.write_text('text,label\n"first line\nsecond line\nthird line",support\n'
-                    "We condemn it,\n", encoding="utf-8")
+    data.write_text(
+        'text,label\n"first line\nsecond line\nthird line",support\nWe condemn it,\n',
+        encoding="utf-8",
+    )
     code, _, err = run(capsys, *train_argv(data, tmp_path / "m.skops"))
     assert_one_line_error(code, err, "multiline.csv: line 5: empty label in column 'label'")
 
 
 # --- output: name --out, leave nothing behind, respect the umask ---------------------------
 
-def test_out_equal_to_data_is_refused(capsys: pytest.CaptureFixture[str],
-                                      tmp_path: Path) -> None:
+
+def test_out_equal_to_data_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     data = write_csv(tmp_path / "train.csv", stance_rows(3))
     before = data.read_bytes()
     code, _, err = run(capsys, *train_argv(data, tmp_path / "." / "train.csv"))
@@ -145,8 +205,9 @@ def test_out_under_a_file_names_out(capsys: pytest.CaptureFixture[str], tmp_path
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
-def test_out_in_a_read_only_folder_names_out(capsys: pytest.CaptureFixture[str],
-                                             tmp_path: Path) -> None:
+def test_out_in_a_read_only_folder_names_out(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     data = write_csv(tmp_path / "train.csv", stance_rows(3))
     locked = tmp_path / "locked"
     locked.mkdir()
@@ -161,13 +222,26 @@ def test_out_in_a_read_only_folder_names_out(capsys: pytest.CaptureFixture[str],
 
 
 def test_folders_created_for_out_are_removed_after_a_failure(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path, model: Path) -> None:
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model: Path
+) -> None:
     """predict opens --out (creating its folders) before it has read the whole input."""
     data = tmp_path / "late_bad.csv"
     data.write_bytes(b"text\n" + b"We welcome the treaty\n" * 30 + b"caf\xe9\n")
     out = tmp_path / "new" / "deeper" / "predicted.csv"
-    code, _, err = run(capsys, "predict", "--model", model, "--data", data, "--text-column",
-                       TEXT, "--out", out, "--chunksize", "7")
+    code, _, err = run(
+        capsys,
+        "predict",
+        "--model",
+        model,
+        "--data",
+        data,
+        "--text-column",
+        TEXT,
+        "--out",
+        out,
+        "--chunksize",
+        "7",
+    )
     assert_one_line_error(code, err, "late_bad.csv: line 32: not valid UTF-8")
     assert not (tmp_path / "new").exists()
 
@@ -175,19 +249,23 @@ def test_folders_created_for_out_are_removed_after_a_failure(
 def test_new_files_respect_the_umask(tmp_path: Path) -> None:
     data = write_csv(tmp_path / "train.csv", stance_rows(3))
     out = tmp_path / "model.skops"
-    script = ("import os, sys; os.umask(0o027); from stance.cli import main; "
-              f"sys.exit(main({train_argv(data, out)!r}))")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=300)
+    script = (
+        "import os, sys; os.umask(0o027); from stance.cli import main; "
+        f"sys.exit(main({train_argv(data, out)!r}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     assert out.stat().st_mode & 0o777 == 0o640
 
 
 # --- Ctrl-C --------------------------------------------------------------------------------
 
-def test_ctrl_c_is_one_line_and_exit_130(capsys: pytest.CaptureFixture[str],
-                                         monkeypatch: pytest.MonkeyPatch,
-                                         tmp_path: Path) -> None:
+
+def test_ctrl_c_is_one_line_and_exit_130(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
@@ -200,10 +278,13 @@ def test_ctrl_c_is_one_line_and_exit_130(capsys: pytest.CaptureFixture[str],
 
 # --- evaluate ------------------------------------------------------------------------------
 
-def test_macro_f1_averages_over_the_classes_present(capsys: pytest.CaptureFixture[str],
-                                                    tmp_path: Path, model: Path) -> None:
-    data = write_csv(tmp_path / "one.csv", [{TEXT: "We warmly welcome the treaty",
-                                             LABEL: "support"}])
+
+def test_macro_f1_averages_over_the_classes_present(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model: Path
+) -> None:
+    data = write_csv(
+        tmp_path / "one.csv", [{TEXT: "We warmly welcome the treaty", LABEL: "support"}]
+    )
     code, out, err = run(capsys, *evaluate_argv(model, data, "--json"))
     scores = json.loads(out)
     assert code == 0 and err == ""
@@ -216,15 +297,21 @@ def test_macro_f1_averages_over_the_classes_present(capsys: pytest.CaptureFixtur
 
 def _bilingual(path: Path) -> Path:
     english = [{**row, "lang": "en"} for row in stance_rows(2)]
-    turkish = [{"id": f"tr{i}", TEXT: text, LABEL: label, GROUP: "gt", "lang": "tr"}
-               for i, (text, label) in enumerate([("Anlaşmayı memnuniyetle karşılıyoruz",
-                                                   "support"),
-                                                  ("Zirveyi kınıyoruz", "opposition")])]
+    turkish = [
+        {"id": f"tr{i}", TEXT: text, LABEL: label, GROUP: "gt", "lang": "tr"}
+        for i, (text, label) in enumerate(
+            [
+                ("Anlaşmayı memnuniyetle karşılıyoruz", "support"),
+                ("Zirveyi kınıyoruz", "opposition"),
+            ]
+        )
+    ]
     return write_csv(path, english + turkish)
 
 
-def test_evaluate_lang_keeps_one_language(capsys: pytest.CaptureFixture[str],
-                                          tmp_path: Path, model: Path) -> None:
+def test_evaluate_lang_keeps_one_language(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model: Path
+) -> None:
     data = _bilingual(tmp_path / "both.csv")
     code, out, err = run(capsys, *evaluate_argv(model, data, "--lang", "en", "--json"))
     assert code == 0 and err == ""
@@ -239,30 +326,50 @@ def test_evaluate_lang_keeps_one_language(capsys: pytest.CaptureFixture[str],
     assert_one_line_error(code, err, "plain.csv: --lang en: the file has no 'lang' column")
 
 
-def test_evaluate_warns_about_other_languages(capsys: pytest.CaptureFixture[str],
-                                              tmp_path: Path, model: Path) -> None:
+def test_evaluate_warns_about_other_languages(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model: Path
+) -> None:
     data = _bilingual(tmp_path / "both.csv")
     code, out, err = run(capsys, *evaluate_argv(model, data, "--json"))
     assert code == 0 and json.loads(out)["n"] == 14
-    assert err.splitlines() == [f"stance: warning: {data} has texts in 'tr' but the model was "
-                                "trained on 'en' texts; add --lang en to score only those"]
+    assert err.splitlines() == [
+        f"stance: warning: {data} has texts in 'tr' but the model was "
+        "trained on 'en' texts; add --lang en to score only those"
+    ]
 
 
-def test_evaluate_warns_about_another_label_column(capsys: pytest.CaptureFixture[str],
-                                                   tmp_path: Path, model: Path) -> None:
+def test_evaluate_warns_about_another_label_column(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model: Path
+) -> None:
     rows = [{"id": row["id"], TEXT: row[TEXT], "stance": row[LABEL]} for row in stance_rows(2)]
     data = write_csv(tmp_path / "renamed.csv", rows)
-    code, out, err = run(capsys, "evaluate", "--model", model, "--data", data, "--text-column",
-                         TEXT, "--label-column", "stance", "--json")
+    code, out, err = run(
+        capsys,
+        "evaluate",
+        "--model",
+        model,
+        "--data",
+        data,
+        "--text-column",
+        TEXT,
+        "--label-column",
+        "stance",
+        "--json",
+    )
     assert code == 0 and json.loads(out)["n"] == 12
-    assert err.splitlines() == ["stance: warning: --label-column 'stance' is not the column the "
-                                "model was trained on ('label'); check that it holds the same "
-                                "labels"]
+    assert err.splitlines() == [
+        "stance: warning: --label-column 'stance' is not the column the "
+        "model was trained on ('label'); check that it holds the same "
+        "labels"
+    ]
 
 
-def test_evaluate_unknown_label_names_its_line(capsys: pytest.CaptureFixture[str],
-                                               tmp_path: Path, model: Path) -> None:
-    data = write_csv(tmp_path / "odd.csv", [*stance_rows(1), {"id": "x", TEXT: "We shrug",
-                                                              LABEL: "undecided", GROUP: "g"}])
+def test_evaluate_unknown_label_names_its_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model: Path
+) -> None:
+    data = write_csv(
+        tmp_path / "odd.csv",
+        [*stance_rows(1), {"id": "x", TEXT: "We shrug", LABEL: "undecided", GROUP: "g"}],
+    )
     code, _, err = run(capsys, *evaluate_argv(model, data))
     assert_one_line_error(code, err, "odd.csv: line 8: column 'label': label 'undecided'")

@@ -48,10 +48,12 @@ def _notebook(path: Path, *sources: str, output: str | None = None) -> Path:
     if output is not None:
         cells[0].execution_count = 1
         cells[0].outputs = [new_output("stream", name="stdout", text=output)]
-    notebook = new_notebook(cells=[new_markdown_cell("# 01 · A demo\n\nWhat it shows."),
-                                   *cells])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
+    notebook = new_notebook(cells=[new_markdown_cell("# 01 · A demo\n\nWhat it shows."), *cells])
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, path)
     return path
@@ -66,16 +68,19 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     _notebook(root / "notebooks" / "01_demo.ipynb", "print('hello')", output="hello\n")
     (root / "results").mkdir()
     (root / "results" / "real_test_summary.md").write_text(
-        "| label | system | macro_f1 |\n|---|---|---:|\n| stance | model | 0.5 |\n")
+        "| label | system | macro_f1 |\n|---|---|---:|\n| stance | model | 0.5 |\n"
+    )
     monkeypatch.setenv("STANCE_ROOT", str(root))
     return root
 
 
 # --- --help and usage ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("command", ["reproduce", "check", "report"])
-def test_project_commands_explain_themselves(capsys: pytest.CaptureFixture[str],
-                                             command: str) -> None:
+def test_project_commands_explain_themselves(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
     code, out, _ = _run(capsys, command, "--help")
     assert code == 0
     assert out.startswith(f"usage: stance {command} ")
@@ -87,7 +92,8 @@ def test_project_commands_explain_themselves(capsys: pytest.CaptureFixture[str],
 
 
 def test_project_commands_reject_bad_arguments_in_one_line(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     code, _, err = _run(capsys, "reproduce", tmp_path / "missing.ipynb")
     _assert_one_line_error(code, err, "missing.ipynb: no such notebook")
     text = tmp_path / "notes.txt"
@@ -103,16 +109,21 @@ def test_project_commands_reject_bad_arguments_in_one_line(
 def test_python_m_stance_reproduce_is_stance_reproduce(tmp_path: Path) -> None:
     """The older spelling still works (benchmarks.runtime runs every commit's reproduction
     with it)."""
-    process = subprocess.run([sys.executable, "-m", "stance.reproduce",
-                              str(tmp_path / "missing.ipynb")],
-                             capture_output=True, text=True, check=False)
+    process = subprocess.run(
+        [sys.executable, "-m", "stance.reproduce", str(tmp_path / "missing.ipynb")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     _assert_one_line_error(process.returncode, process.stderr, "no such notebook")
 
 
 # --- the commands at work ------------------------------------------------------------------
 
+
 def test_reproduce_runs_the_notebooks_named_and_stops_at_a_failure(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     good = _notebook(tmp_path / "01_good.ipynb", "print(6 * 7)")
     code, out, err = _run(capsys, "reproduce", good)
     assert code == 0, err
@@ -128,8 +139,9 @@ def test_reproduce_runs_the_notebooks_named_and_stops_at_a_failure(
     assert "[2/2] 02_bad.ipynb ..." in out and bad.read_bytes() == before
 
 
-def test_report_follows_stance_root_set_after_import(capsys: pytest.CaptureFixture[str],
-                                                      project: Path, tmp_path: Path) -> None:
+def test_report_follows_stance_root_set_after_import(
+    capsys: pytest.CaptureFixture[str], project: Path, tmp_path: Path
+) -> None:
     code, out, err = _run(capsys, "report")
     assert code == 0, err
     index = project / "report" / "index.html"
@@ -149,8 +161,11 @@ def test_check_needs_a_git_repository(capsys: pytest.CaptureFixture[str], projec
 
 
 def test_build_dataset_writes_into_the_project_under_stance_root(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, raw_dir: Path,
-        tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    raw_dir: Path,
+    tmp_path: Path,
+) -> None:
     project = tmp_path / "project"
     shutil.copytree(raw_dir, project / "data" / "raw")
     monkeypatch.setenv("STANCE_ROOT", str(project))
@@ -161,6 +176,7 @@ def test_build_dataset_writes_into_the_project_under_stance_root(
 
 
 # --- where the project is ------------------------------------------------------------------
+
 
 def test_paths_are_resolved_when_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("STANCE_ROOT", raising=False)
@@ -178,21 +194,34 @@ def test_paths_are_resolved_when_used(monkeypatch: pytest.MonkeyPatch, tmp_path:
 
 @pytest.mark.parametrize("command", list(PROJECT_COMMANDS))
 def test_commands_that_need_the_project_say_so_outside_one(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-        command: str) -> None:
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    command: str,
+) -> None:
     monkeypatch.setenv("STANCE_ROOT", str(tmp_path))
     code, _, err = _run(capsys, *PROJECT_COMMANDS[command])
-    _assert_one_line_error(code, err, f"no project data: {tmp_path} (STANCE_ROOT) has no data/",
-                           "set STANCE_ROOT to a checkout", "run inside a checkout")
+    _assert_one_line_error(
+        code,
+        err,
+        f"no project data: {tmp_path} (STANCE_ROOT) has no data/",
+        "set STANCE_ROOT to a checkout",
+        "run inside a checkout",
+    )
 
 
 def test_outside_a_checkout_in_a_fresh_process(tmp_path: Path) -> None:
     """As a user runs it: a new interpreter with STANCE_ROOT at an empty folder."""
     environment = {**os.environ, "STANCE_ROOT": str(tmp_path)}
     for argv in (["build-dataset"], ["reproduce"]):
-        process = subprocess.run([sys.executable, "-m", "stance", *argv], cwd=tmp_path,
-                                 env=environment, capture_output=True, text=True, check=False)
-        _assert_one_line_error(process.returncode, process.stderr, "no project data",
-                               "STANCE_ROOT")
+        process = subprocess.run(
+            [sys.executable, "-m", "stance", *argv],
+            cwd=tmp_path,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        _assert_one_line_error(process.returncode, process.stderr, "no project data", "STANCE_ROOT")
         assert process.stdout == ""
     assert list(tmp_path.iterdir()) == []  # nothing was written

@@ -11,43 +11,67 @@ from stance.io import InputError
 FIXTURES = Path(__file__).parent / "fixtures" / "corpora"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("The U.N. Charter is clear. We agree with it fully.",
-     ["The U.N. Charter is clear.", "We agree with it fully."]),
-    ("Mr. Guterres spoke first today. Then Dr. Smith replied to him.",
-     ["Mr. Guterres spoke first today.", "Then Dr. Smith replied to him."]),
-    ("See resolution No. 5 of the Council. It was adopted in 2014.",
-     ["See resolution No. 5 of the Council.", "It was adopted in 2014."]),
-    ("Costs rose, e.g. for fertilizer and fuel. Nobody at all was spared.",
-     ["Costs rose, e.g. for fertilizer and fuel.", "Nobody at all was spared."]),
-    ("12. The situation in Ukraine is grave. 13. We call for peace now.",
-     ["The situation in Ukraine is grave.", "We call for peace now."]),
-    ("We call on the parties\nto return to the table. They\nmust talk to each other.",
-     ["We call on the parties to return to the table.", "They must talk to each other."]),
-    ("We call on the troops to with-\ndraw at once from the region.",
-     ["We call on the troops to withdraw at once from the region."]),
-    ("Why does this war go on? \"Enough!\" said the delegate to the hall.",
-     ["Why does this war go on?", "\"Enough!\" said the delegate to the hall."]),
-    ("First paragraph ends here today.\n\nSecond paragraph has no end mark",
-     ["First paragraph ends here today.", "Second paragraph has no end mark"]),
-    ("Thank you.\n\nMr. President,", []),  # fragments shorter than MIN_SENTENCE_CHARS
-    ("", []),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The U.N. Charter is clear. We agree with it fully.",
+            ["The U.N. Charter is clear.", "We agree with it fully."],
+        ),
+        (
+            "Mr. Guterres spoke first today. Then Dr. Smith replied to him.",
+            ["Mr. Guterres spoke first today.", "Then Dr. Smith replied to him."],
+        ),
+        (
+            "See resolution No. 5 of the Council. It was adopted in 2014.",
+            ["See resolution No. 5 of the Council.", "It was adopted in 2014."],
+        ),
+        (
+            "Costs rose, e.g. for fertilizer and fuel. Nobody at all was spared.",
+            ["Costs rose, e.g. for fertilizer and fuel.", "Nobody at all was spared."],
+        ),
+        (
+            "12. The situation in Ukraine is grave. 13. We call for peace now.",
+            ["The situation in Ukraine is grave.", "We call for peace now."],
+        ),
+        (
+            "We call on the parties\nto return to the table. They\nmust talk to each other.",
+            ["We call on the parties to return to the table.", "They must talk to each other."],
+        ),
+        (
+            "We call on the troops to with-\ndraw at once from the region.",
+            ["We call on the troops to withdraw at once from the region."],
+        ),
+        (
+            'Why does this war go on? "Enough!" said the delegate to the hall.',
+            ["Why does this war go on?", '"Enough!" said the delegate to the hall.'],
+        ),
+        (
+            "First paragraph ends here today.\n\nSecond paragraph has no end mark",
+            ["First paragraph ends here today.", "Second paragraph has no end mark"],
+        ),
+        ("Thank you.\n\nMr. President,", []),  # fragments shorter than MIN_SENTENCE_CHARS
+        ("", []),
+    ],
+)
 def test_split_sentences_handles_abbreviations_numbers_and_line_breaks(text, expected):
     assert corpora.split_sentences(text) == expected
 
 
-@pytest.mark.parametrize(("sentence", "expected"), [
-    ("Russia's aggression must end.", True),
-    ("The Kremlin said nothing.", True),
-    ("Ukrainians deserve peace.", True),
-    ("Sanctions hurt our economy.", True),
-    ("NATO met in Vilnius.", True),
-    ("The grain initiative fed millions.", True),
-    ("The war in Europe drags on.", True),
-    ("We discussed water and schools.", False),
-    ("Natonal plans were adopted.", False),  # "nato" only as a word start of its own
-])
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Russia's aggression must end.", True),
+        ("The Kremlin said nothing.", True),
+        ("Ukrainians deserve peace.", True),
+        ("Sanctions hurt our economy.", True),
+        ("NATO met in Vilnius.", True),
+        ("The grain initiative fed millions.", True),
+        ("The war in Europe drags on.", True),
+        ("We discussed water and schools.", False),
+        ("Natonal plans were adopted.", False),  # "nato" only as a word start of its own
+    ],
+)
 def test_keyword_rule_reads_words_only(sentence, expected):
     assert corpora.mentions_target(sentence) is expected
 
@@ -55,8 +79,12 @@ def test_keyword_rule_reads_words_only(sentence, expected):
 def test_find_speeches_at_any_depth_sorted():
     for root in (FIXTURES / "ungdc", FIXTURES / "ungdc" / "TXT", FIXTURES):
         speeches = corpora.find_speeches(root)
-        assert [s.speech_id for s in speeches] == ["XAA_77_2022", "XAA_78_2023", "XBB_77_2022",
-                                                   "XCC_78_2023"]
+        assert [s.speech_id for s in speeches] == [
+            "XAA_77_2022",
+            "XAA_78_2023",
+            "XBB_77_2022",
+            "XCC_78_2023",
+        ]
     assert speeches[0].relative_path == "Session 77 - 2022/XAA_77_2022.txt"
     assert corpora.find_speeches(FIXTURES, sessions=[78])[0].speech_id == "XAA_78_2023"
 
@@ -75,19 +103,23 @@ def test_speech_sentences_have_position_ids_and_hashes():
     sentences = corpora.speech_sentences(speech)
     assert sentences["sentence_id"].tolist()[:2] == ["un-XAA-77-0000", "un-XAA-77-0001"]
     assert sentences["sentence_sha256"].iloc[2] == corpora.sentence_sha256(
-        sentences["text"].iloc[2])
-    assert sentences["mentions_target"].tolist() == [False, False, True, True, False, True,
-                                                     False]
+        sentences["text"].iloc[2]
+    )
+    assert sentences["mentions_target"].tolist() == [False, False, True, True, False, True, False]
 
 
 def test_read_presidential_both_files_with_release_ids():
     releases = corpora.read_presidential(FIXTURES / "presidential")
-    assert releases["release_id"].tolist() == ["kr-90001", "kr-90002", "kr-90003", "ua-80001",
-                                               "ua-80002"]
+    assert releases["release_id"].tolist() == [
+        "kr-90001",
+        "kr-90002",
+        "kr-90003",
+        "ua-80001",
+        "ua-80002",
+    ]
     assert releases["date"].tolist()[0] == "2022-01-10"
     sentences = corpora.release_sentences(releases.iloc[0])
-    assert sentences["sentence_id"].tolist() == ["kr-90001-0000", "kr-90001-0001",
-                                                 "kr-90001-0002"]
+    assert sentences["sentence_id"].tolist() == ["kr-90001-0000", "kr-90001-0001", "kr-90001-0002"]
     assert set(sentences["iso3"]) == {"RUS"}
 
 
@@ -102,8 +134,11 @@ def test_read_presidential_errors(tmp_path):
 
 def test_ungdc_sample_excludes_reserved_states_and_is_seeded():
     sentences = corpora.ungdc_sentences(corpora.find_speeches(FIXTURES))
-    reserved = sentences.assign(iso3="RUS", document="RUS_77_2022",
-                                sentence_id=sentences["sentence_id"].str.replace("X", "R"))
+    reserved = sentences.assign(
+        iso3="RUS",
+        document="RUS_77_2022",
+        sentence_id=sentences["sentence_id"].str.replace("X", "R"),
+    )
     both = pd.concat([sentences, reserved], ignore_index=True)
     sample = corpora.ungdc_labelling_sample(both, n_other=3, seed=1)
     assert not sample["iso3"].isin(corpora.RESERVED_STATES).any()

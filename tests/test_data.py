@@ -16,7 +16,8 @@ def test_build_statements_gives_both_languages_with_shared_labels_and_split(raw_
     assert list(frame.columns) == list(schema.COLUMNS)
     assert frame["statement_id"].nunique() == 44  # 4 seed quotations + 40 constructed
     per_statement = frame.groupby("statement_id").agg(
-        langs=("lang", lambda s: "".join(sorted(s))), splits=("split", "nunique"))
+        langs=("lang", lambda s: "".join(sorted(s))), splits=("split", "nunique")
+    )
     assert (per_statement["langs"] == "entr").all() and (per_statement["splits"] == 1).all()
     assert frame.groupby("group")["split"].nunique().max() == 1
     assert 0.15 < (frame["split"] == "test").mean() < 0.35
@@ -24,8 +25,10 @@ def test_build_statements_gives_both_languages_with_shared_labels_and_split(raw_
 
 def test_seed_rows_name_speaker_and_source(raw_dir):
     seed = data.build_statements(raw_dir).query("origin == 'seed'")
-    assert set(seed["speaker_role"]) == {"President of Russia (Vladimir Putin)",
-                                         "Leader of North Korea (Kim Jong-Un)"}
+    assert set(seed["speaker_role"]) == {
+        "President of Russia (Vladimir Putin)",
+        "Leader of North Korea (Kim Jong-Un)",
+    }
     assert seed["source"].str.contains("Putin 24 yıl sonra Kuzey Kore").all()
 
 
@@ -43,11 +46,15 @@ def _break(raw_dir, change):
     ("change", "message"),
     [
         (lambda rows: [r.pop("sentiment") for r in rows], "missing column 'sentiment'"),
-        (lambda rows: rows[4].update(ukraine_operation="favour"),
-         "line 6: ukraine_operation 'favour' is not one of"),
+        (
+            lambda rows: rows[4].update(ukraine_operation="favour"),
+            "line 6: ukraine_operation 'favour' is not one of",
+        ),
         (lambda rows: rows[2].update(text_tr="   "), "line 4: empty text (tr)"),
-        (lambda rows: rows[9].update(statement_id="t-003", sentiment="positive"),
-         "line 11: duplicate statement_id t-003 with conflicting labels (first at"),
+        (
+            lambda rows: rows[9].update(statement_id="t-003", sentiment="positive"),
+            "line 11: duplicate statement_id t-003 with conflicting labels (first at",
+        ),
         (lambda rows: rows[9].update(text_en=rows[3]["text_en"]), "line 11: duplicate text"),
         (lambda rows: rows[0].update(genre="tweet"), "line 2: genre 'tweet' is not one of"),
     ],
@@ -86,7 +93,8 @@ def test_write_dataset_replaces_folder_and_loads_with_classlabels(raw_dir, tmp_p
     assert sorted(p.name for p in out.iterdir()) == ["README.md", "test.csv", "train.csv"]
     pd.testing.assert_frame_equal(
         data.load_statements(path=out).sort_values("id", ignore_index=True),
-        frame.sort_values("id", ignore_index=True))
+        frame.sort_values("id", ignore_index=True),
+    )
     dataset = data.load_hf_dataset(out, cache_dir=tmp_path / "cache")
     assert set(dataset) == {"train", "test"}
     features = dataset["train"].features

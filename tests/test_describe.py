@@ -23,16 +23,22 @@ def test_annotation_agreement_kappa(raw_dir):
 
 
 def test_mismatch_share_counts_only_cross_polarity():
-    frame = pd.DataFrame({"t": ["support", "support", "opposition", "opposition", "neutral"],
-                          "sentiment": ["negative", "neutral", "positive", "negative", "negative"]})
-    assert describe.naive_mapping_mismatch(frame, "t").tolist() == [True, False, True, False,
-                                                                      False]
+    frame = pd.DataFrame(
+        {
+            "t": ["support", "support", "opposition", "opposition", "neutral"],
+            "sentiment": ["negative", "neutral", "positive", "negative", "negative"],
+        }
+    )
+    assert describe.naive_mapping_mismatch(frame, "t").tolist() == [True, False, True, False, False]
     assert describe.mismatch_share(frame, "t") == 0.5
 
 
 def test_label_counts_list_every_label_in_order():
     frame = pd.DataFrame({"sentiment": ["positive", "positive", "neutral"]})
     assert describe.label_counts(frame, "sentiment").to_dict() == {
-        "negative": 0, "neutral": 1, "positive": 2}
+        "negative": 0,
+        "neutral": 1,
+        "positive": 2,
+    }
     shares = describe.label_shares(frame, "sentiment")
     assert shares["share"].round(3).to_dict() == {"neutral": 0.333, "positive": 0.667}

@@ -23,8 +23,11 @@ def test_environment_yml_pins_match_requirements():
     requirements = _pins(REQUIREMENTS.read_text())
     environment = _pins(ENVIRONMENT.read_text())
     assert len(environment) >= 10
-    mismatched = {name: (version, requirements.get(name))
-                  for name, version in environment.items() if requirements.get(name) != version}
+    mismatched = {
+        name: (version, requirements.get(name))
+        for name, version in environment.items()
+        if requirements.get(name) != version
+    }
     assert mismatched == {}
 
 

@@ -30,13 +30,17 @@ def sample() -> tuple[list[str], list[str], list[str]]:
 
 # --- point scores --------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("labels", "pair"), [
-    ([NEU, SUP, OPP], (SUP, OPP)),
-    (["NONE", "FAVOR", "AGAINST"], ("FAVOR", "AGAINST")),
-    (["Favor", "against"], ("Favor", "against")),
-    ([NEU, SUP], None),
-    (["negative", "neutral", "positive"], None),
-])
+
+@pytest.mark.parametrize(
+    ("labels", "pair"),
+    [
+        ([NEU, SUP, OPP], (SUP, OPP)),
+        (["NONE", "FAVOR", "AGAINST"], ("FAVOR", "AGAINST")),
+        (["Favor", "against"], ("Favor", "against")),
+        ([NEU, SUP], None),
+        (["negative", "neutral", "positive"], None),
+    ],
+)
 def test_side_taking_pair(labels, pair):
     assert ev.side_taking_pair(labels) == pair
 
@@ -56,8 +60,12 @@ def test_classification_scores_by_hand():
     assert scores["per_class"][OPP] == {"precision": 0.6667, "recall": 1.0, "f1": 0.8, "support": 2}
     sentiment = ev.classification_scores(["positive", "negative"], ["positive", "positive"])
     assert "f_avg" not in sentiment
-    assert sentiment["per_class"]["negative"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0,
-                                                 "support": 1}
+    assert sentiment["per_class"]["negative"] == {
+        "precision": 0.0,
+        "recall": 0.0,
+        "f1": 0.0,
+        "support": 1,
+    }
 
 
 def test_confusion_table():
@@ -70,11 +78,15 @@ def test_confusion_table():
 
 # --- bootstrap -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("metric", "reference"), [
-    ("macro_f1", lambda y, p: f1_score(y, p, average="macro")),
-    ("f_avg", ev.f_avg),
-    ("accuracy", accuracy_score),
-])
+
+@pytest.mark.parametrize(
+    ("metric", "reference"),
+    [
+        ("macro_f1", lambda y, p: f1_score(y, p, average="macro")),
+        ("f_avg", ev.f_avg),
+        ("accuracy", accuracy_score),
+    ],
+)
 def test_bootstrap_interval_holds_the_point_and_is_seeded(sample, metric, reference):
     gold, good, _ = sample
     result = ev.bootstrap_ci(gold, good, metric)
@@ -93,10 +105,13 @@ def test_bootstrap_depends_on_the_seed_only(sample):
 
 def test_bootstrap_with_a_callable_uses_the_same_resamples(sample):
     gold, good, _ = sample
+
     def accuracy(y, p):
         return float(np.mean(np.array(y) == np.array(p)))
+
     assert ev.bootstrap_ci(gold, good, accuracy, n_resamples=200) == ev.bootstrap_ci(
-        gold, good, "accuracy", n_resamples=200)
+        gold, good, "accuracy", n_resamples=200
+    )
 
 
 def test_wider_confidence_gives_a_wider_interval(sample):
@@ -116,13 +131,16 @@ def test_bootstrap_from_counts_equals_scoring_each_resample(sample, monkeypatch)
     def macro_f1(y_true, y_pred):
         return f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)
 
-    for metric, by_hand in (("macro_f1", macro_f1),
-                            ("f_avg", lambda t, p: ev.f_avg(t, p, (SUP, OPP)))):
+    for metric, by_hand in (
+        ("macro_f1", macro_f1),
+        ("f_avg", lambda t, p: ev.f_avg(t, p, (SUP, OPP))),
+    ):
         counted = ev._resampled_scores(gold, [good], metric, 200, seed=4)
         scored = ev._resampled_scores(gold, [good], by_hand, 200, seed=4)
         np.testing.assert_allclose(counted, scored)
     assert ev.bootstrap_ci(gold, good, macro_f1, n_resamples=200) == ev.bootstrap_ci(
-        gold, good, "macro_f1", n_resamples=200)
+        gold, good, "macro_f1", n_resamples=200
+    )
 
 
 def test_bootstrap_refuses_bad_input(sample):
@@ -137,8 +155,12 @@ def test_bootstrap_refuses_bad_input(sample):
 
 def test_paired_bootstrap_of_identical_systems(sample):
     gold, good, _ = sample
-    assert ev.paired_bootstrap(gold, good, good) == {"delta": 0.0, "low": 0.0, "high": 0.0,
-                                                     "p_value": 1.0}
+    assert ev.paired_bootstrap(gold, good, good) == {
+        "delta": 0.0,
+        "low": 0.0,
+        "high": 0.0,
+        "p_value": 1.0,
+    }
 
 
 def test_paired_bootstrap_of_a_clearly_better_system(sample):
@@ -170,6 +192,7 @@ def test_paired_bootstrap_p_value_definition():
 
 # --- baselines -----------------------------------------------------------------------------
 
+
 def test_majority_baseline_breaks_ties_by_name():
     assert ev.majority_baseline([SUP, OPP, OPP, NEU], 3) == [OPP, OPP, OPP]
     assert ev.majority_baseline([SUP, OPP, SUP, OPP], 2) == [OPP, OPP]
@@ -195,6 +218,7 @@ def test_sentiment_as_stance():
 
 # --- learning curve ------------------------------------------------------------------------
 
+
 def test_learning_curve_table():
     cues = {SUP: "praise", OPP: "condemn", NEU: "discuss"}
     rng = np.random.default_rng(0)
@@ -204,12 +228,18 @@ def test_learning_curve_table():
     groups = [f"g{i // 3}" for i in range(60)]
 
     def curve():
-        return ev.learning_curve_table(lambda: build_pipeline("word"), texts, labels, groups,
-                                       train_fractions=(0.1, 0.5, 1.0), n_repeats=2, n_splits=3)
+        return ev.learning_curve_table(
+            lambda: build_pipeline("word"),
+            texts,
+            labels,
+            groups,
+            train_fractions=(0.1, 0.5, 1.0),
+            n_repeats=2,
+            n_splits=3,
+        )
 
     table = curve()
-    assert list(table.columns) == ["fraction", "n_train", "mean_macro_f1", "std_macro_f1",
-                                   "runs"]
+    assert list(table.columns) == ["fraction", "n_train", "mean_macro_f1", "std_macro_f1", "runs"]
     assert list(table["fraction"]) == [0.1, 0.5, 1.0] and set(table["runs"]) == {6}
     # a third held out, so 40 to train on; a tenth is one item per class
     assert table["n_train"].iloc[0] == 3 and table["n_train"].iloc[-1] == 40
@@ -220,6 +250,7 @@ def test_learning_curve_table():
 
 
 # --- calibration ---------------------------------------------------------------------------
+
 
 def test_calibration_table_by_hand():
     classes = [NEU, OPP, SUP]

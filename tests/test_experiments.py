@@ -22,12 +22,19 @@ def statements() -> pd.DataFrame:
     rows = []
     for i, row in enumerate(constructed_rows(40)):
         for lang in LANGS:
-            rows.append({
-                "id": f"{row['statement_id']}-{lang}", "statement_id": row["statement_id"],
-                "text": row[f"text_{lang}"], "lang": lang,
-                **{column: row[column] for column in LABEL_COLUMNS},
-                "genre": row["genre"], "group": row["group"], "hard_case": ("none", "irony")[i % 2],
-                "split": "test" if i % 3 == 0 else "train"})
+            rows.append(
+                {
+                    "id": f"{row['statement_id']}-{lang}",
+                    "statement_id": row["statement_id"],
+                    "text": row[f"text_{lang}"],
+                    "lang": lang,
+                    **{column: row[column] for column in LABEL_COLUMNS},
+                    "genre": row["genre"],
+                    "group": row["group"],
+                    "hard_case": ("none", "irony")[i % 2],
+                    "split": "test" if i % 3 == 0 else "train",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -49,14 +56,17 @@ def pipelines(train) -> dict[experiments.ModelKey, object]:
         for lang in LANGS:
             rows = train[train["lang"] == lang]
             fitted[target, lang] = models.build_pipeline("word", lang).fit(
-                rows["text"].tolist(), rows[target].tolist())
+                rows["text"].tolist(), rows[target].tolist()
+            )
     return fitted
 
 
 def test_model_files_keep_their_names(tmp_path):
     assert experiments.model_name("ukraine_operation", "tr") == "ukraine_operation_tr"
-    assert experiments.model_path(tmp_path, "ukraine_operation", "tr") == \
-        tmp_path / "ukraine_operation_tr.skops"
+    assert (
+        experiments.model_path(tmp_path, "ukraine_operation", "tr")
+        == tmp_path / "ukraine_operation_tr.skops"
+    )
     assert experiments.model_path(str(tmp_path), "sentiment", "en").name == "sentiment_en.skops"
 
 
@@ -70,21 +80,24 @@ def test_fit_save_load_and_summarise_with_tuple_keys(train, tmp_path):
     for (target, lang), model in loaded.items():
         assert (model.metadata["target"], model.metadata["lang"]) == (target, lang)
     summary = experiments.selection_summary(selections)
-    assert summary[["label", "lang"]].values.tolist() == [["sentiment", "en"],
-                                                          ["sentiment", "tr"]]
+    assert summary[["label", "lang"]].values.tolist() == [["sentiment", "en"], ["sentiment", "tr"]]
     assert set(summary["features"]) == {"word"}
     # loaded models, selections and bare pipelines predict the same
     texts = train.loc[train["lang"] == "en", "text"].tolist()[:5]
-    assert experiments.fitted_pipeline(loaded["sentiment", "en"]).predict(texts).tolist() == \
-        experiments.fitted_pipeline(selections["sentiment", "en"]).predict(texts).tolist()
+    assert (
+        experiments.fitted_pipeline(loaded["sentiment", "en"]).predict(texts).tolist()
+        == experiments.fitted_pipeline(selections["sentiment", "en"]).predict(texts).tolist()
+    )
 
 
 def test_model_predictions_is_one_long_table(pipelines, test):
     table = experiments.model_predictions(pipelines, test)
     per_lang = test["lang"].value_counts()
     assert len(table) == sum(per_lang[lang] for _, lang in pipelines)
-    assert list(table.columns) == [*experiments.PREDICTION_COLUMNS,
-                                   *(f"proba_{label}" for label in STANCES)]
+    assert list(table.columns) == [
+        *experiments.PREDICTION_COLUMNS,
+        *(f"proba_{label}" for label in STANCES),
+    ]
     assert list(table.groupby(["target", "lang"], sort=False).groups) == list(pipelines)
     for (target, lang), rows in table.groupby(["target", "lang"], sort=False):
         texts = test[test["lang"] == lang]
@@ -99,11 +112,14 @@ def test_model_predictions_is_one_long_table(pipelines, test):
 
 def test_model_predictions_mixes_class_sets_and_skips_absent_languages(pipelines, train, test):
     rows = train[train["lang"] == "en"]
-    sentiment_model = models.build_pipeline("word", "en").fit(rows["text"].tolist(),
-                                                              rows["sentiment"].tolist())
-    fitted = {("sentiment", "en"): sentiment_model,
-              ("ukraine_operation", "en"): pipelines["ukraine_operation", "en"],
-              ("ukraine_operation", "de"): pipelines["ukraine_operation", "en"]}
+    sentiment_model = models.build_pipeline("word", "en").fit(
+        rows["text"].tolist(), rows["sentiment"].tolist()
+    )
+    fitted = {
+        ("sentiment", "en"): sentiment_model,
+        ("ukraine_operation", "en"): pipelines["ukraine_operation", "en"],
+        ("ukraine_operation", "de"): pipelines["ukraine_operation", "en"],
+    }
     table = experiments.model_predictions(fitted, test)
     assert list(dict.fromkeys(table["target"])) == ["sentiment", "ukraine_operation"]
     assert set(table["lang"]) == {"en"}
@@ -118,20 +134,28 @@ def test_model_predictions_mixes_class_sets_and_skips_absent_languages(pipelines
 
 def _predictions() -> pd.DataFrame:
     """A hand-made prediction table over four English statements (see ``_statements``)."""
-    return pd.DataFrame({
-        "id": ["b", "a", "c", "d", "a", "b"],
-        "target": ["ukraine_operation"] * 4 + ["sentiment"] * 2,
-        "lang": ["en"] * 6,
-        "gold": ["support", "opposition", "neutral", "support", "positive", "negative"],
-        "predicted": ["opposition", "support", "neutral", "support", "negative", "negative"]})
+    return pd.DataFrame(
+        {
+            "id": ["b", "a", "c", "d", "a", "b"],
+            "target": ["ukraine_operation"] * 4 + ["sentiment"] * 2,
+            "lang": ["en"] * 6,
+            "gold": ["support", "opposition", "neutral", "support", "positive", "negative"],
+            "predicted": ["opposition", "support", "neutral", "support", "negative", "negative"],
+        }
+    )
 
 
 def _statements() -> pd.DataFrame:
-    return pd.DataFrame({
-        "id": ["a", "b", "c", "d"], "text": ["A.", "B.", "C.", "D."],
-        "lang": ["en"] * 4, "hard_case": ["irony", "negation", "irony", "none"],
-        "sentiment": ["positive", "negative", "neutral", "positive"],
-        "genre": ["op_ed"] * 4})
+    return pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "text": ["A.", "B.", "C.", "D."],
+            "lang": ["en"] * 4,
+            "hard_case": ["irony", "negation", "irony", "none"],
+            "sentiment": ["positive", "negative", "neutral", "positive"],
+            "genre": ["op_ed"] * 4,
+        }
+    )
 
 
 def test_error_analysis_lists_each_models_mistakes_with_what_makes_them_hard():
@@ -139,7 +163,8 @@ def test_error_analysis_lists_each_models_mistakes_with_what_makes_them_hard():
     assert errors[["target", "id", "gold", "predicted"]].values.tolist() == [
         ["ukraine_operation", "a", "opposition", "support"],
         ["ukraine_operation", "b", "support", "opposition"],
-        ["sentiment", "a", "positive", "negative"]]
+        ["sentiment", "a", "positive", "negative"],
+    ]
     # opposition with positive sentiment, support with negative: both against the mapping;
     # never for a label that is not a stance target
     assert errors["sentiment_against_naive_mapping"].tolist() == [True, True, False]
@@ -152,51 +177,72 @@ def test_error_rates_by_hard_case_from_annotated_predictions():
     assert annotated["error"].tolist() == [True, True, False, False, True, False]
     rates = experiments.error_rates_by(annotated, "hard_case")
     assert rates.values.tolist() == [  # highest rate first
-        ["irony", 3, 2, 2 / 3], ["negation", 2, 1, 0.5], ["none", 1, 0, 0.0]]
+        ["irony", 3, 2, 2 / 3],
+        ["negation", 2, 1, 0.5],
+        ["none", 1, 0, 0.0],
+    ]
 
 
 def test_score_systems_and_baselines(test, train):
     rows = test[test["lang"] == "en"]
     gold = rows["ukraine_operation"].tolist()
     baselines = experiments.baseline_predictions(
-        train.loc[train["lang"] == "en", "ukraine_operation"].tolist(), rows)
-    assert list(baselines) == ["majority class", "stratified random",
-                               "sentiment as stance (gold sentiment)"]
+        train.loc[train["lang"] == "en", "ukraine_operation"].tolist(), rows
+    )
+    assert list(baselines) == [
+        "majority class",
+        "stratified random",
+        "sentiment as stance (gold sentiment)",
+    ]
     assert all(len(labels) == len(rows) for labels in baselines.values())
     assert baselines["sentiment as stance (gold sentiment)"] == evaluate.sentiment_as_stance(
-        rows["sentiment"].tolist())
+        rows["sentiment"].tolist()
+    )
     scores = experiments.score_systems(gold, {"perfect": gold, **baselines}, n_resamples=50)
     perfect = scores.set_index("system").loc["perfect"]
     assert perfect["macro_f1"] == perfect["f_avg"] == perfect["accuracy"] == 1.0
     assert (scores["macro_f1_low"] <= scores["macro_f1"]).all()
     assert (scores["macro_f1"] <= scores["macro_f1_high"]).all()
-    no_sides = experiments.score_systems(rows["sentiment"].tolist(),
-                                         {"itself": rows["sentiment"].tolist()}, n_resamples=20)
+    no_sides = experiments.score_systems(
+        rows["sentiment"].tolist(), {"itself": rows["sentiment"].tolist()}, n_resamples=20
+    )
     assert "f_avg" not in no_sides.columns
 
 
 def test_cross_lingual_table_covers_every_cell(train, test):
     table = experiments.cross_lingual_table(train, test, ["ukraine_operation"], ("word",))
     assert table[["train_lang", "test_lang"]].values.tolist() == [
-        ["en", "en"], ["en", "tr"], ["tr", "en"], ["tr", "tr"]]
+        ["en", "en"],
+        ["en", "tr"],
+        ["tr", "en"],
+        ["tr", "tr"],
+    ]
     assert table["macro_f1"].between(0, 1).all()
 
 
 def test_sentiment_as_stance_table(test):
     english = test["lang"] == "en"
     reversed_sentiment = test["sentiment"].map(
-        {"positive": "negative", "negative": "positive", "neutral": "neutral"})
-    table = experiments.sentiment_as_stance_table(test, {
-        "gold sentiment": test["sentiment"],
-        "reversed, English only": reversed_sentiment.where(english)}, langs=LANGS)
+        {"positive": "negative", "negative": "positive", "neutral": "neutral"}
+    )
+    table = experiments.sentiment_as_stance_table(
+        test,
+        {
+            "gold sentiment": test["sentiment"],
+            "reversed, English only": reversed_sentiment.where(english),
+        },
+        langs=LANGS,
+    )
     assert table[["target", "lang", "sentiment from"]].values.tolist() == [
-        [target, lang, source] for target in TARGETS for lang in LANGS
-        for source in ("gold sentiment", "reversed, English only")[:1 if lang == "tr" else 2]]
+        [target, lang, source]
+        for target in TARGETS
+        for lang in LANGS
+        for source in ("gold sentiment", "reversed, English only")[: 1 if lang == "tr" else 2]
+    ]
     for row in table.itertuples(index=False):
         rows = test[test["lang"] == row.lang]
         side = rows[rows[row.target] != "neutral"]
-        assert row.against_mapping_texts == int(naive_mapping_mismatch(side, row.target)
-                                                .sum()) > 0
+        assert row.against_mapping_texts == int(naive_mapping_mismatch(side, row.target).sum()) > 0
         # against the mapping, gold sentiment read as stance is wrong by construction
         # and the reversed reading is right
         expected = 0.0 if row[2] == "gold sentiment" else 1.0
@@ -204,25 +250,33 @@ def test_sentiment_as_stance_table(test):
         assert row.macro_f1_low <= row.macro_f1 <= row.macro_f1_high
     with pytest.raises(ValueError, match="some en rows have no label"):
         experiments.sentiment_as_stance_table(
-            test, {"holes": test["sentiment"].where(test.index % 4 == 0)}, langs=("en",))
+            test, {"holes": test["sentiment"].where(test.index % 4 == 0)}, langs=("en",)
+        )
 
 
 def test_sentiment_feature_gains(pipelines, train, test):
     gains = experiments.sentiment_feature_gains(pipelines, train, test)
     assert gains[["target", "lang", "added features"]].values.tolist() == [
-        [target, lang, source] for target, lang in pipelines
-        for source in (("vader", "gold") if lang == "en" else ("gold",))]
+        [target, lang, source]
+        for target, lang in pipelines
+        for source in (("vader", "gold") if lang == "en" else ("gold",))
+    ]
     for row in gains.itertuples(index=False):
         without = evaluate.classification_scores(
             test.loc[test["lang"] == row.lang, row.target].tolist(),
             pipelines[row.target, row.lang].predict(
-                test.loc[test["lang"] == row.lang, "text"].tolist()))["macro_f1"]
+                test.loc[test["lang"] == row.lang, "text"].tolist()
+            ),
+        )["macro_f1"]
         assert row.macro_f1_without == without
         assert row.delta == pytest.approx(row.macro_f1_with - row.macro_f1_without)
         assert row.low <= row.delta <= row.high and 0 <= row.p_value <= 1
     gold_only = experiments.sentiment_feature_gains(
-        {("ukraine_operation", "tr"): pipelines["ukraine_operation", "tr"]}, train, test,
-        sources=("gold",))
+        {("ukraine_operation", "tr"): pipelines["ukraine_operation", "tr"]},
+        train,
+        test,
+        sources=("gold",),
+    )
     assert gold_only[["lang", "added features"]].values.tolist() == [["tr", "gold"]]
 
 

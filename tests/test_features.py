@@ -93,9 +93,18 @@ def test_a_string_instead_of_documents_is_refused_as_by_scikit_learn():
 
 def test_union_normalises_once_and_equals_scikit_learn():
     def parts(cls):
-        return [("word", cls(preprocessor=TextNormalizer("tr"), sublinear_tf=True)),
-                ("char", cls(analyzer="char_wb", ngram_range=(2, 5),
-                             preprocessor=TextNormalizer("tr"), sublinear_tf=True))]
+        return [
+            ("word", cls(preprocessor=TextNormalizer("tr"), sublinear_tf=True)),
+            (
+                "char",
+                cls(
+                    analyzer="char_wb",
+                    ngram_range=(2, 5),
+                    preprocessor=TextNormalizer("tr"),
+                    sublinear_tf=True,
+                ),
+            ),
+        ]
 
     reference = FeatureUnion(parts(TfidfVectorizer)).fit(TRAIN)
     fast = TextFeatureUnion(parts(CachedTfidfVectorizer)).fit(TRAIN)
@@ -103,8 +112,9 @@ def test_union_normalises_once_and_equals_scikit_learn():
     assert list(fast.get_feature_names_out()) == list(reference.get_feature_names_out())
     calls = []
     normalizer = fast.transformer_list[0][1].preprocessor
-    fast.transformer_list[0][1].preprocessor = fast.transformer_list[1][1].preprocessor = \
+    fast.transformer_list[0][1].preprocessor = fast.transformer_list[1][1].preprocessor = (
         lambda text: calls.append(text) or normalizer(text)
+    )
     fast.transform(["one text", "two texts"])
     assert len(calls) == 2  # once per text, not once per part
 
@@ -154,10 +164,12 @@ def test_a_damaged_vocabulary_array_is_refused():
 
 @pytest.mark.parametrize("lang", ["en", "tr"])
 def test_fold_matrices_equal_fitting_each_candidate_alone(lang):
-    steps = [clone(c["features"]).set_params(**{k.removeprefix("features__"): v
-                                                for k, v in c.items()
-                                                if k.startswith("features__")})
-             for c in ParameterGrid(models.candidate_grid("auto", lang))]
+    steps = [
+        clone(c["features"]).set_params(
+            **{k.removeprefix("features__"): v for k, v in c.items() if k.startswith("features__")}
+        )
+        for c in ParameterGrid(models.candidate_grid("auto", lang))
+    ]
     train, validation = TRAIN[:6] * 3, TRAIN[6:] + TRICKY
     pairs = fold_feature_matrices(steps, train, validation)
     assert len(pairs) == len(steps)
@@ -171,21 +183,26 @@ def test_fold_matrices_equal_fitting_each_candidate_alone(lang):
 def test_grid_search_scores_equal_scikit_learns_grid_search():
     """The project's search gives GridSearchCV's table, means, ranks and winner."""
     texts, labels, groups = toy_corpus("tr", n=45)
-    folds = list(StratifiedGroupKFold(3, shuffle=True, random_state=0).split(
-        texts, labels, groups))
+    folds = list(StratifiedGroupKFold(3, shuffle=True, random_state=0).split(texts, labels, groups))
     grid = models.candidate_grid("auto", "tr")
     weights = np.linspace(0.5, 1.5, len(texts))
-    reference = GridSearchCV(models.build_pipeline("word", "tr"), grid, cv=folds,
-                             scoring=make_scorer(f1_score, average="macro"), refit=False)
+    reference = GridSearchCV(
+        models.build_pipeline("word", "tr"),
+        grid,
+        cv=folds,
+        scoring=make_scorer(f1_score, average="macro"),
+        refit=False,
+    )
     reference.fit(texts, labels, classifier__sample_weight=weights)
-    ours = models._search(texts, labels, folds, grid, "tr", "macro_f1", 1,
-                          sample_weight=weights)
-    expected = pd.DataFrame({
-        "mean": np.round(reference.cv_results_["mean_test_score"], 4),
-        "std": np.round(reference.cv_results_["std_test_score"], 4),
-        "rank": reference.cv_results_["rank_test_score"],
-        "params": [json_params(p) for p in reference.cv_results_["params"]],
-    }).sort_values(["rank", "params"], kind="stable", ignore_index=True)
+    ours = models._search(texts, labels, folds, grid, "tr", "macro_f1", 1, sample_weight=weights)
+    expected = pd.DataFrame(
+        {
+            "mean": np.round(reference.cv_results_["mean_test_score"], 4),
+            "std": np.round(reference.cv_results_["std_test_score"], 4),
+            "rank": reference.cv_results_["rank_test_score"],
+            "params": [json_params(p) for p in reference.cv_results_["params"]],
+        }
+    ).sort_values(["rank", "params"], kind="stable", ignore_index=True)
     table = ours.cv_results
     np.testing.assert_array_equal(table["mean_macro_f1"], expected["mean"])
     np.testing.assert_array_equal(table["std_macro_f1"], expected["std"])
@@ -205,5 +222,4 @@ def json_params(params: dict) -> str:
 def test_one_word_ngrams_equal_scikit_learns(ngram_range):
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=ngram_range)
     for word in ["a", "ab", "abc", "abcd", "İstanbul", "x" * 40, "ıi"]:
-        assert features.char_wb_ngrams(word, *ngram_range) == \
-            vectorizer._char_wb_ngrams(word)
+        assert features.char_wb_ngrams(word, *ngram_range) == vectorizer._char_wb_ngrams(word)

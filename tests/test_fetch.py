@@ -25,17 +25,29 @@ def project(tmp_path: Path) -> Path:
     real = tmp_path / "data" / "real"
     real.mkdir(parents=True)
     fetch.ungdc_manifest(fetch.ungdc_documents(FIXTURES / "ungdc")).to_csv(
-        real / "ungdc_manifest.csv", index=False)
+        real / "ungdc_manifest.csv", index=False
+    )
     fetch.presidential_manifest(corpora.read_presidential(FIXTURES / "presidential")).to_csv(
-        real / "presidential_manifest.csv", index=False)
+        real / "presidential_manifest.csv", index=False
+    )
     return tmp_path
 
 
 def stance_corpus(project: Path, *argv: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "STANCE_ROOT": str(project), "STANCE_UNGDC": "",
-                   "STANCE_PRESIDENTIAL": "", **env}
-    return subprocess.run([sys.executable, "-m", "stance", "corpus", *argv], capture_output=True,
-                          text=True, timeout=120, env=environment)
+    environment = {
+        **os.environ,
+        "STANCE_ROOT": str(project),
+        "STANCE_UNGDC": "",
+        "STANCE_PRESIDENTIAL": "",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "stance", "corpus", *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+    )
 
 
 def make_archive(source: Path, archive: Path) -> Path:
@@ -53,7 +65,11 @@ def test_manifest_lists_each_speech_with_its_hash():
     manifest = fetch.ungdc_manifest(fetch.ungdc_documents(FIXTURES / "ungdc"))
     assert list(manifest.columns) == ["iso3", "session", "year", "sha256"]
     assert manifest[["iso3", "session"]].values.tolist() == [
-        ["XAA", "77"], ["XBB", "77"], ["XAA", "78"], ["XCC", "78"]]
+        ["XAA", "77"],
+        ["XBB", "77"],
+        ["XAA", "78"],
+        ["XCC", "78"],
+    ]
     text = (FIXTURES / "ungdc" / "TXT" / "Session 77 - 2022" / "XAA_77_2022.txt").read_bytes()
     assert manifest["sha256"].iloc[0] == fetch.sha256_bytes(text)
 
@@ -63,8 +79,11 @@ def test_fetch_ungdc_from_a_folder(project):
     assert done.returncode == 0, done.stderr
     assert "ungdc: fetched into" in done.stdout
     assert fetched_files(project, "ungdc") == [
-        "TXT/Session 77 - 2022/XAA_77_2022.txt", "TXT/Session 77 - 2022/XBB_77_2022.txt",
-        "TXT/Session 78 - 2023/XAA_78_2023.txt", "TXT/Session 78 - 2023/XCC_78_2023.txt"]
+        "TXT/Session 77 - 2022/XAA_77_2022.txt",
+        "TXT/Session 77 - 2022/XBB_77_2022.txt",
+        "TXT/Session 78 - 2023/XAA_78_2023.txt",
+        "TXT/Session 78 - 2023/XCC_78_2023.txt",
+    ]
 
 
 def test_fetch_ungdc_from_an_archive_given_by_environment_variable(project, tmp_path):
@@ -94,8 +113,9 @@ def test_fetch_downloads_from_a_url_with_pooch(project, tmp_path):
 
 
 def test_fetch_presidential_from_a_folder(project):
-    done = stance_corpus(project, "fetch", "presidential", "--source",
-                         str(FIXTURES / "presidential"))
+    done = stance_corpus(
+        project, "fetch", "presidential", "--source", str(FIXTURES / "presidential")
+    )
     assert done.returncode == 0, done.stderr
     assert fetched_files(project, "presidential") == ["putin.csv", "zelenskyy.csv"]
 
@@ -121,14 +141,18 @@ def _no_layout(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize(("make_source", "message"), [
-    (lambda tmp: tmp / "nowhere", "no such file or folder"),
-    (_no_layout, "no UN General Debate speeches found"),
-    (_not_gzip, "not a readable gzip tar archive"),
-    (_bad_speech_copy, "Session 78 - 2023/XCC_78_2023.txt differs from the manifest"),
-])
-def test_bad_ungdc_sources_are_one_line_errors_and_write_nothing(project, tmp_path,
-                                                                  make_source, message):
+@pytest.mark.parametrize(
+    ("make_source", "message"),
+    [
+        (lambda tmp: tmp / "nowhere", "no such file or folder"),
+        (_no_layout, "no UN General Debate speeches found"),
+        (_not_gzip, "not a readable gzip tar archive"),
+        (_bad_speech_copy, "Session 78 - 2023/XCC_78_2023.txt differs from the manifest"),
+    ],
+)
+def test_bad_ungdc_sources_are_one_line_errors_and_write_nothing(
+    project, tmp_path, make_source, message
+):
     done = stance_corpus(project, "fetch", "ungdc", "--source", str(make_source(tmp_path)))
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("stance: error: ")
@@ -165,8 +189,12 @@ def test_offline_without_a_source_says_how_to_get_the_corpus(project):
 
 
 def test_fetch_help_names_the_sources():
-    done = subprocess.run([sys.executable, "-m", "stance", "corpus", "fetch", "--help"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "stance", "corpus", "fetch", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0
     assert "doi:10.7910/DVN/0TJX8Y" in done.stdout and "STANCE_UNGDC" in done.stdout
 
@@ -174,41 +202,67 @@ def test_fetch_help_names_the_sources():
 def _labels_for_fixture(project: Path, broken: bool = False) -> None:
     """Label files (three sentences) and a one-row second pass for the fixture corpora."""
     sentences = corpora.ungdc_sentences(corpora.find_speeches(FIXTURES / "ungdc"))
-    chosen = sentences[sentences["sentence_id"].isin(
-        ["un-XAA-77-0002", "un-XBB-77-0002", "un-XCC-78-0000", "un-XCC-78-0001"])]
-    labels = pd.DataFrame({
-        "sentence_id": chosen["sentence_id"], "sentence_sha256": chosen["sentence_sha256"],
-        "sample": "keyword", "russian_foreign_policy": ["opposition", "opposition", "support",
-                                                       "support"],
-        "ukraine_operation": ["opposition", "opposition", "support", "neutral"],
-        "sentiment": ["negative", "positive", "positive", "positive"],
-        "annotation": "pass1-batch01"})
+    chosen = sentences[
+        sentences["sentence_id"].isin(
+            ["un-XAA-77-0002", "un-XBB-77-0002", "un-XCC-78-0000", "un-XCC-78-0001"]
+        )
+    ]
+    labels = pd.DataFrame(
+        {
+            "sentence_id": chosen["sentence_id"],
+            "sentence_sha256": chosen["sentence_sha256"],
+            "sample": "keyword",
+            "russian_foreign_policy": ["opposition", "opposition", "support", "support"],
+            "ukraine_operation": ["opposition", "opposition", "support", "neutral"],
+            "sentiment": ["negative", "positive", "positive", "positive"],
+            "annotation": "pass1-batch01",
+        }
+    )
     if broken:
         labels.loc[labels.index[1], "sentence_sha256"] = "f" * 64
     real = project / "data" / "real"
     labels.to_csv(real / "ungdc_labels.csv", index=False)
     releases = corpora.presidential_sentences(corpora.read_presidential(FIXTURES / "presidential"))
-    press = releases[releases["sentence_id"].isin(["ua-80001-0000", "ua-80002-0001",
-                                                   "kr-90001-0002"])]
-    pd.DataFrame({"sentence_id": press["sentence_id"], "sentence_sha256":
-                  press["sentence_sha256"], "sample": "keyword",
-                  "russian_foreign_policy": ["support", "opposition", "neutral"],
-                  "ukraine_operation": ["neutral", "opposition", "neutral"],
-                  "sentiment": ["negative", "positive", "neutral"],
-                  "annotation": "pass1-batch02"}).to_csv(real / "presidential_labels.csv",
-                                                         index=False)
+    press = releases[
+        releases["sentence_id"].isin(["ua-80001-0000", "ua-80002-0001", "kr-90001-0002"])
+    ]
+    pd.DataFrame(
+        {
+            "sentence_id": press["sentence_id"],
+            "sentence_sha256": press["sentence_sha256"],
+            "sample": "keyword",
+            "russian_foreign_policy": ["support", "opposition", "neutral"],
+            "ukraine_operation": ["neutral", "opposition", "neutral"],
+            "sentiment": ["negative", "positive", "neutral"],
+            "annotation": "pass1-batch02",
+        }
+    ).to_csv(real / "presidential_labels.csv", index=False)
     labels.drop(columns=["sentence_sha256", "sample"]).head(2).assign(
-        annotation="pass2-batch01").to_csv(real / "second_pass.csv", index=False)
-    pd.DataFrame([{"sentence_id": "un-XAA-77-0002", "label": "sentiment", "first": "negative",
-                   "second": "negative", "final": "negative", "reason": "R8"}]).to_csv(
-        real / "adjudication.csv", index=False)
+        annotation="pass2-batch01"
+    ).to_csv(real / "second_pass.csv", index=False)
+    pd.DataFrame(
+        [
+            {
+                "sentence_id": "un-XAA-77-0002",
+                "label": "sentiment",
+                "first": "negative",
+                "second": "negative",
+                "final": "negative",
+                "reason": "R8",
+            }
+        ]
+    ).to_csv(real / "adjudication.csv", index=False)
 
 
 def test_corpus_build_rebuilds_the_real_set_from_fetched_corpora(project):
     _labels_for_fixture(project)
     assert stance_corpus(project, "fetch", "ungdc", "--source", str(FIXTURES)).returncode == 0
-    assert stance_corpus(project, "fetch", "presidential", "--source",
-                         str(FIXTURES / "presidential")).returncode == 0
+    assert (
+        stance_corpus(
+            project, "fetch", "presidential", "--source", str(FIXTURES / "presidential")
+        ).returncode
+        == 0
+    )
     done = stance_corpus(project, "build")
     assert done.returncode == 0, done.stderr
     assert "real statements: 7 sentences" in done.stdout
@@ -223,7 +277,8 @@ def test_corpus_build_names_a_sentence_whose_hash_no_longer_matches(project):
     done = stance_corpus(project, "build")
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "sentence un-XBB-77-0002: its text no longer matches the committed SHA-256" in (
-        done.stderr)
+        done.stderr
+    )
     assert not (project / "data" / "external" / "real_statements").exists()
 
 

@@ -5,9 +5,10 @@ import pytest
 from stance import config, findings
 
 
-@pytest.mark.parametrize(("low", "high", "word"), [(0.01, 0.2, "an improvement"),
-                                                    (-0.2, -0.01, "a loss"),
-                                                    (-0.05, 0.05, "a null result")])
+@pytest.mark.parametrize(
+    ("low", "high", "word"),
+    [(0.01, 0.2, "an improvement"), (-0.2, -0.01, "a loss"), (-0.05, 0.05, "a null result")],
+)
 def test_significance_follows_the_interval(low, high, word):
     assert findings._significance({"low": low, "high": high}) == word
 

@@ -74,7 +74,9 @@ def test_write_errors_name_the_output_not_the_temporary_file(tmp_path, monkeypat
         handle.write("half")
         raise OSError(errno.ENOSPC, "No space left on device")  # as a full disk would
     assert (error.value.filename, error.value.strerror) == (
-        str(path), "cannot write: No space left on device")
+        str(path),
+        "cannot write: No space left on device",
+    )
     assert list(tmp_path.iterdir()) == []  # the folder made for it is gone too
 
     def read_only(*args, **kwargs):  # what mkstemp raises in a read-only folder
@@ -84,7 +86,9 @@ def test_write_errors_name_the_output_not_the_temporary_file(tmp_path, monkeypat
     with pytest.raises(OSError) as error:
         atomic_write_text(path, "x")
     assert (error.value.filename, error.value.strerror) == (
-        str(path), "cannot write: Permission denied")
+        str(path),
+        "cannot write: Permission denied",
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -117,16 +121,20 @@ def test_atomic_write_keeps_existing_folders_and_the_mode_of_a_replaced_file(tmp
         (b"text;label\nhi;a\n", "looks ';'-separated"),
         (b"text,label,label\nhi,a,b\n", "line 1: duplicate column name 'label'"),
         (b"id,txt\n1,hi\n", "missing columns 'text', 'label' (the file has: 'id', 'txt')"),
-        (b"text,label\nok,a\n" * 3 + "caf\xe9,b\n".encode("latin-1"),
-         "line 7: not valid UTF-8 text (if it is Latin-1 or Windows-1252, convert it: "
-         "iconv -f WINDOWS-1252 -t UTF-8"),
+        (
+            b"text,label\nok,a\n" * 3 + "caf\xe9,b\n".encode("latin-1"),
+            "line 7: not valid UTF-8 text (if it is Latin-1 or Windows-1252, convert it: "
+            "iconv -f WINDOWS-1252 -t UTF-8",
+        ),
     ],
 )
 def test_read_csv_and_iter_csv_chunks_say_what_to_do(tmp_path, content, message):
     path = tmp_path / "in.csv"
     path.write_bytes(content)
-    for read in (lambda: read_csv(path, ["text", "label"]),
-                 lambda: list(iter_csv_chunks(path, ["text", "label"], chunksize=2))):
+    for read in (
+        lambda: read_csv(path, ["text", "label"]),
+        lambda: list(iter_csv_chunks(path, ["text", "label"], chunksize=2)),
+    ):
         with pytest.raises(InputError) as error:
             read()
         assert message in str(error.value) and str(error.value).startswith(f"{path}: ")

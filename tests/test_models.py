@@ -42,6 +42,7 @@ def fitted_union(corpus):
 
 # --- pipelines -----------------------------------------------------------------------------
 
+
 def test_word_pipeline_has_the_documented_steps():
     pipeline = models.build_pipeline("word", "tr")
     assert [name for name, _ in pipeline.steps] == ["features", "classifier"]
@@ -61,12 +62,14 @@ def test_char_and_union_pipelines():
     assert [name for name, _ in union.transformer_list] == ["word", "char"]
     assert all(part.preprocessor == TextNormalizer("tr") for _, part in union.transformer_list)
     assert [models.feature_kind(models.build_features(k)) for k in models.FEATURE_KINDS] == list(
-        models.FEATURE_KINDS)
+        models.FEATURE_KINDS
+    )
 
 
 def test_params_are_settable_through_build_and_set_params():
-    pipeline = models.build_pipeline("word+char", features__word__ngram_range=(1, 3),
-                                     classifier__C=0.5)
+    pipeline = models.build_pipeline(
+        "word+char", features__word__ngram_range=(1, 3), classifier__C=0.5
+    )
     params = pipeline.get_params()
     assert params["features__word__ngram_range"] == (1, 3)
     assert params["features__char__ngram_range"] == (2, 5)
@@ -101,6 +104,7 @@ def test_turkish_pipeline_lowercases_dotted_capital_i():
 
 # --- cross-validation splitter -------------------------------------------------------------
 
+
 def test_splitter_is_grouped_only_with_groups(corpus):
     _, labels, groups = corpus
     grouped = models.cv_splitter(labels, groups, seed=7)
@@ -123,11 +127,14 @@ def test_n_splits_shrinks_to_the_smallest_class_and_the_groups():
     assert models.cv_splitter(labels, ["x", "y"] * 6 + ["x"], n_splits=5).get_n_splits() == 2
 
 
-@pytest.mark.parametrize(("labels", "groups", "message"), [
-    (["a"] * 6, None, "at least 2 classes"),
-    (["a"] * 5 + ["b"], None, "class 'b' has 1 example"),
-    (["a", "b"] * 3, ["g"] * 6, "at least 2 groups"),
-])
+@pytest.mark.parametrize(
+    ("labels", "groups", "message"),
+    [
+        (["a"] * 6, None, "at least 2 classes"),
+        (["a"] * 5 + ["b"], None, "class 'b' has 1 example"),
+        (["a", "b"] * 3, ["g"] * 6, "at least 2 groups"),
+    ],
+)
 def test_impossible_cross_validation_is_a_clear_input_error(labels, groups, message):
     with pytest.raises(models.TrainingDataError, match=message) as error:
         models.cv_splitter(labels, groups)
@@ -135,6 +142,7 @@ def test_impossible_cross_validation_is_a_clear_input_error(labels, groups, mess
 
 
 # --- model selection -----------------------------------------------------------------------
+
 
 def test_selection_beats_chance_and_generalises(selection):
     assert selection.metric == "f_avg"  # support/opposition present: the reported metric
@@ -157,22 +165,28 @@ def test_selection_reports_json_friendly_params_and_readable_results(selection):
     assert selection.estimator.get_params()["memory"] is None
 
 
-@pytest.mark.parametrize(("metric", "labels", "expected"), [
-    ("auto", ["support", "opposition", "neutral"], "f_avg"),
-    ("auto", ["FAVOR", "AGAINST", "NONE"], "f_avg"),
-    ("auto", ["positive", "negative", "neutral"], "macro_f1"),
-    ("auto", ["support", "neutral"], "macro_f1"),
-    ("accuracy", ["support", "opposition"], "accuracy"),
-    ("macro_f1", ["support", "opposition"], "macro_f1"),
-])
+@pytest.mark.parametrize(
+    ("metric", "labels", "expected"),
+    [
+        ("auto", ["support", "opposition", "neutral"], "f_avg"),
+        ("auto", ["FAVOR", "AGAINST", "NONE"], "f_avg"),
+        ("auto", ["positive", "negative", "neutral"], "macro_f1"),
+        ("auto", ["support", "neutral"], "macro_f1"),
+        ("accuracy", ["support", "opposition"], "accuracy"),
+        ("macro_f1", ["support", "opposition"], "macro_f1"),
+    ],
+)
 def test_selection_metric_follows_the_reported_metric(metric, labels, expected):
     assert models.resolve_metric(metric, labels) == expected
 
 
-@pytest.mark.parametrize(("metric", "labels", "message"), [
-    ("f1", ["support", "opposition"], "metric must be one of"),
-    ("f_avg", ["positive", "negative"], "needs a side-taking pair"),
-])
+@pytest.mark.parametrize(
+    ("metric", "labels", "message"),
+    [
+        ("f1", ["support", "opposition"], "metric must be one of"),
+        ("f_avg", ["positive", "negative"], "needs a side-taking pair"),
+    ],
+)
 def test_impossible_selection_metric_is_refused(metric, labels, message):
     with pytest.raises(ValueError, match=message):
         models.resolve_metric(metric, labels)
@@ -190,7 +204,8 @@ def test_f_avg_selection_ignores_the_neutral_class():
 
     # neutral wrongly predicted as support costs; neutral↔neutral success adds nothing
     assert scorer(Fixed(), ["support", "opposition", "support", "neutral"], gold) == (
-        pytest.approx((2 / 3 + 1) / 2))
+        pytest.approx((2 / 3 + 1) / 2)
+    )
     assert scorer(Fixed(), ["support", "opposition", "neutral", "neutral"], gold) == 1.0
 
 
@@ -245,10 +260,12 @@ def test_selection_refuses_bad_training_data(corpus):
 
 # --- metadata, saving and loading ----------------------------------------------------------
 
+
 def test_training_data_hash_is_canonical_and_order_sensitive():
     texts, labels = ["Rusya’yı kınıyoruz", "we welcome"], ["opposition", "support"]
     expected = hashlib.sha256(
-        '[["Rusya’yı kınıyoruz","opposition"],["we welcome","support"]]'.encode()).hexdigest()
+        '[["Rusya’yı kınıyoruz","opposition"],["we welcome","support"]]'.encode()
+    ).hexdigest()
     assert models.training_data_sha256(texts, labels) == expected
     assert models.training_data_sha256(texts[::-1], labels[::-1]) != expected
     assert models.training_data_sha256(texts, ["neutral", "support"]) != expected
@@ -257,16 +274,28 @@ def test_training_data_hash_is_canonical_and_order_sensitive():
 def test_metadata_records_how_the_model_was_made(corpus, fitted_union):
     texts, labels, _ = corpus
     metadata = models.model_metadata(
-        fitted_union, texts, labels, target="ukraine_operation", lang="tr", text_column="text",
-        label_column="ukraine_operation", best_params={"features": "word+char"}, metric="f_avg",
-        cv_score=0.9)
+        fitted_union,
+        texts,
+        labels,
+        target="ukraine_operation",
+        lang="tr",
+        text_column="text",
+        label_column="ukraine_operation",
+        best_params={"features": "word+char"},
+        metric="f_avg",
+        cv_score=0.9,
+    )
     assert metadata["labels"] == list(LABELS)
     assert metadata["n_train"] == len(texts)
     assert metadata["training_data_sha256"] == models.training_data_sha256(texts, labels)
     assert metadata["stance_version"] == stance.__version__
     assert metadata["sklearn_version"] == __import__("sklearn").__version__
-    assert (metadata["target"], metadata["lang"], metadata["selection_metric"],
-            metadata["cv_score"]) == ("ukraine_operation", "tr", "f_avg", 0.9)
+    assert (
+        metadata["target"],
+        metadata["lang"],
+        metadata["selection_metric"],
+        metadata["cv_score"],
+    ) == ("ukraine_operation", "tr", "f_avg", 0.9)
     assert json.loads(json.dumps(metadata)) == metadata
     assert not any("time" in key or "date" in key for key in metadata)
 
@@ -280,8 +309,9 @@ def test_save_and_load_round_trip(tmp_path, corpus, fitted_union):
     loaded = models.load_model(path)
     assert loaded.metadata == metadata
     assert list(loaded.pipeline.predict(texts)) == list(fitted_union.predict(texts))
-    np.testing.assert_array_equal(loaded.pipeline.predict_proba(texts),
-                                  fitted_union.predict_proba(texts))
+    np.testing.assert_array_equal(
+        loaded.pipeline.predict_proba(texts), fitted_union.predict_proba(texts)
+    )
     assert set(sio.get_untrusted_types(file=path)) <= set(models.TRUSTED_TYPES)
 
 
@@ -336,23 +366,37 @@ def _flipped(path, source):
     return path
 
 
-@pytest.mark.parametrize(("make", "message"), [
-    (lambda tmp, model: tmp / "absent.skops", "no such model file"),
-    (lambda tmp, model: _write(tmp / "data.csv", b"id,text\n1,hello\n"), "not a zip archive"),
-    (lambda tmp, model: _write(tmp / "empty.skops", b""), "not a zip archive"),
-    (lambda tmp, model: _write(tmp / "cut.skops", model.read_bytes()[:1000]), "damaged"),
-    (lambda tmp, model: _flipped(tmp / "flip.skops", model), "damaged"),
-    (lambda tmp, model: _tampered(tmp / "edit.skops", model), "damaged"),
-    (lambda tmp, model: _skops_file(tmp / "dict.skops", {"a": 1}), "not a stance model"),
-    (lambda tmp, model: _skops_file(tmp / "v9.skops", {"format": "stance-model",
-                                                        "format_version": 9}), "format_version"),
-    (lambda tmp, model: _skops_file(tmp / "x.skops", {"format": "stance-model",
-                                                       "format_version": 1, "pipeline": 1,
-                                                       "metadata": {}}), "no pipeline"),
-    (lambda tmp, model: _skops_file(tmp / "evil.skops", {"format": "stance-model",
-                                                          "pipeline": NotTrusted()}),
-     "untrusted type .*NotTrusted"),
-])
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda tmp, model: tmp / "absent.skops", "no such model file"),
+        (lambda tmp, model: _write(tmp / "data.csv", b"id,text\n1,hello\n"), "not a zip archive"),
+        (lambda tmp, model: _write(tmp / "empty.skops", b""), "not a zip archive"),
+        (lambda tmp, model: _write(tmp / "cut.skops", model.read_bytes()[:1000]), "damaged"),
+        (lambda tmp, model: _flipped(tmp / "flip.skops", model), "damaged"),
+        (lambda tmp, model: _tampered(tmp / "edit.skops", model), "damaged"),
+        (lambda tmp, model: _skops_file(tmp / "dict.skops", {"a": 1}), "not a stance model"),
+        (
+            lambda tmp, model: _skops_file(
+                tmp / "v9.skops", {"format": "stance-model", "format_version": 9}
+            ),
+            "format_version",
+        ),
+        (
+            lambda tmp, model: _skops_file(
+                tmp / "x.skops",
+                {"format": "stance-model", "format_version": 1, "pipeline": 1, "metadata": {}},
+            ),
+            "no pipeline",
+        ),
+        (
+            lambda tmp, model: _skops_file(
+                tmp / "evil.skops", {"format": "stance-model", "pipeline": NotTrusted()}
+            ),
+            "untrusted type .*NotTrusted",
+        ),
+    ],
+)
 def test_bad_model_files_are_refused_in_one_line(tmp_path, model_file, make, message):
     path = make(tmp_path, model_file)
     with pytest.raises(models.ModelFileError, match=message) as error:

@@ -29,8 +29,9 @@ def test_notebook_is_paired_with_its_py_percent_script_and_in_sync(path):
     ], f"{path.name} and {script.name} differ: run `jupytext --sync {path.name}`"
     # What JupyterLab's jupytext writes on a plain save is what is committed (no version header)
     saved = jupytext.writes(from_notebook, "py:percent", config=load_jupytext_config(str(path)))
-    assert script.read_text(encoding="utf-8") == saved, \
+    assert script.read_text(encoding="utf-8") == saved, (
         f"saving {path.name} would rewrite {script.name}: run `jupytext --sync {path.name}`"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -44,17 +44,36 @@ def unlabelled_rows(n: int, seed: int = 0) -> pd.DataFrame:
     """``n`` texts in a known order (ids), some empty or blank, one in five marked Turkish."""
     rng = np.random.default_rng(seed)
     templates = [template for group in TEMPLATES.values() for template in group]
-    texts = [templates[rng.integers(len(templates))].format(
-        s=f"{SUBJECTS[rng.integers(len(SUBJECTS))]} item {i}") for i in range(n)]
+    texts = [
+        templates[rng.integers(len(templates))].format(
+            s=f"{SUBJECTS[rng.integers(len(SUBJECTS))]} item {i}"
+        )
+        for i in range(n)
+    ]
     for i in range(0, n, 37):
         texts[i] = "" if i % 2 else "   "
-    return pd.DataFrame({"id": [f"row{i:05d}" for i in range(n)], TEXT: texts,
-                         "lang": ["tr" if i % 5 == 4 else "en" for i in range(n)]})
+    return pd.DataFrame(
+        {
+            "id": [f"row{i:05d}" for i in range(n)],
+            TEXT: texts,
+            "lang": ["tr" if i % 5 == 4 else "en" for i in range(n)],
+        }
+    )
 
 
 def predict_args(model: Path, data: object, out: Path, *extra: object) -> list[object]:
-    return ["predict", "--model", model, "--data", data, "--text-column", TEXT, "--out", out,
-            *extra]
+    return [
+        "predict",
+        "--model",
+        model,
+        "--data",
+        data,
+        "--text-column",
+        TEXT,
+        "--out",
+        out,
+        *extra,
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +86,26 @@ def model(workdir: Path) -> Path:
     """A model trained once through the command (word features keep it quick)."""
     data, path = workdir / "train.csv", workdir / "model.skops"
     training_rows().to_csv(data, index=False)
-    assert main(["train", "--data", str(data), "--text-column", TEXT, "--label-column", LABEL,
-                 "--group-column", GROUP, "--features", "word", "--out", str(path)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--data",
+                str(data),
+                "--text-column",
+                TEXT,
+                "--label-column",
+                LABEL,
+                "--group-column",
+                GROUP,
+                "--features",
+                "word",
+                "--out",
+                str(path),
+            ]
+        )
+        == 0
+    )
     return path
 
 
@@ -88,8 +125,12 @@ def big_csv(workdir: Path) -> Path:
 def local_output(model: Path, big_csv: Path, workdir: Path) -> pd.DataFrame:
     """The local engine's output for ``big_csv``, in-process (--jobs 1), as strings."""
     out = workdir / "big.jobs1.csv"
-    assert main([str(a) for a in predict_args(model, big_csv, out, "--jobs", "1",
-                                              "--chunksize", "97")]) == 0
+    assert (
+        main(
+            [str(a) for a in predict_args(model, big_csv, out, "--jobs", "1", "--chunksize", "97")]
+        )
+        == 0
+    )
     return pd.read_csv(out, dtype=str, keep_default_na=False)
 
 
@@ -98,17 +139,20 @@ def scheduler() -> Iterator[str]:
     """One local Dask cluster for the module: two single-threaded worker processes."""
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None, silence_logs=50) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
+    ) as cluster:
         yield cluster.scheduler_address
 
 
 # --- predict_frame -------------------------------------------------------------------------
 
+
 def test_predict_frame_adds_label_and_probabilities_after_the_columns(pipeline: object) -> None:
-    frame = pd.DataFrame({"id": ["a", "b"], TEXT: ["We warmly welcome the treaty",
-                                                   "We firmly condemn the summit"]},
-                         index=[10, 11])
+    frame = pd.DataFrame(
+        {"id": ["a", "b"], TEXT: ["We warmly welcome the treaty", "We firmly condemn the summit"]},
+        index=[10, 11],
+    )
     result = predict.predict_frame(pipeline, frame, TEXT)
     assert list(result.columns) == ["id", TEXT, "predicted", *(f"proba_{c}" for c in CLASSES)]
     assert list(result.index) == [10, 11]
@@ -122,15 +166,15 @@ def test_predict_frame_prefix_names_the_added_columns(pipeline: object) -> None:
     frame = pd.DataFrame({TEXT: ["We warmly welcome the treaty"]})
     plain = predict.predict_frame(pipeline, frame, TEXT)
     prefixed = predict.predict_frame(pipeline, frame, TEXT, prefix="rfp")
-    assert list(prefixed.columns) == [TEXT, "rfp_predicted",
-                                      *(f"rfp_proba_{c}" for c in CLASSES)]
+    assert list(prefixed.columns) == [TEXT, "rfp_predicted", *(f"rfp_proba_{c}" for c in CLASSES)]
     assert prefixed.iloc[:, 1:].to_numpy().tolist() == plain.iloc[:, 1:].to_numpy().tolist()
     assert predict.output_columns(CLASSES, "rfp")[0] == "rfp_predicted"
 
 
 def test_predict_frame_leaves_missing_and_blank_text_unlabelled(pipeline: object) -> None:
-    frame = pd.DataFrame({TEXT: ["We warmly welcome the treaty", "", "  \t", None, np.nan]},
-                         dtype=object)
+    frame = pd.DataFrame(
+        {TEXT: ["We warmly welcome the treaty", "", "  \t", None, np.nan]}, dtype=object
+    )
     result = predict.predict_frame(pipeline, frame, TEXT)
     assert result["predicted"].tolist() == ["support", "", "", "", ""]
     assert result.filter(like="proba_").iloc[1:].isna().all().all()
@@ -147,8 +191,7 @@ def test_predict_meta_matches_what_predict_frame_returns(pipeline: object) -> No
     assert meta.dtypes.to_dict() == result.dtypes.to_dict()
 
 
-def test_predict_frame_loads_a_model_path_once_per_process(model: Path,
-                                                           pipeline: object) -> None:
+def test_predict_frame_loads_a_model_path_once_per_process(model: Path, pipeline: object) -> None:
     frame = pd.DataFrame({TEXT: ["Officials noted the talks on Tuesday"]})
     by_path = predict.predict_frame(str(model), frame, TEXT)
     pd.testing.assert_frame_equal(by_path, predict.predict_frame(pipeline, frame, TEXT))
@@ -164,54 +207,77 @@ def test_predict_frame_refuses_to_overwrite_a_column(pipeline: object) -> None:
 
 # --- the local engine ----------------------------------------------------------------------
 
+
 def test_jobs_2_writes_the_same_bytes_as_jobs_1_in_input_order(
-        capsys: pytest.CaptureFixture[str], model: Path, big_csv: Path, workdir: Path,
-        local_output: pd.DataFrame) -> None:
+    capsys: pytest.CaptureFixture[str],
+    model: Path,
+    big_csv: Path,
+    workdir: Path,
+    local_output: pd.DataFrame,
+) -> None:
     one, two = workdir / "big.jobs1.csv", workdir / "big.jobs2.csv"
-    code, out, err = run(capsys, *predict_args(model, big_csv, two, "--jobs", "2",
-                                               "--chunksize", "97"))  # 31 chunks
+    code, out, err = run(
+        capsys, *predict_args(model, big_csv, two, "--jobs", "2", "--chunksize", "97")
+    )  # 31 chunks
     assert code == 0, err
     assert two.read_bytes() == one.read_bytes()
     assert local_output["id"].tolist() == pd.read_csv(big_csv)["id"].tolist()
     assert out.strip() == f"predicted 3,000 rows -> {two}"
     empty = (local_output[TEXT].str.strip() == "").sum()
-    assert err.splitlines()[0] == (f"stance: {empty} row(s) with empty text left without a "
-                                   "prediction ('predicted' is empty)")
+    assert err.splitlines()[0] == (
+        f"stance: {empty} row(s) with empty text left without a prediction ('predicted' is empty)"
+    )
 
 
 def test_pool_workers_use_one_blas_thread(model: Path) -> None:
     context = predict._pool_context()
-    with ProcessPoolExecutor(1, mp_context=context, initializer=predict._init_worker,
-                             initargs=(str(model),)) as pool:
+    with ProcessPoolExecutor(
+        1, mp_context=context, initializer=predict._init_worker, initargs=(str(model),)
+    ) as pool:
         info = pool.submit(threadpoolctl.threadpool_info).result()
     assert info and {library["num_threads"] for library in info} == {1}
 
 
-@pytest.mark.parametrize(("bad_row", "culprit"), [
-    (b"row9,caf\xe9 au lait,en\n", "not valid UTF-8"),
-    (b"row9,one,two,three,four\n", "not a valid CSV file"),
-])
+@pytest.mark.parametrize(
+    ("bad_row", "culprit"),
+    [
+        (b"row9,caf\xe9 au lait,en\n", "not valid UTF-8"),
+        (b"row9,one,two,three,four\n", "not a valid CSV file"),
+    ],
+)
 def test_a_bad_row_mid_stream_stops_the_workers_with_one_line(
-        capsys: pytest.CaptureFixture[str], model: Path, big_csv: Path, tmp_path: Path,
-        bad_row: bytes, culprit: str) -> None:
+    capsys: pytest.CaptureFixture[str],
+    model: Path,
+    big_csv: Path,
+    tmp_path: Path,
+    bad_row: bytes,
+    culprit: str,
+) -> None:
     data = tmp_path / "late_bad.csv"
     header, rows = big_csv.read_bytes().split(b"\n", 1)
     long_text = b"We warmly welcome the treaty " * 40_000  # the bad row comes after 1 MiB,
-    data.write_bytes(header + b"\nrow0," + long_text + b",en\n" + rows  # past any check of
-                     + bad_row + b"row10,We praise the talks,en\n")  # the file's start
+    data.write_bytes(
+        header
+        + b"\nrow0,"
+        + long_text
+        + b",en\n"
+        + rows  # past any check of
+        + bad_row
+        + b"row10,We praise the talks,en\n"
+    )  # the file's start
     out = tmp_path / "out" / "predicted.csv"
     out.parent.mkdir()
     out.write_text("earlier output\n")
-    code, _, err = run(capsys, *predict_args(model, data, out, "--jobs", "2",
-                                             "--chunksize", "100"))
+    code, _, err = run(capsys, *predict_args(model, data, out, "--jobs", "2", "--chunksize", "100"))
     assert_one_line_error(code, err, "late_bad.csv")
     assert culprit in err
     assert out.read_text() == "earlier output\n"
     assert [p.name for p in out.parent.iterdir()] == ["predicted.csv"]
 
 
-def test_out_equal_to_data_is_refused(capsys: pytest.CaptureFixture[str], model: Path,
-                                      tmp_path: Path) -> None:
+def test_out_equal_to_data_is_refused(
+    capsys: pytest.CaptureFixture[str], model: Path, tmp_path: Path
+) -> None:
     data = tmp_path / "data.csv"
     unlabelled_rows(20).to_csv(data, index=False)
     before = data.read_bytes()
@@ -221,8 +287,9 @@ def test_out_equal_to_data_is_refused(capsys: pytest.CaptureFixture[str], model:
     assert data.read_bytes() == before
 
 
-def test_prefix_names_the_columns_and_avoids_a_clash(capsys: pytest.CaptureFixture[str],
-                                                     model: Path, tmp_path: Path) -> None:
+def test_prefix_names_the_columns_and_avoids_a_clash(
+    capsys: pytest.CaptureFixture[str], model: Path, tmp_path: Path
+) -> None:
     data = tmp_path / "scored.csv"
     unlabelled_rows(30).assign(predicted="old").to_csv(data, index=False)
     out = tmp_path / "out.csv"
@@ -232,13 +299,20 @@ def test_prefix_names_the_columns_and_avoids_a_clash(capsys: pytest.CaptureFixtu
     code, _, err = run(capsys, *predict_args(model, data, out, "--prefix", "rfp"))
     assert code == 0, err
     columns = pd.read_csv(out, nrows=0).columns.tolist()
-    assert columns == ["id", TEXT, "lang", "predicted", "rfp_predicted",
-                       *(f"rfp_proba_{c}" for c in CLASSES)]
+    assert columns == [
+        "id",
+        TEXT,
+        "lang",
+        "predicted",
+        "rfp_predicted",
+        *(f"rfp_proba_{c}" for c in CLASSES),
+    ]
     assert "'rfp_predicted' is empty" in err
 
 
 def test_lang_keeps_one_language_and_warns_about_others(
-        capsys: pytest.CaptureFixture[str], model: Path, tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], model: Path, tmp_path: Path
+) -> None:
     data = tmp_path / "mixed.csv"
     rows = unlabelled_rows(50)
     rows.to_csv(data, index=False)
@@ -249,8 +323,9 @@ def test_lang_keeps_one_language_and_warns_about_others(
     assert len(warnings) == 1 and "'tr'" in warnings[0] and "--lang en" in warnings[0]
     assert len(pd.read_csv(out)) == 50
 
-    code, stdout, err = run(capsys, *predict_args(model, data, out, "--lang", "en",
-                                                  "--chunksize", "7", "--jobs", "2"))
+    code, stdout, err = run(
+        capsys, *predict_args(model, data, out, "--lang", "en", "--chunksize", "7", "--jobs", "2")
+    )
     assert code == 0 and "warning" not in err
     kept = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert kept["id"].tolist() == rows.loc[rows["lang"] == "en", "id"].tolist()
@@ -266,6 +341,7 @@ def test_lang_keeps_one_language_and_warns_about_others(
 
 
 # --- the Dask engine -----------------------------------------------------------------------
+
 
 def assert_same_predictions(dask_output: pd.DataFrame, local: pd.DataFrame) -> None:
     """Same rows in the same order, same labels, probabilities equal to the CSV's 6 decimals."""
@@ -289,12 +365,33 @@ def shards(workdir: Path, big_csv: Path) -> Path:
 
 
 def test_dask_engine_starts_a_local_cluster_and_matches_the_local_engine(
-        model: Path, shards: Path, workdir: Path, local_output: pd.DataFrame) -> None:
+    model: Path, shards: Path, workdir: Path, local_output: pd.DataFrame
+) -> None:
     out = workdir / "dask_csv"
     done = subprocess.run(
-        [sys.executable, "-m", "stance", "predict", "--model", str(model), "--data",
-         str(shards / "*.csv"), "--text-column", TEXT, "--out", str(out), "--engine", "dask",
-         "--jobs", "2"], capture_output=True, text=True, timeout=300, check=False)
+        [
+            sys.executable,
+            "-m",
+            "stance",
+            "predict",
+            "--model",
+            str(model),
+            "--data",
+            str(shards / "*.csv"),
+            "--text-column",
+            TEXT,
+            "--out",
+            str(out),
+            "--engine",
+            "dask",
+            "--jobs",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"predicted 3,000 rows -> {out} (3 Parquet files)"
     assert "Traceback" not in done.stderr
@@ -304,19 +401,41 @@ def test_dask_engine_starts_a_local_cluster_and_matches_the_local_engine(
 
 
 def test_dask_engine_reads_parquet_with_prefix_and_lang(
-        capsys: pytest.CaptureFixture[str], model: Path, shards: Path, workdir: Path,
-        local_output: pd.DataFrame, scheduler: str) -> None:
+    capsys: pytest.CaptureFixture[str],
+    model: Path,
+    shards: Path,
+    workdir: Path,
+    local_output: pd.DataFrame,
+    scheduler: str,
+) -> None:
     out = workdir / "dask_parquet"
-    code, stdout, err = run(capsys, *predict_args(model, shards / "*.parquet", out, "--engine",
-                                                  "dask", "--scheduler", scheduler))
+    code, stdout, err = run(
+        capsys,
+        *predict_args(
+            model, shards / "*.parquet", out, "--engine", "dask", "--scheduler", scheduler
+        ),
+    )
     assert code == 0, err
     assert stdout.strip() == f"predicted 3,000 rows -> {out} (3 Parquet files)"
     assert "'tr'" in err and "stance: warning:" in err
     assert_same_predictions(pd.read_parquet(out), local_output)
 
-    code, stdout, err = run(capsys, *predict_args(model, shards / "*.parquet", out, "--engine",
-                                                  "dask", "--scheduler", scheduler,
-                                                  "--prefix", "rfp", "--lang", "en"))
+    code, stdout, err = run(
+        capsys,
+        *predict_args(
+            model,
+            shards / "*.parquet",
+            out,
+            "--engine",
+            "dask",
+            "--scheduler",
+            scheduler,
+            "--prefix",
+            "rfp",
+            "--lang",
+            "en",
+        ),
+    )
     assert code == 0, err
     english = pd.read_parquet(out)  # the earlier output was replaced
     expected = local_output[local_output["lang"] == "en"]
@@ -326,8 +445,8 @@ def test_dask_engine_reads_parquet_with_prefix_and_lang(
 
 
 def test_dask_engine_errors_are_one_line_and_leave_no_output(
-        capsys: pytest.CaptureFixture[str], model: Path, shards: Path, tmp_path: Path,
-        scheduler: str) -> None:
+    capsys: pytest.CaptureFixture[str], model: Path, shards: Path, tmp_path: Path, scheduler: str
+) -> None:
     dask = ("--engine", "dask", "--scheduler", scheduler)
     out = tmp_path / "out"
     code, _, err = run(capsys, *predict_args(model, tmp_path / "none" / "*.parquet", out, *dask))
@@ -352,6 +471,8 @@ def test_dask_engine_errors_are_one_line_and_leave_no_output(
     (out / "notes.txt").write_text("mine")
     code, _, err = run(capsys, *predict_args(model, shards / "*.parquet", out, *dask))
     assert_one_line_error(code, err, "notes.txt")
-    code, _, err = run(capsys, *predict_args(model, shards / "part0.csv", tmp_path / "o.csv",
-                                             "--scheduler", scheduler))
+    code, _, err = run(
+        capsys,
+        *predict_args(model, shards / "part0.csv", tmp_path / "o.csv", "--scheduler", scheduler),
+    )
     assert_one_line_error(code, err, "--engine dask")

@@ -35,34 +35,59 @@ LABELS = {
 
 
 def _all_sentences() -> pd.DataFrame:
-    return pd.concat([
-        corpora.ungdc_sentences(corpora.find_speeches(UNGDC)),
-        corpora.presidential_sentences(corpora.read_presidential(PRESIDENTIAL))],
-        ignore_index=True).set_index("sentence_id")
+    return pd.concat(
+        [
+            corpora.ungdc_sentences(corpora.find_speeches(UNGDC)),
+            corpora.presidential_sentences(corpora.read_presidential(PRESIDENTIAL)),
+        ],
+        ignore_index=True,
+    ).set_index("sentence_id")
 
 
 @pytest.fixture
 def real_dir(tmp_path: Path) -> Path:
     """A data/real folder with label files, a second pass and an adjudication for the fixtures."""
     sentences = _all_sentences()
-    rows = [{"sentence_id": sid, "sentence_sha256": sentences.loc[sid, "sentence_sha256"],
-             "sample": "keyword", "russian_foreign_policy": rfp, "ukraine_operation": ukr,
-             "sentiment": sentiment, "annotation": "pass1-batch01"}
-            for sid, (rfp, ukr, sentiment) in LABELS.items()]
+    rows = [
+        {
+            "sentence_id": sid,
+            "sentence_sha256": sentences.loc[sid, "sentence_sha256"],
+            "sample": "keyword",
+            "russian_foreign_policy": rfp,
+            "ukraine_operation": ukr,
+            "sentiment": sentiment,
+            "annotation": "pass1-batch01",
+        }
+        for sid, (rfp, ukr, sentiment) in LABELS.items()
+    ]
     labels = pd.DataFrame(rows)
     folder = tmp_path / "real"
     folder.mkdir()
-    labels[labels["sentence_id"].str.startswith("un-")].to_csv(folder / "ungdc_labels.csv",
-                                                                index=False)
+    labels[labels["sentence_id"].str.startswith("un-")].to_csv(
+        folder / "ungdc_labels.csv", index=False
+    )
     labels[~labels["sentence_id"].str.startswith("un-")].to_csv(
-        folder / "presidential_labels.csv", index=False)
-    second = labels.drop(columns=["sentence_sha256", "sample"]).head(8).assign(
-        annotation="pass2-batch01")
+        folder / "presidential_labels.csv", index=False
+    )
+    second = (
+        labels.drop(columns=["sentence_sha256", "sample"])
+        .head(8)
+        .assign(annotation="pass2-batch01")
+    )
     second.loc[0, "sentiment"] = "neutral"  # a disagreement, adjudicated below
     second.to_csv(folder / "second_pass.csv", index=False)
-    pd.DataFrame([{"sentence_id": "un-XAA-77-0002", "label": "sentiment", "first": "neutral",
-                   "second": "neutral", "final": "negative", "reason": "R14: condemnation"}]
-                 ).to_csv(folder / "adjudication.csv", index=False)
+    pd.DataFrame(
+        [
+            {
+                "sentence_id": "un-XAA-77-0002",
+                "label": "sentiment",
+                "first": "neutral",
+                "second": "neutral",
+                "final": "negative",
+                "reason": "R14: condemnation",
+            }
+        ]
+    ).to_csv(folder / "adjudication.csv", index=False)
     return folder
 
 
@@ -81,7 +106,10 @@ def test_splits_keep_groups_whole_and_temporal_view_holds_out_session_79(real_di
     assert set(frame["split"]) == {"train", "test"}
     assert (frame.groupby("group")["split"].nunique() == 1).all()
     assert set(frame.loc[frame["source"] == "ungdc", "group"]) == {
-        "state-XAA", "state-XBB", "state-XCC"}
+        "state-XAA",
+        "state-XBB",
+        "state-XCC",
+    }
     assert frame.set_index("id").loc["ua-80001-0000", "group"] == "week-2022-W11"
     assert set(frame["temporal_split"]) == {"train"}  # the fixtures have no 2024 speech
     again = real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL)
@@ -142,21 +170,28 @@ def test_built_folder_has_a_card_and_loads(real_dir, tmp_path):
 
 
 def test_keyword_baseline_reads_cues_of_one_side_only():
-    assert real_models.keyword_stance([
-        "Russia's aggression must end.",
-        "The special military operation protects Donbas.",
-        "We condemn the provocation of the Kyiv regime and its aggression.",
-        "We discussed water.",
-    ]) == ["opposition", "support", "neutral", "neutral"]
+    assert real_models.keyword_stance(
+        [
+            "Russia's aggression must end.",
+            "The special military operation protects Donbas.",
+            "We condemn the provocation of the Kyiv regime and its aggression.",
+            "We discussed water.",
+        ]
+    ) == ["opposition", "support", "neutral", "neutral"]
 
 
 def test_best_source_per_label_breaks_ties_by_order():
-    comparison = pd.DataFrame({
-        "label": ["a", "a", "b", "b"],
-        "training_data": ["constructed only", "real", "real", "real + constructed (weight 1)"],
-        "cv_score": [0.5, 0.5, 0.4, 0.6]})
+    comparison = pd.DataFrame(
+        {
+            "label": ["a", "a", "b", "b"],
+            "training_data": ["constructed only", "real", "real", "real + constructed (weight 1)"],
+            "cv_score": [0.5, 0.5, 0.4, 0.6],
+        }
+    )
     assert real_models.best_sources(comparison) == {
-        "a": "real", "b": "real + constructed (weight 1)"}
+        "a": "real",
+        "b": "real + constructed (weight 1)",
+    }
 
 
 def test_auxiliary_data_is_never_in_a_validation_fold():
@@ -167,44 +202,79 @@ def test_auxiliary_data_is_never_in_a_validation_fold():
     groups = [f"g{i % 10}" for i in range(30)]
     aux_labels = ["support", "opposition", "neutral"] * 4
     aux_texts = [f"they {words[label]} it" for label in aux_labels]
-    grid = {"word": [{"features__ngram_range": [(1, 1)], "classifier__C": [1.0],
-                      "classifier__class_weight": ["balanced"]}]}
+    grid = {
+        "word": [
+            {
+                "features__ngram_range": [(1, 1)],
+                "classifier__C": [1.0],
+                "classifier__class_weight": ["balanced"],
+            }
+        ]
+    }
     scores = {}
     for source in models.TRAINING_SOURCES:
         selection = models.select_with_auxiliary(
-            texts, labels, groups, aux_texts, aux_labels, source=source, features="word",
-            grids=grid, n_splits=3)
+            texts,
+            labels,
+            groups,
+            aux_texts,
+            aux_labels,
+            source=source,
+            features="word",
+            grids=grid,
+            n_splits=3,
+        )
         scores[source] = selection.cv_score
         assert selection.n_splits == 3 and selection.metric == "f_avg"
     assert scores["main"] > 0.9 and scores["both"] > 0.9  # the cue words carry over
     with pytest.raises(ValueError, match="source must be one of"):
-        models.select_with_auxiliary(texts, labels, groups, aux_texts, aux_labels,
-                                     source="other")
+        models.select_with_auxiliary(texts, labels, groups, aux_texts, aux_labels, source="other")
 
 
 def _toy_frame(n: int = 30) -> pd.DataFrame:
-    stance_words = {"support": "praise the partnership", "opposition": "condemn the aggression",
-                    "neutral": "discuss the weather"}
+    stance_words = {
+        "support": "praise the partnership",
+        "opposition": "condemn the aggression",
+        "neutral": "discuss the weather",
+    }
     rows = []
     for i in range(n):
         label = ["support", "opposition", "neutral"][i % 3]
-        rows.append({"text": f"we {stance_words[label]} {i}", "russian_foreign_policy": label,
-                     "ukraine_operation": label if label != "support" else "neutral",
-                     "sentiment": {"support": "positive", "opposition": "negative",
-                                   "neutral": "neutral"}[label], "group": f"g{i % 6}",
-                     "hard_case": ["irony", "none"][i % 2], "lang": "en"})
+        rows.append(
+            {
+                "text": f"we {stance_words[label]} {i}",
+                "russian_foreign_policy": label,
+                "ukraine_operation": label if label != "support" else "neutral",
+                "sentiment": {
+                    "support": "positive",
+                    "opposition": "negative",
+                    "neutral": "neutral",
+                }[label],
+                "group": f"g{i % 6}",
+                "hard_case": ["irony", "none"][i % 2],
+                "lang": "en",
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def test_real_test_systems_scores_and_paired_gains():
     frame = _toy_frame()
     train, test = frame.iloc[:21], frame.iloc[21:]
-    fitted = {label: models.build_pipeline("word", "en", classifier__C=10.0).fit(
-        train["text"].tolist(), train[label].tolist()) for label in
-        ("russian_foreign_policy", "ukraine_operation", "sentiment")}
+    fitted = {
+        label: models.build_pipeline("word", "en", classifier__C=10.0).fit(
+            train["text"].tolist(), train[label].tolist()
+        )
+        for label in ("russian_foreign_policy", "ukraine_operation", "sentiment")
+    }
     systems = real_models.real_test_systems(fitted, fitted, train, test)
-    assert set(systems["sentiment"]) == {"model", "constructed-only model", "majority class",
-                                         "stratified random", "VADER"}
+    assert set(systems["sentiment"]) == {
+        "model",
+        "constructed-only model",
+        "majority class",
+        "stratified random",
+        "VADER",
+    }
     assert "keyword rule" in systems["russian_foreign_policy"]
     scores = real_models.score_on_real_test(test, systems, n_resamples=50)
     model = scores[(scores["label"] == "russian_foreign_policy") & (scores["system"] == "model")]
@@ -239,8 +309,9 @@ def test_training_data_comparison_ships_a_model_that_records_its_source(tmp_path
     paths = real_models.save_real_models(selections, sources, frame, constructed, tmp_path)
     metadata = models.load_model(paths[0]).metadata
     assert metadata["training_data"] == sources["russian_foreign_policy"]
-    assert metadata["n_train"] == len(real_models.training_rows(
-        frame, constructed, sources["russian_foreign_policy"]))
+    assert metadata["n_train"] == len(
+        real_models.training_rows(frame, constructed, sources["russian_foreign_policy"])
+    )
     temporal = real_models.temporal_scores(frame, constructed, selections, sources)
     assert temporal["n_test"].tolist() == [6, 6]
     assert temporal["macro_f1"].between(0, 1).all()

@@ -16,7 +16,9 @@ from stance.reproduce import pipeline_notebooks
 _REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 _REMOTE_IN_CODE = re.compile(
     r"""(?:url\(\s*['"]?|@import\s+(?:url\(\s*)?['"]?|import\s*\(\s*['"]|from\s+['"])"""
-    r"""(?:[a-z][a-z0-9+.-]*:)?//""", re.IGNORECASE)
+    r"""(?:[a-z][a-z0-9+.-]*:)?//""",
+    re.IGNORECASE,
+)
 _BLURB = re.compile(r'<li><a href="(?P<page>[^"]+)\.html">.*?</a>\n(?P<blurb>.*?)</li>', re.DOTALL)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
 
@@ -39,8 +41,9 @@ def _tags(page: Path) -> list[tuple[str, dict[str, str]]]:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def _site_problems(site: Path) -> list[str]:
@@ -66,8 +69,10 @@ def _site_problems(site: Path) -> list[str]:
 
 
 def _blurbs(index: Path) -> dict[str, str]:
-    return {m.group("page"): m.group("blurb")
-            for m in _BLURB.finditer(index.read_text(encoding="utf-8"))}
+    return {
+        m.group("page"): m.group("blurb")
+        for m in _BLURB.finditer(index.read_text(encoding="utf-8"))
+    }
 
 
 def _text(fragment: str) -> str:
@@ -78,19 +83,25 @@ def _text(fragment: str) -> str:
 
 INTROS = {
     "01_first": "# 01 · The first\n\n**Question.** Does `stance.text` split\nthis sentence? "
-                "It does.\n\nA second paragraph.",
+    "It does.\n\nA second paragraph.",
     "02_second": "# 02 · The second\n\n**Method.** The data come from `data/raw/`. They "
-                 "are read in\nthree steps:\n\n1. one;\n2. two.",
-    "03_third": "# 03 · The third, <b>escaped</b>\n\nWhat it shows (with \"quotes\").",
+    "are read in\nthree steps:\n\n1. one;\n2. two.",
+    "03_third": '# 03 · The third, <b>escaped</b>\n\nWhat it shows (with "quotes").',
 }
 
 
 def _notebook(path: Path, intro: str) -> Path:
-    cell = new_code_cell("print('hello')", execution_count=1,
-                         outputs=[new_output("stream", name="stdout", text="hello\n")])
+    cell = new_code_cell(
+        "print('hello')",
+        execution_count=1,
+        outputs=[new_output("stream", name="stdout", text="hello\n")],
+    )
     notebook = new_notebook(cells=[new_markdown_cell(intro), cell])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(notebook, path)
     return path
 
@@ -104,7 +115,8 @@ def small_site(tmp_path_factory):
     (root / "results").mkdir(parents=True)
     (root / "figures").mkdir()
     (root / "results" / "real_test_summary.md").write_text(
-        "| label | system | macro_f1 |\n|---|---|---:|\n| sentiment | model | 0.687 |\n")
+        "| label | system | macro_f1 |\n|---|---|---:|\n| sentiment | model | 0.687 |\n"
+    )
     (root / "figures" / "07_real_test_scores.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
     index = build_report(notebooks, tmp / "site", root=root)
     return notebooks, root, index
@@ -122,17 +134,25 @@ def test_index_links_every_page_and_each_page_exists(small_site):
 
 def test_pages_link_the_index_and_the_previous_and_next_notebook(small_site):
     _, _, index = small_site
-    expected = {"01_first": (None, "02_second"), "02_second": ("01_first", "03_third"),
-                "03_third": ("02_second", None)}
+    expected = {
+        "01_first": (None, "02_second"),
+        "02_second": ("01_first", "03_third"),
+        "03_third": ("02_second", None),
+    }
     for name, (previous, following) in expected.items():
         tags = _tags(index.parent / f"{name}.html")
-        links = [(attrs.get("rel"), attrs["href"]) for tag, attrs in tags
-                 if tag == "a" and attrs.get("href", "").endswith(".html")]
+        links = [
+            (attrs.get("rel"), attrs["href"])
+            for tag, attrs in tags
+            if tag == "a" and attrs.get("href", "").endswith(".html")
+        ]
         assert links.count((None, "index.html")) == 2  # at the top and at the bottom
-        assert [href for rel, href in links if rel == "prev"] == \
-            ([f"{previous}.html"] * 2 if previous else [])
-        assert [href for rel, href in links if rel == "next"] == \
-            ([f"{following}.html"] * 2 if following else [])
+        assert [href for rel, href in links if rel == "prev"] == (
+            [f"{previous}.html"] * 2 if previous else []
+        )
+        assert [href for rel, href in links if rel == "next"] == (
+            [f"{following}.html"] * 2 if following else []
+        )
     page = (index.parent / "02_second.html").read_text(encoding="utf-8")
     assert "<title>02 · The second</title>" in page and "hello" in page
 
@@ -140,11 +160,14 @@ def test_pages_link_the_index_and_the_previous_and_next_notebook(small_site):
 def test_blurbs_are_whole_sentences_of_the_introduction_as_html(small_site):
     _, _, index = small_site
     blurbs = _blurbs(index)
-    assert blurbs["01_first"] == ("<p><strong>Question.</strong> Does <code>stance.text</code> "
-                                  "split this sentence? It does.</p>")
+    assert blurbs["01_first"] == (
+        "<p><strong>Question.</strong> Does <code>stance.text</code> "
+        "split this sentence? It does.</p>"
+    )
     # a paragraph that leads into a list stops at its last whole sentence
-    assert blurbs["02_second"] == ("<p><strong>Method.</strong> The data come from "
-                                   "<code>data/raw/</code>.</p>")
+    assert blurbs["02_second"] == (
+        "<p><strong>Method.</strong> The data come from <code>data/raw/</code>.</p>"
+    )
     assert blurbs["03_third"] == "<p>What it shows (with &quot;quotes&quot;).</p>"
     for blurb in blurbs.values():
         assert "`" not in blurb and "**" not in blurb
@@ -154,7 +177,9 @@ def test_blurbs_are_whole_sentences_of_the_introduction_as_html(small_site):
 def test_notebook_summary_keeps_the_markdown_for_the_index_to_render(small_site):
     notebooks, _, _ = small_site
     assert notebook_summary(notebooks[1]) == (
-        "02 · The second", "**Method.** The data come from `data/raw/`.")
+        "02 · The second",
+        "**Method.** The data come from `data/raw/`.",
+    )
 
 
 def test_headline_reads_the_result_tables_and_copies_the_figures(small_site):
@@ -163,8 +188,9 @@ def test_headline_reads_the_result_tables_and_copies_the_figures(small_site):
     assert "<h2>Headline results</h2>" in text
     assert '<td style="text-align:right">0.687</td>' in text  # the table, as HTML
     assert '<img src="figures/07_real_test_scores.png"' in text
-    assert (index.parent / "figures" / "07_real_test_scores.png").read_bytes() == \
-        (root / "figures" / "07_real_test_scores.png").read_bytes()
+    assert (index.parent / "figures" / "07_real_test_scores.png").read_bytes() == (
+        root / "figures" / "07_real_test_scores.png"
+    ).read_bytes()
     assert "vote_auc" not in text  # a headline file that does not exist is left out
 
 
@@ -181,7 +207,8 @@ def test_site_problems_finds_remote_resources_and_dead_links(tmp_path):
         '<script src="https://cdn.example/require.js"></script>'
         '<link rel="stylesheet" href="//cdn.example/a.css"><img src="figures/missing.png">'
         '<style>@import url("https://fonts.example/x.css");</style>'
-        '<a href="https://example.org/paper">a paper</a><a href="#top">top</a>')
+        '<a href="https://example.org/paper">a paper</a><a href="#top">top</a>'
+    )
     problems = _site_problems(tmp_path)
     # the script (a script file, and a remote one), the style sheet, the CSS import and the
     # missing image; a link to a paper is not a resource
@@ -198,6 +225,7 @@ def test_building_twice_writes_the_same_bytes(small_site, tmp_path):
 
 
 # --- the project's own site --------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def project_site(tmp_path_factory):

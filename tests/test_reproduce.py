@@ -12,10 +12,15 @@ from stance.report import build_report, notebook_summary
 
 
 def _notebook(path, *sources):
-    notebook = new_notebook(cells=[new_markdown_cell("# 99 · A title\n\nWhat it shows.")]
-                            + [new_code_cell(s) for s in sources])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
+    notebook = new_notebook(
+        cells=[new_markdown_cell("# 99 · A title\n\nWhat it shows.")]
+        + [new_code_cell(s) for s in sources]
+    )
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(notebook, path)
     return path
 
@@ -42,8 +47,11 @@ def test_run_pipeline_reports_the_failing_notebook_in_one_line(tmp_path):
 
 def test_changed_cells_names_cells_whose_outputs_differ():
     def nb(*outputs):
-        return {"cells": [{"cell_type": "markdown"}] + [
-            {"cell_type": "code", "outputs": [{"text": o}]} for o in outputs]}
+        return {
+            "cells": [{"cell_type": "markdown"}]
+            + [{"cell_type": "code", "outputs": [{"text": o}]} for o in outputs]
+        }
+
     assert reproduce._changed_cells(nb("a", "b", "c"), nb("a", "x", "c")) == [2]
     assert reproduce._changed_cells(nb("a"), nb("a", "b")) == [2]
 
@@ -74,16 +82,19 @@ def test_check_rebuilds_a_clone_with_the_fetched_corpora_and_lists_what_differs(
     (root / "README.md").write_text("# A project\n")
     (root / ".gitignore").write_text("data/external/\n")
     (root / "notebooks").mkdir()
-    path = _notebook(root / "notebooks" / "01_demo.ipynb",
-                     "from pathlib import Path\n"
-                     "print(Path('../data/external/ungdc/speech.txt').read_text().strip())",
-                     "Path('../results').mkdir(exist_ok=True)\n"
-                     "Path('../results/new.txt').write_text('written by the notebook')")
+    path = _notebook(
+        root / "notebooks" / "01_demo.ipynb",
+        "from pathlib import Path\n"
+        "print(Path('../data/external/ungdc/speech.txt').read_text().strip())",
+        "Path('../results').mkdir(exist_ok=True)\n"
+        "Path('../results/new.txt').write_text('written by the notebook')",
+    )
     reproduce.run_pipeline([path], log=lambda line: None)
     git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.org"]
     subprocess.run([*git, "init", "--quiet"], cwd=root, check=True)
-    subprocess.run([*git, "add", "README.md", ".gitignore", "data", "notebooks"], cwd=root,
-                   check=True)
+    subprocess.run(
+        [*git, "add", "README.md", ".gitignore", "data", "notebooks"], cwd=root, check=True
+    )
     subprocess.run([*git, "commit", "--quiet", "-m", "tiny"], cwd=root, check=True)
     logged = []
     assert reproduce.check(root, log=logged.append) == ["results/new.txt: new, not committed"]

@@ -10,9 +10,18 @@ from stance.schema import DatasetError
 
 
 def _row(**change: str) -> dict[str, str]:
-    row = {"id": "x-en", "statement_id": "x", "text": "Hello", "lang": "en",
-           "russian_foreign_policy": "neutral", "ukraine_operation": "neutral",
-           "sentiment": "neutral", "genre": "op_ed", "group": "g", "origin": "constructed"}
+    row = {
+        "id": "x-en",
+        "statement_id": "x",
+        "text": "Hello",
+        "lang": "en",
+        "russian_foreign_policy": "neutral",
+        "ukraine_operation": "neutral",
+        "sentiment": "neutral",
+        "genre": "op_ed",
+        "group": "g",
+        "origin": "constructed",
+    }
     return {**row, **change}
 
 
@@ -29,8 +38,9 @@ def test_language_code_is_checked():
 
 
 def test_rows_without_a_source_are_named_by_id():
-    rows = pd.DataFrame([_row(), _row(id="y-en", statement_id="y", text="Other",
-                                      sentiment="angry")])
+    rows = pd.DataFrame(
+        [_row(), _row(id="y-en", statement_id="y", text="Other", sentiment="angry")]
+    )
     with pytest.raises(DatasetError, match="row with id 'y-en': sentiment 'angry' is not one"):
         schema.validate(rows)
 
@@ -41,8 +51,11 @@ def test_check_values_and_check_unique_name_the_first_bad_row():
     def where(row: pd.Series) -> str:
         return f"f.csv: line {row.name + 2}"
 
-    with pytest.raises(DatasetError, match=r"^f\.csv: line 3: sentiment 'bad' is not one of "
-                                           "negative, neutral, positive$"):
+    with pytest.raises(
+        DatasetError,
+        match=r"^f\.csv: line 3: sentiment 'bad' is not one of "
+        "negative, neutral, positive$",
+    ):
         schema.check_values(frame, {"sentiment": schema.SENTIMENTS}, where)
     with pytest.raises(DatasetError, match=r"^f\.csv: line 4: duplicate item b$"):
         schema.check_unique(frame, "item", where)

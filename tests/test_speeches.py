@@ -48,16 +48,27 @@ def test_vote_records_that_break_the_totals_are_refused(tmp_path):
 
 def test_cross_fitting_never_scores_a_state_with_its_own_sentences():
     candidates = speeches.candidate_sentences(FIXTURES / "ungdc", sessions=[77, 78])
-    words = {"support": "proud partnership", "opposition": "condemn aggression",
-             "neutral": "discussed water"}
-    labelled = pd.DataFrame([
-        {"iso3": iso3, "text": f"we {words[label]} {i}", "russian_foreign_policy": label}
-        for i, (iso3, label) in enumerate(
-            [(iso3, label) for iso3 in ("XAA", "XBB", "XCC", "RUS", "UKR", "XDD")
-             for label in ("support", "opposition", "neutral")])])
+    words = {
+        "support": "proud partnership",
+        "opposition": "condemn aggression",
+        "neutral": "discussed water",
+    }
+    labelled = pd.DataFrame(
+        [
+            {"iso3": iso3, "text": f"we {words[label]} {i}", "russian_foreign_policy": label}
+            for i, (iso3, label) in enumerate(
+                [
+                    (iso3, label)
+                    for iso3 in ("XAA", "XBB", "XCC", "RUS", "UKR", "XDD")
+                    for label in ("support", "opposition", "neutral")
+                ]
+            )
+        ]
+    )
     estimator = models.build_pipeline("word", "en", classifier__C=10.0)
-    predicted = speeches.cross_fitted_predictions(candidates, labelled, estimator,
-                                                  "russian_foreign_policy", n_folds=3, seed=1)
+    predicted = speeches.cross_fitted_predictions(
+        candidates, labelled, estimator, "russian_foreign_policy", n_folds=3, seed=1
+    )
     folds = speeches.state_folds([*candidates["iso3"], *labelled["iso3"]], 3, seed=1)
     assert predicted["fold"].tolist() == predicted["iso3"].map(folds).tolist()
     assert len(predicted) == len(candidates)
@@ -68,19 +79,32 @@ def test_cross_fitting_never_scores_a_state_with_its_own_sentences():
 
 
 def test_vote_auc_ranks_yes_voters_by_negative_net_stance():
-    table = pd.DataFrame({"iso3": ["A", "B", "C", "D", "E"], "session": 77, "year": 2022,
-                          "net_stance": [-0.8, -0.5, 0.4, 0.6, 0.0]})
-    votes = pd.DataFrame({"symbol": "A/RES/ES-11/1", "iso3": ["A", "B", "C", "D", "E"],
-                          "vote": ["yes", "yes", "no", "abstain", "absent"]})
+    table = pd.DataFrame(
+        {
+            "iso3": ["A", "B", "C", "D", "E"],
+            "session": 77,
+            "year": 2022,
+            "net_stance": [-0.8, -0.5, 0.4, 0.6, 0.0],
+        }
+    )
+    votes = pd.DataFrame(
+        {
+            "symbol": "A/RES/ES-11/1",
+            "iso3": ["A", "B", "C", "D", "E"],
+            "vote": ["yes", "yes", "no", "abstain", "absent"],
+        }
+    )
     result = speeches.vote_auc(table, votes, "A/RES/ES-11/1", n_resamples=200)
     assert (result["auc"], result["states"], result["voted_yes"]) == (1.0, 4, 2)
     assert result["auc_low"] <= result["auc"] <= result["auc_high"]
 
 
 def test_largest_changes_picks_states_with_every_session():
-    rows = [{"iso3": iso3, "session": s, "year": s + 1945,
-             "net_stance": (s - 69) * slope / 10}
-            for iso3, slope in (("A", 1.0), ("B", -0.5), ("C", 0.0)) for s in range(69, 80)]
+    rows = [
+        {"iso3": iso3, "session": s, "year": s + 1945, "net_stance": (s - 69) * slope / 10}
+        for iso3, slope in (("A", 1.0), ("B", -0.5), ("C", 0.0))
+        for s in range(69, 80)
+    ]
     rows.append({"iso3": "D", "session": 79, "year": 2024, "net_stance": 1.0})
     chosen = speeches.largest_changes(pd.DataFrame(rows), n=2)
     assert sorted(chosen["iso3"].unique()) == ["A", "B"]

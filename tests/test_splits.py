@@ -36,8 +36,15 @@ def test_assign_splits_gives_both_languages_one_split(raw_dir):
 
 
 def test_a_group_across_splits_fails_the_check():
-    frame = pd.DataFrame({"id": ["a", "b"], "group": ["g", "g"], "lang": ["en", "en"],
-                          "text": ["one text", "another"], "split": ["train", "test"]})
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "group": ["g", "g"],
+            "lang": ["en", "en"],
+            "text": ["one text", "another"],
+            "split": ["train", "test"],
+        }
+    )
     with pytest.raises(DatasetError, match="group g spans train and test"):
         splits.check_no_leakage(frame)
 

@@ -38,7 +38,7 @@ def test_lowercase_handles_decomposed_dotted_capital_i():
 
 
 def test_normalize_unifies_quotes_apostrophes_and_spaces():
-    assert normalize("  Rusya’nın   “özel”\toperasyonu ", "tr") == "rusya'nın \"özel\" operasyonu"
+    assert normalize("  Rusya’nın   “özel”\toperasyonu ", "tr") == 'rusya\'nın "özel" operasyonu'
 
 
 def test_text_normalizer_is_picklable_and_comparable():
@@ -52,7 +52,11 @@ def test_seed_article_yields_its_four_attributed_quotes():
     quotes = extract_quotes(SEED_ARTICLE.read_text(encoding="utf-8"), SPEAKERS)
     assert [q.speaker for q in quotes] == ["Vladimir Putin"] * 2 + ["Kim Jong-Un"] * 2
     assert [q.attribution for q in quotes] == [
-        "dedi", "diye konuştu", "bilgisini paylaştı", "ifadesini kullandı"]
+        "dedi",
+        "diye konuştu",
+        "bilgisini paylaştı",
+        "ifadesini kullandı",
+    ]
     assert quotes[3].text.endswith("özel askeri operasyonu uygulamasında destekliyoruz.")
 
 
@@ -74,13 +78,22 @@ def test_boilerplate_footer_is_dropped():
 @pytest.mark.parametrize(
     ("text", "quote", "verb"),
     [
-        ('"We will not recognise the annexation," the minister said on Monday.',
-         "We will not recognise the annexation,", "said"),
-        ("The envoy told reporters: “Talks are the only way forward.”",
-         "Talks are the only way forward.", "told reporters"),
+        (
+            '"We will not recognise the annexation," the minister said on Monday.',
+            "We will not recognise the annexation,",
+            "said",
+        ),
+        (
+            "The envoy told reporters: “Talks are the only way forward.”",
+            "Talks are the only way forward.",
+            "told reporters",
+        ),
         ("“Sanctions are working,” she told the committee.", "Sanctions are working,", "told"),
-        ('A spokesperson said, "The shipments will continue."',
-         "The shipments will continue.", "said"),
+        (
+            'A spokesperson said, "The shipments will continue."',
+            "The shipments will continue.",
+            "said",
+        ),
     ],
 )
 def test_english_news_style_attribution(text, quote, verb):
@@ -89,8 +102,10 @@ def test_english_news_style_attribution(text, quote, verb):
 
 
 def test_english_speaker_is_the_first_known_name_of_the_sentence():
-    text = ("Officials met in Geneva. The minister, who spoke after the envoy, said: "
-            "“We support a ceasefire.”")
+    text = (
+        "Officials met in Geneva. The minister, who spoke after the envoy, said: "
+        "“We support a ceasefire.”"
+    )
     (found,) = extract_quotes(text, {"the minister": [], "the envoy": []})
     assert found.speaker == "the minister"
 

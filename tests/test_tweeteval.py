@@ -54,9 +54,15 @@ def test_scores_per_target(benchmark_json: dict) -> None:
     per_target = benchmark_json["per_target"]
     assert list(per_target) == list(tweeteval.TARGETS)
     for scores in per_target.values():
-        assert {"f_avg", "macro_f1", "cv_score", "selection_metric",
-                "features", "n_train", "n_test"} <= set(
-            scores)
+        assert {
+            "f_avg",
+            "macro_f1",
+            "cv_score",
+            "selection_metric",
+            "features",
+            "n_train",
+            "n_test",
+        } <= set(scores)
         assert scores["n_train"] == 24 and scores["n_test"] == 12  # train + val, then test
         assert scores["f_avg"] > 0.5
 
@@ -88,8 +94,7 @@ def test_published_baselines_are_reported_as_published(benchmark_json: dict) -> 
 
 
 def test_table_output(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "benchmark", "tweeteval", "--path", FIXTURE, "--targets",
-                       "abortion")
+    code, out, _ = run(capsys, "benchmark", "tweeteval", "--path", FIXTURE, "--targets", "abortion")
     assert code == 0
     assert "abortion" in out and "atheism" not in out.split("Official")[0]
     assert "Official score (F_avg, test items of all targets pooled):" in out
@@ -104,8 +109,9 @@ def test_missing_target_directory(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert out == ""
 
 
-def test_labels_and_texts_must_have_as_many_lines(capsys: pytest.CaptureFixture[str],
-                                                  tmp_path: Path) -> None:
+def test_labels_and_texts_must_have_as_many_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     root = fixture_copy(tmp_path)
     labels = root / "hillary" / "val_labels.txt"
     labels.write_text("".join(labels.read_text().splitlines(keepends=True)[:-1]))
@@ -119,23 +125,36 @@ def test_unknown_label_id_and_target(capsys: pytest.CaptureFixture[str], tmp_pat
     (root / "atheism" / "train_labels.txt").write_text("0\n1\n3\n" + "2\n" * 9)
     code, _, err = run(capsys, "benchmark", "tweeteval", "--path", root)
     assert_one_line_error(code, err, "atheism/train_labels.txt: line 3")
-    code, _, err = run(capsys, "benchmark", "tweeteval", "--path", root, "--targets",
-                       "abortion,brexit")
+    code, _, err = run(
+        capsys, "benchmark", "tweeteval", "--path", root, "--targets", "abortion,brexit"
+    )
     assert_one_line_error(code, err, "'brexit'")
 
 
 def _as_hub(items: pd.DataFrame) -> dict[str, datasets.DatasetDict]:
     """The hub's form of the items: one DatasetDict per target, ClassLabel label ids."""
-    features = datasets.Features({"text": datasets.Value("string"),
-                                  "label": datasets.ClassLabel(names=list(tweeteval.LABELS))})
+    features = datasets.Features(
+        {
+            "text": datasets.Value("string"),
+            "label": datasets.ClassLabel(names=list(tweeteval.LABELS)),
+        }
+    )
     hub_names = {local: hub for hub, local in tweeteval.HUB_SPLITS.items()}
-    return {target: datasets.DatasetDict({
-        hub_names[split]: datasets.Dataset.from_dict(
-            {"text": part["text"].tolist(),
-             "label": [tweeteval.LABELS.index(label) for label in part["label"]]},
-            features=features)
-        for split, part in rows.groupby("split", sort=False)})
-        for target, rows in items.groupby("target", sort=False)}
+    return {
+        target: datasets.DatasetDict(
+            {
+                hub_names[split]: datasets.Dataset.from_dict(
+                    {
+                        "text": part["text"].tolist(),
+                        "label": [tweeteval.LABELS.index(label) for label in part["label"]],
+                    },
+                    features=features,
+                )
+                for split, part in rows.groupby("split", sort=False)
+            }
+        )
+        for target, rows in items.groupby("target", sort=False)
+    }
 
 
 def test_hub_conversion_gives_the_same_table_as_the_files() -> None:
@@ -148,12 +167,14 @@ def test_hub_conversion_checks_label_names() -> None:
     items = tweeteval.load_tweeteval_dir(FIXTURE, ["abortion"])
     hub = _as_hub(items)
     hub["abortion"]["test"] = hub["abortion"]["test"].cast_column(
-        "label", datasets.ClassLabel(names=["none", "favor", "against"]))
+        "label", datasets.ClassLabel(names=["none", "favor", "against"])
+    )
     with pytest.raises(tweeteval.InputError, match="stance_abortion: label names"):
         tweeteval.tweeteval_from_hub(hub)
 
 
 # --- the model -------------------------------------------------------------------------------
+
 
 def test_tweet_normalisation() -> None:
     assert tweet_models.segment_hashtag("HillaryForPrison") == "Hillary For Prison"
@@ -162,9 +183,11 @@ def test_tweet_normalisation() -> None:
     assert tweet_models.segment_hashtag("prolife") == "prolife"
     text = "RT @Someone: #HillaryForPrison  is #prolife http://t.co/x #SemST "
     assert tweet_models.normalize_tweet(text) == (
-        "rt @user: #hillaryforprison hillary for prison is #prolife http")
+        "rt @user: #hillaryforprison hillary for prison is #prolife http"
+    )
     assert tweet_models.normalize_tweet(text, lowercase=False, segment_hashtags=False) == (
-        "RT @user: #HillaryForPrison is #prolife http")
+        "RT @user: #HillaryForPrison is #prolife http"
+    )
     normalizer = tweet_models.TweetNormalizer()
     assert normalizer("#SemST") == "" and normalizer == tweet_models.TweetNormalizer()
     assert hash(normalizer) == hash(tweet_models.TweetNormalizer())
@@ -173,8 +196,9 @@ def test_tweet_normalisation() -> None:
 
 def test_target_augmented_features() -> None:
     X = pd.DataFrame({"target": ["a", "b", "a"], "text": ["x y", "y z", "z"]})
-    step = tweet_models.TargetAugmentedFeatures(CountVectorizer(token_pattern=r"\w+"),
-                                                  shared_weight=0.5).fit(X)
+    step = tweet_models.TargetAugmentedFeatures(
+        CountVectorizer(token_pattern=r"\w+"), shared_weight=0.5
+    ).fit(X)
     matrix = step.transform(X).toarray()
     base = CountVectorizer(token_pattern=r"\w+").fit_transform(X["text"]).toarray()  # x, y, z
     assert matrix.shape == (3, 3 * 3)
@@ -211,16 +235,21 @@ def test_classifier_follows_scikit_learn_conventions() -> None:
     assert model.predict(rows).tolist() == model.classes_[proba.argmax(axis=1)].tolist()
     assert tweet_models.describe(model) == "char2-5+vader"
     with pytest.raises(ValueError, match="class_weight"):
-        clone(model).set_params(class_weight="per_class").fit(train[["target", "text"]],
-                                                              train["label"])
+        clone(model).set_params(class_weight="per_class").fit(
+            train[["target", "text"]], train["label"]
+        )
 
 
 def test_selection_is_deterministic_and_independent_of_n_jobs() -> None:
     items = tweeteval.load_tweeteval_dir(FIXTURE, ["atheism", "climate"])
     train = items[items["split"] != "test"]
     grid = {"C": [1.0, 10.0], "sentiment_weight": [0.0, 0.3]}
-    one, two = (tweet_models.select_tweet_model(train[["target", "text"]], train["label"],
-                                                grid, n_jobs=n_jobs) for n_jobs in (1, 2))
+    one, two = (
+        tweet_models.select_tweet_model(
+            train[["target", "text"]], train["label"], grid, n_jobs=n_jobs
+        )
+        for n_jobs in (1, 2)
+    )
     pd.testing.assert_frame_equal(one.cv_results, two.cv_results)
     assert one.best_params == two.best_params and one.cv_score == two.cv_score
     assert one.oof_predictions.tolist() == two.oof_predictions.tolist()
@@ -230,6 +259,7 @@ def test_selection_is_deterministic_and_independent_of_n_jobs() -> None:
 
 # --- result files and the published baselines ------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def fixture_result() -> tweeteval.TweetEvalResult:
     return tweeteval.run_tweeteval(tweeteval.load_tweeteval_dir(FIXTURE), n_jobs=1)
@@ -238,8 +268,11 @@ def fixture_result() -> tweeteval.TweetEvalResult:
 def test_published_footnotes_attach_to_their_own_rows() -> None:
     lines = tweeteval.published_baselines_lines()
     rows = {line.split("  ")[1]: line for line in lines if not line.lstrip().startswith("[")}
-    notes = {line.split("] ", 1)[1]: line.split("]")[0].strip() + "]"
-             for line in lines if line.lstrip().startswith("[")}
+    notes = {
+        line.split("] ", 1)[1]: line.split("]")[0].strip() + "]"
+        for line in lines
+        if line.lstrip().startswith("[")
+    }
     note = notes["mean of 3 runs"]
     assert rows["RoBERTa-base (TweetEval)"].endswith(note)
     for system in ("SVM (TweetEval)", "FastText (TweetEval)", "RoBERTa-retrained (TweetEval)"):
@@ -251,15 +284,17 @@ def test_published_footnotes_attach_to_their_own_rows() -> None:
     assert len(notes) == 4  # three sources and one note, each listed once
 
 
-def test_result_files_are_deterministic(fixture_result: tweeteval.TweetEvalResult,
-                                        tmp_path: Path) -> None:
+def test_result_files_are_deterministic(
+    fixture_result: tweeteval.TweetEvalResult, tmp_path: Path
+) -> None:
     json_path, md_path = tweeteval.write_tweeteval_results(fixture_result, tmp_path / "a")
     again = tweeteval.write_tweeteval_results(fixture_result, tmp_path / "b")
     assert [p.read_bytes() for p in (json_path, md_path)] == [p.read_bytes() for p in again]
     data = json.loads(json_path.read_text(encoding="utf-8"))
     assert data == json.loads(json.dumps(fixture_result.to_json()))
     assert data["selection"]["chosen"] == {
-        key: data["selection"]["configuration"][key] for key in ("C", "sentiment_weight")}
+        key: data["selection"]["configuration"][key] for key in ("C", "sentiment_weight")
+    }
     assert len(data["selection"]["candidates"]) == len(tweet_models.candidates())
     for row in data["per_target"].values():
         assert row["configuration"] == data["selection"]["configuration"]
@@ -279,8 +314,10 @@ def test_real_benchmark_reproduces_the_committed_results(tmp_path: Path) -> None
     """The full benchmark on the real data gives exactly the committed result files."""
     folder = tweeteval.tweeteval_dir_from_env()
     if folder is None:
-        pytest.skip("STANCE_TWEETEVAL is not set to an existing TweetEval stance folder; "
-                    "the real benchmark was not re-run")
+        pytest.skip(
+            "STANCE_TWEETEVAL is not set to an existing TweetEval stance folder; "
+            "the real benchmark was not re-run"
+        )
     committed = [RESULTS / "tweeteval.json", RESULTS / "tweeteval.md"]
     if not all(path.is_file() for path in committed):
         pytest.skip("results/tweeteval.json or .md is missing: nothing to reproduce")
@@ -292,14 +329,41 @@ def test_real_benchmark_reproduces_the_committed_results(tmp_path: Path) -> None
 
 def test_cli_writes_the_results_files_when_asked(tmp_path: Path) -> None:
     fixture = FIXTURE
-    done = subprocess.run([sys.executable, "-m", "stance", "benchmark", "tweeteval", "--path",
-                           str(fixture), "--results-dir", str(tmp_path)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "stance",
+            "benchmark",
+            "tweeteval",
+            "--path",
+            str(fixture),
+            "--results-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tweeteval.json", "tweeteval.md"]
-    partial = subprocess.run([sys.executable, "-m", "stance", "benchmark", "tweeteval", "--path",
-                              str(fixture), "--targets", "abortion", "--results-dir",
-                              str(tmp_path / "partial")],
-                             capture_output=True, text=True, timeout=300)
+    partial = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "stance",
+            "benchmark",
+            "tweeteval",
+            "--path",
+            str(fixture),
+            "--targets",
+            "abortion",
+            "--results-dir",
+            str(tmp_path / "partial"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert partial.returncode == 2 and "need all five targets" in partial.stderr
     assert not (tmp_path / "partial").exists()

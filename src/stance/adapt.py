@@ -65,8 +65,13 @@ def enable_one_line_errors() -> None:
     if shell is None:
         return
 
-    def one_line(shell: Any, etype: type[BaseException], value: BaseException,
-                 tb: TracebackType | None, tb_offset: int | None = None) -> None:
+    def one_line(
+        shell: Any,
+        etype: type[BaseException],
+        value: BaseException,
+        tb: TracebackType | None,
+        tb_offset: int | None = None,
+    ) -> None:
         shell.showtraceback((etype, value, tb), exception_only=True)
 
     shell.set_custom_exc((InputError,), one_line)
@@ -82,8 +87,10 @@ def check_lang(lang: str) -> str:
     if lang == "tr":
         return "tr: Turkish lowercasing (İ → i, I → ı)"
     if lang in DOTTED_I_LANGUAGES:
-        return (f"{lang}: plain Unicode lowercasing, which is WRONG for {DOTTED_I_LANGUAGES[lang]}"
-                " (it maps I to i, not ı); see 'How to adapt' in the README")
+        return (
+            f"{lang}: plain Unicode lowercasing, which is WRONG for {DOTTED_I_LANGUAGES[lang]}"
+            " (it maps I to i, not ı); see 'How to adapt' in the README"
+        )
     known = "" if lang in SUPPORTED_LANGUAGES else " (right for most languages)"
     return f"{lang}: plain Unicode lowercasing{known}"
 
@@ -108,9 +115,11 @@ def output_directory(path: str | os.PathLike[str]) -> Path:
     resolved = folder.resolve()
     for protected in (getattr(config, name) for name in PROJECT_OUTPUT_DIRS):
         if resolved.is_relative_to(protected.resolve()):
-            raise InputError(f"output_dir: {folder} is inside the project's "
-                             f"{protected.name}/ folder; choose a folder outside figures/, "
-                             "results/, models/ and data/")
+            raise InputError(
+                f"output_dir: {folder} is inside the project's "
+                f"{protected.name}/ folder; choose a folder outside figures/, "
+                "results/, models/ and data/"
+            )
     if folder.exists() and not folder.is_dir():
         raise InputError(f"output_dir: {folder} is a file, not a folder")
     folder.mkdir(parents=True, exist_ok=True)
@@ -145,15 +154,19 @@ def check_labels(
     counts = frame[label_column].value_counts().sort_index()
     if len(counts) < 2:
         found = f" ({counts.index[0]!r})" if len(counts) else ""
-        raise InputError(f"{source}: column {label_column!r} has {len(counts)} class{found}; "
-                         "a classifier needs at least 2")
+        raise InputError(
+            f"{source}: column {label_column!r} has {len(counts)} class{found}; "
+            "a classifier needs at least 2"
+        )
     rare = counts[counts < min_per_class]
     if len(rare):
         label, count = rare.index[0], int(rare.iloc[0])
-        raise InputError(f"{source}: class {label!r} of column {label_column!r} has {count} "
-                         f"example{'s' if count != 1 else ''}; each class needs at least "
-                         f"{min_per_class} (1 to test, 2 to cross-validate): add examples or "
-                         "drop the class")
+        raise InputError(
+            f"{source}: class {label!r} of column {label_column!r} has {count} "
+            f"example{'s' if count != 1 else ''}; each class needs at least "
+            f"{min_per_class} (1 to test, 2 to cross-validate): add examples or "
+            "drop the class"
+        )
     return counts.rename("texts").rename_axis(label_column)
 
 
@@ -191,9 +204,11 @@ def read_labelled_csv(
         raise InputError(f"{data_path}: every text in column {text_column!r} is empty")
     counts = check_labels(frame, label_column, group_column, source=data_path, line=line)
     duplicates = check_duplicate_texts(frame, text_column, label_column, data_path, line)
-    summary = (f"{Path(data_path).name}: {len(raw)} rows, {n_empty} with an empty text dropped, "
-               f"{len(frame)} texts in {len(counts)} classes"
-               + (f" and {frame[group_column].nunique()} groups" if group_column else ""))
+    summary = (
+        f"{Path(data_path).name}: {len(raw)} rows, {n_empty} with an empty text dropped, "
+        f"{len(frame)} texts in {len(counts)} classes"
+        + (f" and {frame[group_column].nunique()} groups" if group_column else "")
+    )
     return LabelledData(frame, counts, summary, (duplicates,) if duplicates else ())
 
 
@@ -231,35 +246,56 @@ def split_frame(
     if group_column is None:
         n_test = math.ceil(test_size * len(frame))
         if n_test < n_classes or len(frame) - n_test < MIN_TRAIN_PER_CLASS * n_classes:
-            raise InputError(f"{len(frame)} texts are too few to split {n_classes} classes with "
-                             f"test_size {test_size}: add examples or change test_size")
-        candidates = StratifiedShuffleSplit(n_splits=SPLIT_ATTEMPTS, test_size=n_test,
-                                            random_state=seed).split(positions, labels)
-        split = next(((train, test) for train, test in candidates
-                      if _valid_split(labels, train, test)), None)
+            raise InputError(
+                f"{len(frame)} texts are too few to split {n_classes} classes with "
+                f"test_size {test_size}: add examples or change test_size"
+            )
+        candidates = StratifiedShuffleSplit(
+            n_splits=SPLIT_ATTEMPTS, test_size=n_test, random_state=seed
+        ).split(positions, labels)
+        split = next(
+            ((train, test) for train, test in candidates if _valid_split(labels, train, test)), None
+        )
     else:
         groups = frame[group_column].astype(str).to_numpy(dtype=object)
         n_folds = round(1 / test_size)
         if len(set(groups)) < n_folds:
-            raise InputError(f"column {group_column!r} has {len(set(groups))} groups; a grouped "
-                             f"split with test_size {test_size} needs at least {n_folds}")
-        split = grouped_split(labels, groups, test_size, seed,
-                              accept=lambda train, test: _valid_split(labels, train, test))
+            raise InputError(
+                f"column {group_column!r} has {len(set(groups))} groups; a grouped "
+                f"split with test_size {test_size} needs at least {n_folds}"
+            )
+        split = grouped_split(
+            labels,
+            groups,
+            test_size,
+            seed,
+            accept=lambda train, test: _valid_split(labels, train, test),
+        )
     if split is not None:
         train, test = split
         return frame.iloc[np.sort(train)], frame.iloc[np.sort(test)]
     how = f"grouped by {group_column!r} " if group_column else ""
-    raise InputError(f"no split {how}leaves every class of {label_column!r} with 1 test and "
-                     f"{MIN_TRAIN_PER_CLASS} training examples: add examples of the rarest class"
-                     + (" or set group_column = None" if group_column else ""))
+    raise InputError(
+        f"no split {how}leaves every class of {label_column!r} with 1 test and "
+        f"{MIN_TRAIN_PER_CLASS} training examples: add examples of the rarest class"
+        + (" or set group_column = None" if group_column else "")
+    )
 
 
 def class_counts(train: pd.DataFrame, test: pd.DataFrame, label_column: str) -> pd.DataFrame:
     """Texts per class in each split, with totals and the test share per class."""
-    table = pd.DataFrame({
-        "train": train[label_column].value_counts(),
-        "test": test[label_column].value_counts(),
-    }).fillna(0).astype(int).sort_index().rename_axis(label_column)
+    table = (
+        pd.DataFrame(
+            {
+                "train": train[label_column].value_counts(),
+                "test": test[label_column].value_counts(),
+            }
+        )
+        .fillna(0)
+        .astype(int)
+        .sort_index()
+        .rename_axis(label_column)
+    )
     table.loc["total"] = table.sum()
     table["test share"] = (table["test"] / (table["train"] + table["test"])).round(2)
     return table
@@ -272,19 +308,22 @@ def per_class_table(per_class: dict[str, dict[str, float]]) -> pd.DataFrame:
     return table.rename_axis("class").reset_index()
 
 
-def mistakes(texts: Sequence[str], gold: Sequence[str], predicted: Sequence[str],
-             n: int = 10) -> pd.DataFrame:
+def mistakes(
+    texts: Sequence[str], gold: Sequence[str], predicted: Sequence[str], n: int = 10
+) -> pd.DataFrame:
     """The first ``n`` misclassified texts, in input order (columns text, gold, predicted)."""
-    table = pd.DataFrame({"text": list(texts), "gold": list(gold),
-                          "predicted": list(predicted)})
+    table = pd.DataFrame({"text": list(texts), "gold": list(gold), "predicted": list(predicted)})
     return table[table["gold"] != table["predicted"]].head(n).reset_index(drop=True)
 
 
 def written_files(directory: str | os.PathLike[str], stem: str) -> list[str]:
     """Names of the files in ``directory`` that a run with this ``stem`` writes (``stem.*`` and
     ``stem_*``), sorted."""
-    return sorted(path.name for path in Path(directory).iterdir() if path.is_file()
-                  and (path.name.startswith(f"{stem}_") or path.name.startswith(f"{stem}.")))
+    return sorted(
+        path.name
+        for path in Path(directory).iterdir()
+        if path.is_file() and (path.name.startswith(f"{stem}_") or path.name.startswith(f"{stem}."))
+    )
 
 
 # --- make adapt: check the inputs, run the template, report --------------------------------
@@ -333,8 +372,10 @@ def kernel_options() -> dict[str, Any]:
     from traitlets.config import Config
 
     manager = {"transport_encryption": "auto"} if zmq.has("curve") else {}
-    return {"config": Config({"KernelManager": manager}),
-            "extra_arguments": ["--IPKernelApp.log_level=CRITICAL"]}
+    return {
+        "config": Config({"KernelManager": manager}),
+        "extra_arguments": ["--IPKernelApp.log_level=CRITICAL"],
+    }
 
 
 def execute_template(executed: str | os.PathLike[str], parameters: dict[str, Any]) -> None:
@@ -344,9 +385,15 @@ def execute_template(executed: str | os.PathLike[str], parameters: dict[str, Any
 
     os.environ.setdefault("PYTHONHASHSEED", "0")
     papermill.execute_notebook(
-        str(config.PROJECT_ROOT / "notebooks" / TEMPLATE_NAME), str(executed),
-        parameters=parameters, cwd=".", kernel_name=KERNEL_NAME,
-        progress_bar=False, log_output=False, **kernel_options())
+        str(config.PROJECT_ROOT / "notebooks" / TEMPLATE_NAME),
+        str(executed),
+        parameters=parameters,
+        cwd=".",
+        kernel_name=KERNEL_NAME,
+        progress_bar=False,
+        log_output=False,
+        **kernel_options(),
+    )
 
 
 def notebook_failure(error: BaseException, executed: str | os.PathLike[str]) -> str:
@@ -369,8 +416,8 @@ def write_html(notebook: str | os.PathLike[str], html: str | os.PathLike[str]) -
     from nbconvert import HTMLExporter
 
     body, _ = HTMLExporter().from_notebook_node(
-        nbformat.read(notebook, as_version=4),
-        resources={"metadata": {"name": Path(notebook).stem}})
+        nbformat.read(notebook, as_version=4), resources={"metadata": {"name": Path(notebook).stem}}
+    )
     atomic_write_text(html, body)
 
 
@@ -384,15 +431,21 @@ def headline_scores(directory: str | os.PathLike[str], stem: str) -> str:
     directory = Path(directory)
     scores = _read_records(directory / f"{stem}_test_scores.json")
     n_test = sum(int(row["support"]) for row in _read_records(directory / f"{stem}_per_class.json"))
-    metrics = [("macro_f1", "macro-F1"),
-               *([("f_avg", "F_avg")] if any("f_avg" in row for row in scores) else [])]
+    metrics = [
+        ("macro_f1", "macro-F1"),
+        *([("f_avg", "F_avg")] if any("f_avg" in row for row in scores) else []),
+    ]
     width = max(len(row["system"]) for row in scores)
     lines = [f"{PROG}: test scores on {n_test} held-out texts, with 95% bootstrap intervals:"]
     for row in scores:
-        cells = [f"{name} {row[key]:.3f} [{row[f'{key}_low']:.3f}, {row[f'{key}_high']:.3f}]"
-                 for key, name in metrics if key in row]
-        lines.append(f"  {row['system']:<{width}}  " + "  ".join(
-            [*cells, f"accuracy {row['accuracy']:.3f}"]))
+        cells = [
+            f"{name} {row[key]:.3f} [{row[f'{key}_low']:.3f}, {row[f'{key}_high']:.3f}]"
+            for key, name in metrics
+            if key in row
+        ]
+        lines.append(
+            f"  {row['system']:<{width}}  " + "  ".join([*cells, f"accuracy {row['accuracy']:.3f}"])
+        )
     return "\n".join(lines)
 
 
@@ -406,20 +459,32 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m stance.adapt",
         description="Check a labelled CSV, run notebooks/adapt_template.ipynb on it with "
-                    "papermill, write an HTML copy of the executed notebook and print the "
-                    "headline test scores. Errors are one line 'make adapt: error: ...', exit 2.")
+        "papermill, write an HTML copy of the executed notebook and print the "
+        "headline test scores. Errors are one line 'make adapt: error: ...', exit 2.",
+    )
     parser.add_argument("--data", required=True, metavar="CSV", help="UTF-8 CSV with a header")
     parser.add_argument("--text-column", required=True, metavar="COL", help="column of texts")
     parser.add_argument("--label-column", required=True, metavar="COL", help="column of labels")
-    parser.add_argument("--group-column", metavar="COL",
-                        help="column of group ids; a group never straddles the split")
+    parser.add_argument(
+        "--group-column",
+        metavar="COL",
+        help="column of group ids; a group never straddles the split",
+    )
     parser.add_argument("--lang", default="en", help="language code of the texts (default en)")
-    parser.add_argument("--target", metavar="NAME",
-                        help="what the stance is toward (default: the label column)")
-    parser.add_argument("--out", default=DEFAULT_OUTPUT_DIR, metavar="DIR",
-                        help=f"folder for everything the run writes (default {DEFAULT_OUTPUT_DIR})")
-    parser.add_argument("--check", action="store_true",
-                        help="only check the inputs (and create --out); do not run the notebook")
+    parser.add_argument(
+        "--target", metavar="NAME", help="what the stance is toward (default: the label column)"
+    )
+    parser.add_argument(
+        "--out",
+        default=DEFAULT_OUTPUT_DIR,
+        metavar="DIR",
+        help=f"folder for everything the run writes (default {DEFAULT_OUTPUT_DIR})",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="only check the inputs (and create --out); do not run the notebook",
+    )
     return parser
 
 
@@ -434,8 +499,15 @@ def _fail(message: str) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     target = args.label_column if args.target is None else args.target
-    labelled, stem = check_inputs(args.data, args.text_column, args.label_column,
-                                  args.group_column, args.lang, target, args.out)
+    labelled, stem = check_inputs(
+        args.data,
+        args.text_column,
+        args.label_column,
+        args.group_column,
+        args.lang,
+        target,
+        args.out,
+    )
     print(f"{PROG}: {labelled.summary}", flush=True)
     for warning in labelled.warnings:
         _warn(warning)
@@ -447,9 +519,15 @@ def _run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     executed = out / TEMPLATE_NAME
     print(f"{PROG}: running notebooks/{TEMPLATE_NAME} (a minute or so) ...", flush=True)
-    parameters = {"data_path": str(args.data), "text_column": args.text_column,
-                  "label_column": args.label_column, "group_column": args.group_column,
-                  "lang": args.lang, "target_name": target, "output_dir": str(out)}
+    parameters = {
+        "data_path": str(args.data),
+        "text_column": args.text_column,
+        "label_column": args.label_column,
+        "group_column": args.group_column,
+        "lang": args.lang,
+        "target_name": target,
+        "output_dir": str(out),
+    }
     try:
         execute_template(executed, parameters)
     except (PapermillExecutionError, CellTimeoutError, DeadKernelError) as error:
@@ -457,8 +535,10 @@ def _run(args: argparse.Namespace) -> int:
     html = executed.with_suffix(".html")
     write_html(executed, html)
     print(headline_scores(out, stem))
-    print(f"{PROG}: everything is in {out}/: the model {stem}.skops, tables (.json, .md), "
-          f"figures (.png), the executed notebook {executed.name} and its HTML copy {html.name}")
+    print(
+        f"{PROG}: everything is in {out}/: the model {stem}.skops, tables (.json, .md), "
+        f"figures (.png), the executed notebook {executed.name} and its HTML copy {html.name}"
+    )
     return 0
 
 

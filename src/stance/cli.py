@@ -87,13 +87,16 @@ def _fraction(value: float) -> str:
 
 # --- train ---------------------------------------------------------------------------------
 
+
 def _train(args: argparse.Namespace) -> int:
     from stance import models
     from stance.checks import check_no_empty
 
     if args.features not in ("auto", *models.FEATURE_KINDS):
-        raise InputError(f"--features: unknown value {args.features!r} (choose from auto, "
-                         f"{', '.join(models.FEATURE_KINDS)})")
+        raise InputError(
+            f"--features: unknown value {args.features!r} (choose from auto, "
+            f"{', '.join(models.FEATURE_KINDS)})"
+        )
     check_distinct_paths(args.data, args.out)
     check_output_path(args.out)  # before minutes of training, not after
     columns = [args.text_column, args.label_column, *filter(None, [args.group_column])]
@@ -102,27 +105,40 @@ def _train(args: argparse.Namespace) -> int:
     check_no_empty(frame, args.label_column, args.data)
     groups = frame[args.group_column].tolist() if args.group_column else None
     try:
-        selection = models.select_model(texts, labels, groups, lang=args.lang,
-                                        features=args.features, metric=args.metric)
+        selection = models.select_model(
+            texts, labels, groups, lang=args.lang, features=args.features, metric=args.metric
+        )
     except (models.TrainingDataError, ValueError) as error:
         raise InputError(f"{args.data}: column {args.label_column!r}: {error}") from None
     metadata = models.save_selection(
-        selection, args.out, texts, labels, target=args.target or args.label_column,
-        lang=args.lang, text_column=args.text_column, label_column=args.label_column)
-    folds = f"{selection.n_splits}-fold" + (f", grouped by {args.group_column!r}"
-                                             if args.group_column else "")
-    params = ", ".join(f"{key.split('__')[-1]}={value}"
-                       for key, value in selection.best_params.items())
-    print(f"trained on {len(texts)} texts of {args.data} (lang {args.lang})\n"
-          f"  classes      {', '.join(metadata['labels'])} ({len(metadata['labels'])})\n"
-          f"  chosen       {params}\n"
-          f"  selected by  {selection.metric} (--metric {args.metric})\n"
-          f"  CV {selection.metric:<9} {_fraction(selection.cv_score)} ({folds})\n"
-          f"  saved        {args.out}")
+        selection,
+        args.out,
+        texts,
+        labels,
+        target=args.target or args.label_column,
+        lang=args.lang,
+        text_column=args.text_column,
+        label_column=args.label_column,
+    )
+    folds = f"{selection.n_splits}-fold" + (
+        f", grouped by {args.group_column!r}" if args.group_column else ""
+    )
+    params = ", ".join(
+        f"{key.split('__')[-1]}={value}" for key, value in selection.best_params.items()
+    )
+    print(
+        f"trained on {len(texts)} texts of {args.data} (lang {args.lang})\n"
+        f"  classes      {', '.join(metadata['labels'])} ({len(metadata['labels'])})\n"
+        f"  chosen       {params}\n"
+        f"  selected by  {selection.metric} (--metric {args.metric})\n"
+        f"  CV {selection.metric:<9} {_fraction(selection.cv_score)} ({folds})\n"
+        f"  saved        {args.out}"
+    )
     return 0
 
 
 # --- predict -------------------------------------------------------------------------------
+
 
 def _predict(args: argparse.Namespace) -> int:
     """Only the reporting lives here; the engines are in :mod:`stance.predict`, so a script or a
@@ -133,29 +149,53 @@ def _predict(args: argparse.Namespace) -> int:
         raise InputError("--scheduler works only with --engine dask")
     jobs = args.jobs or predict.default_jobs()
     if args.engine == "dask":
-        summary = predict.predict_dask(args.model, args.data, args.out, args.text_column,
-                                       prefix=args.prefix, lang=args.lang,
-                                       scheduler=args.scheduler, n_workers=jobs)
+        summary = predict.predict_dask(
+            args.model,
+            args.data,
+            args.out,
+            args.text_column,
+            prefix=args.prefix,
+            lang=args.lang,
+            scheduler=args.scheduler,
+            n_workers=jobs,
+        )
         written = f"{args.out} ({summary.files} Parquet file{'s' * (summary.files != 1)})"
     else:
         progress = _show_progress()
         summary = predict.predict_csv(
-            args.model, args.data, args.out, args.text_column, chunksize=args.chunksize,
-            jobs=jobs, prefix=args.prefix, lang=args.lang,
-            progress=(lambda rows: print(f"\rpredicted {rows:,} rows", end="", file=sys.stderr,
-                                         flush=True)) if progress else None)
+            args.model,
+            args.data,
+            args.out,
+            args.text_column,
+            chunksize=args.chunksize,
+            jobs=jobs,
+            prefix=args.prefix,
+            lang=args.lang,
+            progress=(
+                lambda rows: print(
+                    f"\rpredicted {rows:,} rows", end="", file=sys.stderr, flush=True
+                )
+            )
+            if progress
+            else None,
+        )
         if progress:
             print(file=sys.stderr)
         written = str(args.out)
     if summary.empty:
-        print(f"{PROG}: {summary.empty:,} row(s) with empty text left without a prediction "
-              f"({predict.output_columns([], args.prefix)[0]!r} is empty)", file=sys.stderr)
+        print(
+            f"{PROG}: {summary.empty:,} row(s) with empty text left without a prediction "
+            f"({predict.output_columns([], args.prefix)[0]!r} is empty)",
+            file=sys.stderr,
+        )
     model_lang = summary.model_lang
     if args.lang is None:
         others = sorted(code for code in summary.languages if code and code != model_lang)
         if model_lang and others:
-            _warn(f"{args.data} has texts in {', '.join(map(repr, others))} but the model was "
-                  f"trained on {model_lang!r} texts; add --lang {model_lang} to label only those")
+            _warn(
+                f"{args.data} has texts in {', '.join(map(repr, others))} but the model was "
+                f"trained on {model_lang!r} texts; add --lang {model_lang} to label only those"
+            )
     elif model_lang and args.lang != model_lang:
         _warn(f"labelling {args.lang!r} texts with a model trained on {model_lang!r} texts")
     left_out = sum(summary.languages.values()) - summary.rows if args.lang else 0
@@ -166,19 +206,26 @@ def _predict(args: argparse.Namespace) -> int:
 
 # --- evaluate ------------------------------------------------------------------------------
 
+
 def _scores_text(scores: dict[str, Any], pair: tuple[str, str] | None, title: str) -> str:
     present = len(scores["macro_f1_classes"])
-    lines = [title, f"  macro-F1  {_fraction(scores['macro_f1'])}  (over the {present} "
-                    f"class{'' if present == 1 else 'es'} present in gold or predictions)"]
+    lines = [
+        title,
+        f"  macro-F1  {_fraction(scores['macro_f1'])}  (over the {present} "
+        f"class{'' if present == 1 else 'es'} present in gold or predictions)",
+    ]
     if pair is not None:
-        lines.append(f"  F_avg     {_fraction(scores['f_avg'])}  (mean F1 of {pair[0]} and "
-                     f"{pair[1]})")
+        lines.append(
+            f"  F_avg     {_fraction(scores['f_avg'])}  (mean F1 of {pair[0]} and {pair[1]})"
+        )
     lines += [f"  accuracy  {_fraction(scores['accuracy'])}", ""]
     width = max(len("class"), *(len(label) for label in scores["per_class"]))
     lines.append(f"  {'class':<{width}}  precision  recall      F1  support")
     for label, row in scores["per_class"].items():
-        lines.append(f"  {label:<{width}}  {row['precision']:>9.4f}  {row['recall']:>6.4f}  "
-                     f"{row['f1']:>6.4f}  {row['support']:>7}")
+        lines.append(
+            f"  {label:<{width}}  {row['precision']:>9.4f}  {row['recall']:>6.4f}  "
+            f"{row['f1']:>6.4f}  {row['support']:>7}"
+        )
     return "\n".join(lines)
 
 
@@ -188,21 +235,27 @@ def _evaluation_rows(args: argparse.Namespace, metadata: dict[str, Any]) -> pd.D
     frame = read_csv(args.data, [args.text_column, args.label_column])
     model_lang = metadata.get("lang")
     if args.label_column != metadata.get("label_column", args.label_column):
-        _warn(f"--label-column {args.label_column!r} is not the column the model was trained "
-              f"on ({metadata['label_column']!r}); check that it holds the same labels")
+        _warn(
+            f"--label-column {args.label_column!r} is not the column the model was trained "
+            f"on ({metadata['label_column']!r}); check that it holds the same labels"
+        )
     langs = sorted(set(frame["lang"])) if "lang" in frame.columns else []
     if args.lang is None:
         others = [lang for lang in langs if lang != model_lang]
         if model_lang and others:
-            _warn(f"{args.data} has texts in {', '.join(map(repr, others))} but the model was "
-                  f"trained on {model_lang!r} texts; add --lang {model_lang} to score only those")
+            _warn(
+                f"{args.data} has texts in {', '.join(map(repr, others))} but the model was "
+                f"trained on {model_lang!r} texts; add --lang {model_lang} to score only those"
+            )
         return frame
     if "lang" not in frame.columns:
         raise InputError(f"{args.data}: --lang {args.lang}: the file has no 'lang' column")
     kept = frame[frame["lang"] == args.lang]
     if kept.empty:
-        raise InputError(f"{args.data}: no rows with lang {args.lang!r} (column 'lang' has "
-                         f"{', '.join(map(repr, langs))})")
+        raise InputError(
+            f"{args.data}: no rows with lang {args.lang!r} (column 'lang' has "
+            f"{', '.join(map(repr, langs))})"
+        )
     if model_lang and args.lang != model_lang:
         _warn(f"scoring a model trained on {model_lang!r} texts on {args.lang!r} texts")
     return kept
@@ -215,15 +268,18 @@ def _evaluate(args: argparse.Namespace) -> int:
     classes = [str(label) for label in model.pipeline.classes_]
     frame = _evaluation_rows(args, model.metadata)
     gold = frame[args.label_column].tolist()
-    unknown = [position for position, label in zip(frame.index, gold, strict=True)
-               if label not in classes]
+    unknown = [
+        position for position, label in zip(frame.index, gold, strict=True) if label not in classes
+    ]
     if unknown:
         labels = sorted({frame.at[position, args.label_column] for position in unknown})
         more = f" (and {len(labels) - 1} more)" if len(labels) > 1 else ""
-        raise InputError(f"{args.data}: line {csv_line(args.data, unknown[0])}: column "
-                         f"{args.label_column!r}: label {frame.at[unknown[0], args.label_column]!r}"
-                         f"{more} is not a class of the model {args.model} "
-                         f"({', '.join(classes)})")
+        raise InputError(
+            f"{args.data}: line {csv_line(args.data, unknown[0])}: column "
+            f"{args.label_column!r}: label {frame.at[unknown[0], args.label_column]!r}"
+            f"{more} is not a class of the model {args.model} "
+            f"({', '.join(classes)})"
+        )
     predicted = model.pipeline.predict(frame[args.text_column].tolist()).tolist()
     scores = evaluate.classification_scores(gold, predicted, classes)
     # Macro-F1 over the classes that occur in gold or predictions, as scikit-learn averages by
@@ -235,14 +291,20 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(scores, sort_keys=True))
     else:
-        print(_scores_text(scores, evaluate.side_taking_pair(classes),
-                           f"{args.model} on {args.data}"
-                           + (f" (lang {args.lang})" if args.lang else "")
-                           + f": {scores['n']} texts"))
+        print(
+            _scores_text(
+                scores,
+                evaluate.side_taking_pair(classes),
+                f"{args.model} on {args.data}"
+                + (f" (lang {args.lang})" if args.lang else "")
+                + f": {scores['n']} texts",
+            )
+        )
     return 0
 
 
 # --- benchmark -----------------------------------------------------------------------------
+
 
 def _targets(value: str | None, known: Sequence[str]) -> list[str]:
     if value is None:
@@ -250,8 +312,9 @@ def _targets(value: str | None, known: Sequence[str]) -> list[str]:
     targets = list(dict.fromkeys(t.strip() for t in value.split(",")))
     unknown = [t for t in targets if t not in known]
     if unknown:
-        raise InputError(f"--targets: unknown target {unknown[0]!r} (choose from "
-                         f"{', '.join(known)})")
+        raise InputError(
+            f"--targets: unknown target {unknown[0]!r} (choose from {', '.join(known)})"
+        )
     return targets
 
 
@@ -259,20 +322,30 @@ def _benchmark_text(result: TweetEvalResult, baselines: Sequence[PublishedScore]
     from stance.tweeteval import published_baselines_lines
 
     table = result.per_target
-    lines = ["TweetEval stance (SemEval-2016 Task 6): one TF-IDF + logistic-regression model "
-             "for all targets run,", "selected by cross-validation on train + val only, scored "
-             "once on test (scores in percent).", "",
-             f"  {'target':<10} {'n_train':>7} {'n_test':>6}  {'features':<13} "
-             f"{'CV F_avg':>8} {'F_avg':>6} {'macro-F1':>8}"]
+    lines = [
+        "TweetEval stance (SemEval-2016 Task 6): one TF-IDF + logistic-regression model "
+        "for all targets run,",
+        "selected by cross-validation on train + val only, scored "
+        "once on test (scores in percent).",
+        "",
+        f"  {'target':<10} {'n_train':>7} {'n_test':>6}  {'features':<13} "
+        f"{'CV F_avg':>8} {'F_avg':>6} {'macro-F1':>8}",
+    ]
     for row in table.itertuples(index=False):
-        lines.append(f"  {row.target:<10} {row.n_train:>7} {row.n_test:>6}  {row.features:<13} "
-                     f"{100 * row.cv_score:>8.1f} {100 * row.f_avg:>6.1f} "
-                     f"{100 * row.macro_f1:>8.1f}")
-    lines += ["", f"Official score (F_avg, test items of all targets pooled): "
-                  f"{100 * result.official_f_avg:.2f}", "",
-              "Published results on the same test set, for context (copied from the papers, "
-              "NOT re-measured here; [n] = source or note below):",
-              *published_baselines_lines(baselines)]
+        lines.append(
+            f"  {row.target:<10} {row.n_train:>7} {row.n_test:>6}  {row.features:<13} "
+            f"{100 * row.cv_score:>8.1f} {100 * row.f_avg:>6.1f} "
+            f"{100 * row.macro_f1:>8.1f}"
+        )
+    lines += [
+        "",
+        f"Official score (F_avg, test items of all targets pooled): "
+        f"{100 * result.official_f_avg:.2f}",
+        "",
+        "Published results on the same test set, for context (copied from the papers, "
+        "NOT re-measured here; [n] = source or note below):",
+        *published_baselines_lines(baselines),
+    ]
     return "\n".join(lines)
 
 
@@ -282,8 +355,11 @@ def _benchmark_tweeteval(args: argparse.Namespace) -> int:
     targets = _targets(args.targets, tweeteval.TARGETS)
     if args.results_dir is not None and set(targets) != set(tweeteval.TARGETS):
         raise InputError("--results-dir: the results need all five targets (drop --targets)")
-    items = (tweeteval.load_tweeteval_hub(targets) if args.hub
-             else tweeteval.load_tweeteval_dir(args.path, targets))
+    items = (
+        tweeteval.load_tweeteval_hub(targets)
+        if args.hub
+        else tweeteval.load_tweeteval_dir(args.path, targets)
+    )
     result = tweeteval.run_tweeteval(items, log=_progress_line if _show_progress() else None)
     if args.json:
         print(json.dumps(result.to_json(), sort_keys=True))
@@ -297,6 +373,7 @@ def _benchmark_tweeteval(args: argparse.Namespace) -> int:
 
 # --- build-dataset -------------------------------------------------------------------------
 
+
 def _build_dataset(args: argparse.Namespace) -> int:
     if args.raw is None or args.out is None:  # the project's own folders
         config.require_project()
@@ -304,10 +381,14 @@ def _build_dataset(args: argparse.Namespace) -> int:
 
     out = args.out or config.DATASET_DIR
     frame = data.build_dataset(args.raw or config.RAW_DIR, out)
-    sizes = ", ".join(f"{split} {count}" for split, count
-                      in frame["split"].value_counts().sort_index(ascending=False).items())
-    print(f"built {out}: {frame['statement_id'].nunique()} statements, {len(frame)} texts "
-          f"({sizes} texts)")
+    sizes = ", ".join(
+        f"{split} {count}"
+        for split, count in frame["split"].value_counts().sort_index(ascending=False).items()
+    )
+    print(
+        f"built {out}: {frame['statement_id'].nunique()} statements, {len(frame)} texts "
+        f"({sizes} texts)"
+    )
     return 0
 
 
@@ -322,16 +403,16 @@ def _notebooks(paths: Sequence[Path]) -> list[Path]:
 
     for path in paths:
         if not path.is_file():
-            raise InputError(f"{path}: no such notebook" if not path.exists()
-                             else f"{path}: not a file")
+            raise InputError(
+                f"{path}: no such notebook" if not path.exists() else f"{path}: not a file"
+            )
         if path.suffix != ".ipynb":
             raise InputError(f"{path}: not a notebook (expected a .ipynb file)")
     if paths:
         return list(paths)
     notebooks = pipeline_notebooks(config.require_project() / "notebooks")
     if not notebooks:
-        raise InputError(f"{config.PROJECT_ROOT / 'notebooks'}: no numbered notebooks "
-                         "(NN_*.ipynb)")
+        raise InputError(f"{config.PROJECT_ROOT / 'notebooks'}: no numbered notebooks (NN_*.ipynb)")
     return notebooks
 
 
@@ -359,13 +440,17 @@ def _check(args: argparse.Namespace) -> int:
 
     root = config.require_project()
     if not (root / ".git").exists():
-        raise InputError(f"{root}: not a git repository; 'stance check' rebuilds a clone of "
-                         "its committed HEAD")
+        raise InputError(
+            f"{root}: not a git repository; 'stance check' rebuilds a clone of its committed HEAD"
+        )
     differences = check(root, log=lambda line: print(line, flush=True))
     for line in differences:
         print(f"DIFFERS  {line}")
-    print("The rebuild matches the commit." if not differences
-          else f"{len(differences)} file(s) differ from the commit.")
+    print(
+        "The rebuild matches the commit."
+        if not differences
+        else f"{len(differences)} file(s) differ from the commit."
+    )
     return EXIT_FAILED if differences else 0
 
 
@@ -382,50 +467,71 @@ def _report(args: argparse.Namespace) -> int:
 
 # --- the parser ----------------------------------------------------------------------------
 
-def _command(subparsers: Any, name: str, summary: str, description: str, examples: str,
-             handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+
+def _command(
+    subparsers: Any,
+    name: str,
+    summary: str,
+    description: str,
+    examples: str,
+    handler: Callable[[argparse.Namespace], int],
+) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
-        name, help=summary, description=description, epilog="examples:\n" + examples,
-        formatter_class=_HelpFormatter)
+        name,
+        help=summary,
+        description=description,
+        epilog="examples:\n" + examples,
+        formatter_class=_HelpFormatter,
+    )
     parser.set_defaults(handler=handler)
     return parser
 
 
-
-def _add_input_arguments(command: argparse.ArgumentParser, *, model: bool,
-                         label_help: str | None) -> None:
+def _add_input_arguments(
+    command: argparse.ArgumentParser, *, model: bool, label_help: str | None
+) -> None:
     """The arguments every command that reads a CSV shares: [--model,] --data, --text-column
     [and --label-column], declared once so their wording stays the same everywhere."""
     if model:
-        command.add_argument("--model", type=Path, required=True, metavar="MODEL.skops",
-                             help="a model written by 'stance train'")
-    command.add_argument("--data", type=Path, required=True, metavar="CSV",
-                         help="UTF-8 CSV with a header row")
+        command.add_argument(
+            "--model",
+            type=Path,
+            required=True,
+            metavar="MODEL.skops",
+            help="a model written by 'stance train'",
+        )
+    command.add_argument(
+        "--data", type=Path, required=True, metavar="CSV", help="UTF-8 CSV with a header row"
+    )
     command.add_argument("--text-column", required=True, metavar="COL", help="column of texts")
     if label_help:
         command.add_argument("--label-column", required=True, metavar="COL", help=label_help)
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``stance`` parser with every subcommand (exposed for documentation and tests)."""
     parser = _Parser(
         prog=PROG,
         description="Stance classification with transparent TF-IDF + logistic-regression "
-                    "models: train on any labelled CSV, predict, evaluate, run the TweetEval "
-                    "stance benchmark, build the project's dataset, and reproduce, check and "
-                    "report the project's notebooks. Errors are one line 'stance: error: ...' "
-                    "with exit code 2.",
+        "models: train on any labelled CSV, predict, evaluate, run the TweetEval "
+        "stance benchmark, build the project's dataset, and reproduce, check and "
+        "report the project's notebooks. Errors are one line 'stance: error: ...' "
+        "with exit code 2.",
         epilog="examples:\n"
-               "  stance train --data train.csv --text-column text --label-column stance "
-               "--out model.skops\n"
-               "  stance predict --model model.skops --data new.csv --text-column text "
-               "--out predicted.csv\n"
-               "  stance COMMAND --help",
-        formatter_class=_HelpFormatter)
+        "  stance train --data train.csv --text-column text --label-column stance "
+        "--out model.skops\n"
+        "  stance predict --model model.skops --data new.csv --text-column text "
+        "--out predicted.csv\n"
+        "  stance COMMAND --help",
+        formatter_class=_HelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"{PROG} {stance.__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     train = _command(
-        subparsers, "train", "select and fit a model on a labelled CSV",
+        subparsers,
+        "train",
+        "select and fit a model on a labelled CSV",
         "Select features and hyper-parameters by stratified cross-validation (grouped when "
         "--group-column is given, so texts of one group never straddle a fold), refit the best "
         "on all rows and save it as a skops file. Labels are the strings of the label column: "
@@ -435,30 +541,51 @@ def build_parser() -> argparse.ArgumentParser:
         "--out model.skops\n"
         "  stance train --data tr.csv --text-column text --label-column stance "
         "--group-column source --lang tr --features word+char --target ukraine --out tr.skops",
-        _train)
+        _train,
+    )
     _add_input_arguments(train, model=False, label_help="column of labels")
-    train.add_argument("--group-column", metavar="COL",
-                       help="column of group ids; cross-validation folds keep each group whole")
-    train.add_argument("--lang", type=_language, default="en",
-                       help="language of the texts (default en); it only selects the text "
-                            "normaliser: tr gives Turkish-aware lowercasing (İ→i, I→ı), any "
-                            "other code plain Unicode lowercasing")
-    train.add_argument("--features", default="auto", metavar="KIND",
-                       help="auto (default: choose by CV), word, char or word+char n-grams")
-    train.add_argument("--metric", default="auto",
-                       choices=("auto", "macro_f1", "f_avg", "accuracy"),
-                       help="what model selection maximises: auto (default) is f_avg, the mean F1 "
-                            "of the two side-taking classes, when the labels hold support/"
-                            "opposition or favor/against (what stance benchmarks report), "
-                            "else macro_f1")
-    train.add_argument("--target", metavar="NAME",
-                       help="what the stance is toward, recorded in the model file "
-                            "(default: the label column's name)")
-    train.add_argument("--out", type=Path, required=True, metavar="MODEL.skops",
-                       help="model file to write")
+    train.add_argument(
+        "--group-column",
+        metavar="COL",
+        help="column of group ids; cross-validation folds keep each group whole",
+    )
+    train.add_argument(
+        "--lang",
+        type=_language,
+        default="en",
+        help="language of the texts (default en); it only selects the text "
+        "normaliser: tr gives Turkish-aware lowercasing (İ→i, I→ı), any "
+        "other code plain Unicode lowercasing",
+    )
+    train.add_argument(
+        "--features",
+        default="auto",
+        metavar="KIND",
+        help="auto (default: choose by CV), word, char or word+char n-grams",
+    )
+    train.add_argument(
+        "--metric",
+        default="auto",
+        choices=("auto", "macro_f1", "f_avg", "accuracy"),
+        help="what model selection maximises: auto (default) is f_avg, the mean F1 "
+        "of the two side-taking classes, when the labels hold support/"
+        "opposition or favor/against (what stance benchmarks report), "
+        "else macro_f1",
+    )
+    train.add_argument(
+        "--target",
+        metavar="NAME",
+        help="what the stance is toward, recorded in the model file "
+        "(default: the label column's name)",
+    )
+    train.add_argument(
+        "--out", type=Path, required=True, metavar="MODEL.skops", help="model file to write"
+    )
 
     predict = _command(
-        subparsers, "predict", "label the texts of a CSV (or Parquet files) with a trained model",
+        subparsers,
+        "predict",
+        "label the texts of a CSV (or Parquet files) with a trained model",
         "Write the input rows with a 'predicted' column and one 'proba_<label>' column per "
         "class (in the model's class order; --prefix NAME names them NAME_predicted, "
         "NAME_proba_<label>). Empty text gets an empty label. The local engine (default) "
@@ -477,34 +604,74 @@ def build_parser() -> argparse.ArgumentParser:
         "--prefix rfp --out mixed.en.csv\n"
         "  stance predict --model model.skops --data 'shards/*.parquet' --text-column text "
         "--engine dask --scheduler tcp://host:8786 --out predicted/",
-        _predict)
-    predict.add_argument("--model", type=Path, required=True, metavar="MODEL.skops",
-                         help="a model written by 'stance train'")
-    predict.add_argument("--data", required=True, metavar="CSV|GLOB",
-                         help="UTF-8 CSV with a header row; with --engine dask, a path or glob "
-                              "of CSV or Parquet files (quote it), local or an fsspec URL")
+        _predict,
+    )
+    predict.add_argument(
+        "--model",
+        type=Path,
+        required=True,
+        metavar="MODEL.skops",
+        help="a model written by 'stance train'",
+    )
+    predict.add_argument(
+        "--data",
+        required=True,
+        metavar="CSV|GLOB",
+        help="UTF-8 CSV with a header row; with --engine dask, a path or glob "
+        "of CSV or Parquet files (quote it), local or an fsspec URL",
+    )
     predict.add_argument("--text-column", required=True, metavar="COL", help="column of texts")
-    predict.add_argument("--out", type=Path, required=True, metavar="PATH",
-                         help="CSV file to write; with --engine dask, a folder of Parquet files")
-    predict.add_argument("--chunksize", type=_positive_int, default=DEFAULT_CHUNKSIZE,
-                         metavar="N", help=f"rows per chunk (default {DEFAULT_CHUNKSIZE:,}; "
-                                           "local engine)")
-    predict.add_argument("--jobs", type=_positive_int, metavar="N",
-                         help="worker processes (default: one per core); 1 runs in this "
-                              "process; with --engine dask, the workers of the local cluster")
-    predict.add_argument("--prefix", default="", metavar="NAME",
-                         help="name the added columns NAME_predicted and NAME_proba_<label>")
-    predict.add_argument("--lang", type=_language, metavar="CODE",
-                         help="label only the rows whose 'lang' column is CODE (e.g. en)")
-    predict.add_argument("--engine", choices=("local", "dask"), default="local",
-                         help="local (default): worker processes on this machine; dask: a "
-                              "Dask cluster, Parquet output")
-    predict.add_argument("--scheduler", metavar="ADDRESS",
-                         help="with --engine dask: a running scheduler (tcp://host:8786); "
-                              "default: start a local cluster, one worker per --jobs")
+    predict.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="PATH",
+        help="CSV file to write; with --engine dask, a folder of Parquet files",
+    )
+    predict.add_argument(
+        "--chunksize",
+        type=_positive_int,
+        default=DEFAULT_CHUNKSIZE,
+        metavar="N",
+        help=f"rows per chunk (default {DEFAULT_CHUNKSIZE:,}; local engine)",
+    )
+    predict.add_argument(
+        "--jobs",
+        type=_positive_int,
+        metavar="N",
+        help="worker processes (default: one per core); 1 runs in this "
+        "process; with --engine dask, the workers of the local cluster",
+    )
+    predict.add_argument(
+        "--prefix",
+        default="",
+        metavar="NAME",
+        help="name the added columns NAME_predicted and NAME_proba_<label>",
+    )
+    predict.add_argument(
+        "--lang",
+        type=_language,
+        metavar="CODE",
+        help="label only the rows whose 'lang' column is CODE (e.g. en)",
+    )
+    predict.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local (default): worker processes on this machine; dask: a "
+        "Dask cluster, Parquet output",
+    )
+    predict.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: a running scheduler (tcp://host:8786); "
+        "default: start a local cluster, one worker per --jobs",
+    )
 
     evaluate = _command(
-        subparsers, "evaluate", "score a trained model on a labelled CSV",
+        subparsers,
+        "evaluate",
+        "score a trained model on a labelled CSV",
         "Print macro-F1, F_avg (the SemEval stance score: mean F1 of the two side-taking "
         "classes, when the labels include support/opposition or favor/against), accuracy, "
         "the number of texts, and per-class precision, recall, F1 and support. Macro-F1 "
@@ -516,20 +683,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--label-column stance\n"
         "  stance evaluate --model en.skops --data test.csv --text-column text "
         "--label-column stance --lang en --json | jq .macro_f1",
-        _evaluate)
+        _evaluate,
+    )
     _add_input_arguments(evaluate, model=True, label_help="column of gold labels")
-    evaluate.add_argument("--lang", type=_language, metavar="CODE",
-                          help="score only the rows whose 'lang' column is CODE (e.g. en)")
-    evaluate.add_argument("--json", action="store_true",
-                          help="print one JSON object (sorted keys) instead of a table")
+    evaluate.add_argument(
+        "--lang",
+        type=_language,
+        metavar="CODE",
+        help="score only the rows whose 'lang' column is CODE (e.g. en)",
+    )
+    evaluate.add_argument(
+        "--json", action="store_true", help="print one JSON object (sorted keys) instead of a table"
+    )
 
     benchmark = subparsers.add_parser(
-        "benchmark", help="run a public benchmark",
+        "benchmark",
+        help="run a public benchmark",
         description="Run a public benchmark with the project's models.",
-        epilog="examples:\n  stance benchmark tweeteval --help", formatter_class=_HelpFormatter)
+        epilog="examples:\n  stance benchmark tweeteval --help",
+        formatter_class=_HelpFormatter,
+    )
     benchmarks = benchmark.add_subparsers(dest="benchmark", required=True, metavar="BENCHMARK")
     tweeteval = _command(
-        benchmarks, "tweeteval", "SemEval-2016 Task 6 stance, in TweetEval's layout",
+        benchmarks,
+        "tweeteval",
+        "SemEval-2016 Task 6 stance, in TweetEval's layout",
         "Train one model per target (abortion, atheism, climate, feminist, hillary) on its "
         "train + val tweets, with the same cross-validated selection as 'stance train' (the "
         "test tweets are never used for selection), predict its test tweets, and print each "
@@ -542,42 +720,64 @@ def build_parser() -> argparse.ArgumentParser:
         "  stance benchmark tweeteval --path tweeteval/datasets/stance --targets "
         "abortion,atheism --json\n"
         "  stance benchmark tweeteval --hub",
-        _benchmark_tweeteval)
+        _benchmark_tweeteval,
+    )
     source = tweeteval.add_mutually_exclusive_group(required=True)
-    source.add_argument("--path", type=Path, metavar="DIR",
-                        help="folder with one sub-folder per target")
-    source.add_argument("--hub", action="store_true",
-                        help="load cardiffnlp/tweet_eval from the Hugging Face hub (network)")
-    tweeteval.add_argument("--targets", metavar="LIST",
-                           help="comma-separated targets (default: all five)")
-    tweeteval.add_argument("--json", action="store_true",
-                           help="print one JSON object (sorted keys) instead of tables")
-    tweeteval.add_argument("--results-dir", type=Path, metavar="DIR",
-                           help="also write tweeteval.json and tweeteval.md there (make "
-                                "benchmark-tweeteval writes the project's results/)")
+    source.add_argument(
+        "--path", type=Path, metavar="DIR", help="folder with one sub-folder per target"
+    )
+    source.add_argument(
+        "--hub",
+        action="store_true",
+        help="load cardiffnlp/tweet_eval from the Hugging Face hub (network)",
+    )
+    tweeteval.add_argument(
+        "--targets", metavar="LIST", help="comma-separated targets (default: all five)"
+    )
+    tweeteval.add_argument(
+        "--json", action="store_true", help="print one JSON object (sorted keys) instead of tables"
+    )
+    tweeteval.add_argument(
+        "--results-dir",
+        type=Path,
+        metavar="DIR",
+        help="also write tweeteval.json and tweeteval.md there (make "
+        "benchmark-tweeteval writes the project's results/)",
+    )
 
     build = _command(
-        subparsers, "build-dataset", "build the project's dataset from its raw sources",
+        subparsers,
+        "build-dataset",
+        "build the project's dataset from its raw sources",
         "Read, validate, split and leakage-check the raw sources and write the dataset "
         "folder (one CSV per split and the dataset card). The folder is replaced only when "
         "everything succeeded; malformed raw input is reported with its file and row.",
-        "  stance build-dataset\n"
-        "  stance build-dataset --raw my/raw --out /tmp/statements",
-        _build_dataset)
-    build.add_argument("--raw", type=Path, metavar="DIR",
-                       help="raw sources (default: the project's data/raw/)")
-    build.add_argument("--out", type=Path, metavar="DIR",
-                       help="dataset folder to write (default: the project's data/statements/)")
+        "  stance build-dataset\n  stance build-dataset --raw my/raw --out /tmp/statements",
+        _build_dataset,
+    )
+    build.add_argument(
+        "--raw", type=Path, metavar="DIR", help="raw sources (default: the project's data/raw/)"
+    )
+    build.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="dataset folder to write (default: the project's data/statements/)",
+    )
 
     corpus = subparsers.add_parser(
-        "corpus", help="get the public corpora of real statements",
+        "corpus",
+        help="get the public corpora of real statements",
         description="Get the public corpora the real-statement set is rebuilt from. The "
-                    "project commits sentence ids, hashes and labels, never the corpus text.",
-        epilog="examples:\n  stance corpus fetch --help", formatter_class=_HelpFormatter)
-    corpus_commands = corpus.add_subparsers(dest="corpus_command", required=True,
-                                            metavar="ACTION")
+        "project commits sentence ids, hashes and labels, never the corpus text.",
+        epilog="examples:\n  stance corpus fetch --help",
+        formatter_class=_HelpFormatter,
+    )
+    corpus_commands = corpus.add_subparsers(dest="corpus_command", required=True, metavar="ACTION")
     fetch = _command(
-        corpus_commands, "fetch", "copy and check a corpus into data/external/",
+        corpus_commands,
+        "fetch",
+        "copy and check a corpus into data/external/",
         "Copy the documents listed in the corpus's committed manifest (data/real/"
         "CORPUS_manifest.csv) from --source into data/external/CORPUS/, checking the SHA-256 "
         "of every document; the folder is replaced only when all of them match. --source is a "
@@ -590,25 +790,37 @@ def build_parser() -> argparse.ArgumentParser:
         "  stance corpus fetch ungdc --source ~/corpora/ungdc\n"
         "  stance corpus fetch presidential --source ~/zelenskyy-putin/press_release_data\n"
         "  STANCE_UNGDC=~/corpora/ungdc stance corpus fetch ungdc",
-        _corpus_fetch)
-    fetch.add_argument("corpus", choices=("ungdc", "presidential"),
-                       help="ungdc (UN General Debate speeches) or presidential (Kremlin and "
-                            "Ukrainian presidential press releases)")
-    fetch.add_argument("--source", metavar="PATH_OR_URL",
-                       help="folder, archive, URL or doi: path (default: the corpus's "
-                            "environment variable, else the publisher)")
+        _corpus_fetch,
+    )
+    fetch.add_argument(
+        "corpus",
+        choices=("ungdc", "presidential"),
+        help="ungdc (UN General Debate speeches) or presidential (Kremlin and "
+        "Ukrainian presidential press releases)",
+    )
+    fetch.add_argument(
+        "--source",
+        metavar="PATH_OR_URL",
+        help="folder, archive, URL or doi: path (default: the corpus's "
+        "environment variable, else the publisher)",
+    )
     _command(
-        corpus_commands, "build", "rebuild the real-statement dataset from the fetched corpora",
+        corpus_commands,
+        "build",
+        "rebuild the real-statement dataset from the fetched corpora",
         "Split the fetched speeches and press releases into sentences, join the committed "
         "labels of data/real/ by sentence id, check every sentence's SHA-256, assign the "
         "grouped splits and write data/external/real_statements/ (train.csv, test.csv and a "
         "dataset card). The folder is replaced only when everything succeeded. Notebook 07 "
         "does the same.",
         "  stance corpus fetch ungdc && stance corpus fetch presidential && stance corpus build",
-        _corpus_build)
+        _corpus_build,
+    )
 
     reproduce = _command(
-        subparsers, "reproduce", "run the project's notebooks in order, saving their outputs",
+        subparsers,
+        "reproduce",
+        "run the project's notebooks in order, saving their outputs",
         "Execute the project's numbered notebooks (notebooks/NN_*.ipynb) in order, each in its "
         "own folder, and save each in place with its outputs; the notebooks rebuild the "
         "dataset, models, figures and results. Prints each notebook's progress and run time. "
@@ -621,12 +833,20 @@ def build_parser() -> argparse.ArgumentParser:
         "  stance reproduce\n"
         "  stance reproduce notebooks/03_train_stance.ipynb notebooks/04_evaluate_stance.ipynb\n"
         "  stance reproduce && git status --short   # from a clean checkout: prints nothing",
-        _reproduce)
-    reproduce.add_argument("notebooks", nargs="*", type=Path, metavar="NOTEBOOK",
-                           help="a notebook to run (default: every numbered notebook)")
+        _reproduce,
+    )
+    reproduce.add_argument(
+        "notebooks",
+        nargs="*",
+        type=Path,
+        metavar="NOTEBOOK",
+        help="a notebook to run (default: every numbered notebook)",
+    )
 
     _command(
-        subparsers, "check", "rebuild a clean clone of HEAD and list every file that differs",
+        subparsers,
+        "check",
+        "rebuild a clean clone of HEAD and list every file that differs",
         "Clone the project's last commit into a temporary folder, run 'stance reproduce' "
         "there with the clone's own code (the fetched corpora of data/external/ are linked "
         "in, not copied), and list, file by file, everything that came out different from "
@@ -635,23 +855,26 @@ def build_parser() -> argparse.ArgumentParser:
         "rebuild matches the commit, 1 when anything differs. The work tree is never "
         "touched, so uncommitted changes are not checked. Takes as long as 'stance "
         "reproduce'; 'make check' runs this after fetching the corpora.",
-        "  stance check\n"
-        "  stance check && git push",
-        _check)
+        "  stance check\n  stance check && git push",
+        _check,
+    )
 
     report = _command(
-        subparsers, "report", "render the executed notebooks to a static HTML site",
+        subparsers,
+        "report",
+        "render the executed notebooks to a static HTML site",
         "Write DIR/index.html (the headline result tables and figures, read from the "
         "committed results/ and figures/, and each notebook's title and question) and one page "
         "per numbered notebook with its committed outputs inline, linked to the index and to "
         "the previous and next notebook. Nothing is executed. The site loads nothing from the "
         "network, so it opens offline and can be copied anywhere as one folder; building it "
         "twice writes the same bytes. 'make report' runs this.",
-        "  stance report\n"
-        "  stance report --out /tmp/site && xdg-open /tmp/site/index.html",
-        _report)
-    report.add_argument("--out", type=Path, metavar="DIR",
-                        help="folder to write (default: the project's report/)")
+        "  stance report\n  stance report --out /tmp/site && xdg-open /tmp/site/index.html",
+        _report,
+    )
+    report.add_argument(
+        "--out", type=Path, metavar="DIR", help="folder to write (default: the project's report/)"
+    )
     return parser
 
 
@@ -661,8 +884,10 @@ def _corpus_build(args: argparse.Namespace) -> int:
 
     frame = real.build_real_dataset()
     counts = frame["split"].value_counts()
-    print(f"real statements: {len(frame)} sentences ({counts.get('train', 0)} train, "
-          f"{counts.get('test', 0)} test) written to {config.REAL_DATASET_DIR}")
+    print(
+        f"real statements: {len(frame)} sentences ({counts.get('train', 0)} train, "
+        f"{counts.get('test', 0)} test) written to {config.REAL_DATASET_DIR}"
+    )
     return 0
 
 
@@ -670,8 +895,9 @@ def _corpus_fetch(args: argparse.Namespace) -> int:
     config.require_project()
     from stance import fetch
 
-    destination = fetch.fetch(args.corpus, args.source,
-                              log=_progress_line if _show_progress() else None)
+    destination = fetch.fetch(
+        args.corpus, args.source, log=_progress_line if _show_progress() else None
+    )
     print(f"{args.corpus}: fetched into {destination}")
     return 0
 

@@ -97,7 +97,8 @@ def require_project() -> Path:
         origin = "STANCE_ROOT" if os.environ.get("STANCE_ROOT") else "where stance is installed"
         raise ProjectNotFoundError(
             f"no project data: {root} ({origin}) has no data/ folder; set STANCE_ROOT to a "
-            "checkout of the project, or run inside a checkout (pip install -e . there)")
+            "checkout of the project, or run inside a checkout (pip install -e . there)"
+        )
     return root
 
 

@@ -58,10 +58,24 @@ from stance.text import Quote, extract_quotes
 
 #: This module's public names: its own, and those it offers the notebooks from their homes.
 __all__ = [
-    "LABEL_COLUMNS", "SEMEVAL_2016_MISMATCH_SHARE", "STANCES", "TARGETS", "annotation_agreement",
-    "build_dataset", "build_statements", "dataset_card", "dataset_summary", "label_shares",
-    "load_constructed", "load_hf_dataset", "load_second_annotation", "load_seed",
-    "load_statements", "near_duplicates", "seed_quotations", "write_dataset",
+    "LABEL_COLUMNS",
+    "SEMEVAL_2016_MISMATCH_SHARE",
+    "STANCES",
+    "TARGETS",
+    "annotation_agreement",
+    "build_dataset",
+    "build_statements",
+    "dataset_card",
+    "dataset_summary",
+    "label_shares",
+    "load_constructed",
+    "load_hf_dataset",
+    "load_second_annotation",
+    "load_seed",
+    "load_statements",
+    "near_duplicates",
+    "seed_quotations",
+    "write_dataset",
 ]
 
 SEED_ARTICLE = "putin-kim-summit-2024-06.tr.txt"
@@ -70,31 +84,58 @@ CONSTRUCTED_DIR = "constructed"
 SECOND_ANNOTATION = "second_annotation.csv"
 
 CONSTRUCTED_COLUMNS = (
-    "statement_id", "group", "genre", "speaker_role", *LABEL_COLUMNS, "hard_case",
-    "text_en", "text_tr",
+    "statement_id",
+    "group",
+    "genre",
+    "speaker_role",
+    *LABEL_COLUMNS,
+    "hard_case",
+    "text_en",
+    "text_tr",
 )
 SEED_COLUMNS = (
-    "statement_id", "speaker", "speaker_aliases", "speaker_role", "genre", *LABEL_COLUMNS,
-    "quote_tr", "text_en", "source",
+    "statement_id",
+    "speaker",
+    "speaker_aliases",
+    "speaker_role",
+    "genre",
+    *LABEL_COLUMNS,
+    "quote_tr",
+    "text_en",
+    "source",
 )
 CONSTRUCTED_SOURCE = "constructed for this dataset; not said by any real person"
 #: Columns a raw statement gives all its language versions (besides ``text`` and ``lang``).
 _SHARED_BY_LANGUAGES = (
-    "statement_id", "group", "genre", "speaker_role", *LABEL_COLUMNS, "hard_case", "origin",
-    "source", "source_file", "source_row",
+    "statement_id",
+    "group",
+    "genre",
+    "speaker_role",
+    *LABEL_COLUMNS,
+    "hard_case",
+    "origin",
+    "source",
+    "source_file",
+    "source_row",
 )
 
 
 # --- reading raw sources -------------------------------------------------------------------
+
 
 def _read_raw(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     try:
         frame = read_csv(path, columns)
     except InputError as error:
         raise DatasetError(str(error)) from None
-    frame = frame.assign(source_file=str(path.relative_to(config.PROJECT_ROOT)
-                                          if path.is_relative_to(config.PROJECT_ROOT) else path),
-                         source_row=csv_lines(path, len(frame)))
+    frame = frame.assign(
+        source_file=str(
+            path.relative_to(config.PROJECT_ROOT)
+            if path.is_relative_to(config.PROJECT_ROOT)
+            else path
+        ),
+        source_row=csv_lines(path, len(frame)),
+    )
     return frame
 
 
@@ -155,16 +196,22 @@ def load_seed(raw_dir: Path | None = None) -> pd.DataFrame:
     for _, row in annotations.iterrows():
         quote = found.get(row["quote_tr"].strip())
         if quote is None:
-            raise DatasetError(f"{source_line(row)}: quote_tr is not a quotation the extractor "
-                               f"finds in {SEED_ARTICLE}")
+            raise DatasetError(
+                f"{source_line(row)}: quote_tr is not a quotation the extractor "
+                f"finds in {SEED_ARTICLE}"
+            )
         if quote.speaker != row["speaker"]:
-            raise DatasetError(f"{source_line(row)}: the article attributes this quote to "
-                               f"{quote.speaker!r}, not {row['speaker']!r}")
+            raise DatasetError(
+                f"{source_line(row)}: the article attributes this quote to "
+                f"{quote.speaker!r}, not {row['speaker']!r}"
+            )
     missing = set(found) - set(annotations["quote_tr"].str.strip())
     if missing:
         first = sorted(missing)[0]
-        raise DatasetError(f"{raw_dir / SEED_QUOTES}: {len(missing)} quotation(s) of the article "
-                           f"have no row, e.g. “{first[:60]}…”")
+        raise DatasetError(
+            f"{raw_dir / SEED_QUOTES}: {len(missing)} quotation(s) of the article "
+            f"have no row, e.g. “{first[:60]}…”"
+        )
     annotations = annotations.assign(
         origin="seed",
         group="seed-putin-kim-2024-06",
@@ -185,13 +232,15 @@ def load_second_annotation(raw_dir: Path | None = None) -> pd.DataFrame:
 
 # --- building, writing, loading ----------------------------------------------------------
 
+
 def build_statements(raw_dir: Path | None = None, seed: int = config.SEED) -> pd.DataFrame:
     """Read, validate, split and leakage-check every raw source (in ``raw_dir``, default: the
     project's ``data/raw/``); return the dataset table."""
     raw_dir = raw_dir or config.RAW_DIR
     frame = pd.concat([load_seed(raw_dir), load_constructed(raw_dir)], ignore_index=True)
-    frame = frame.assign(text=frame["text"].str.strip(),
-                         id=frame["statement_id"] + "-" + frame["lang"])
+    frame = frame.assign(
+        text=frame["text"].str.strip(), id=frame["statement_id"] + "-" + frame["lang"]
+    )
     validate(frame)
     frame = assign_splits(frame, seed=seed)
     check_no_leakage(frame)
@@ -234,8 +283,9 @@ def load_hf_dataset(path: Path | None = None, cache_dir: Path | None = None):
     return datasets.load_dataset(str(path), cache_dir=str(cache_dir / "datasets"))
 
 
-def build_dataset(raw_dir: Path | None = None, out_dir: Path | None = None,
-                  seed: int = config.SEED) -> pd.DataFrame:
+def build_dataset(
+    raw_dir: Path | None = None, out_dir: Path | None = None, seed: int = config.SEED
+) -> pd.DataFrame:
     """Build, check and write the whole dataset folder (card included) from the raw sources
     (default: the project's ``data/raw/`` into ``data/statements/``)."""
     raw_dir, out_dir = raw_dir or config.RAW_DIR, out_dir or config.DATASET_DIR

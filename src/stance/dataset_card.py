@@ -25,17 +25,28 @@ from stance.schema import ALLOWED_LABELS, COLUMNS, SPLITS
 from stance.splits import NEAR_DUPLICATE_THRESHOLD, TEST_SIZE
 
 
-def yaml_header(columns: tuple[str, ...] = COLUMNS, languages: tuple[str, ...] = ("en", "tr"),
-                pretty_name: str = "Stance toward Russia's foreign policy and the war in Ukraine "
-                                   "(EN/TR)",
-                license_id: str = "cc-by-4.0") -> str:
+def yaml_header(
+    columns: tuple[str, ...] = COLUMNS,
+    languages: tuple[str, ...] = ("en", "tr"),
+    pretty_name: str = "Stance toward Russia's foreign policy and the war in Ukraine (EN/TR)",
+    license_id: str = "cc-by-4.0",
+) -> str:
     """A dataset card's YAML: splits (file per split) and features, with ClassLabel names for the
     label columns. Split sizes are in the card's text: ``datasets`` would want byte counts in
     the YAML too."""
-    lines = ["---", "language:", *[f"- {lang}" for lang in languages],
-             f"license: {license_id}", "pretty_name: >-", f"  {pretty_name}",
-             "task_categories:", "- text-classification", "configs:", "- config_name: default",
-             "  data_files:"]
+    lines = [
+        "---",
+        "language:",
+        *[f"- {lang}" for lang in languages],
+        f"license: {license_id}",
+        "pretty_name: >-",
+        f"  {pretty_name}",
+        "task_categories:",
+        "- text-classification",
+        "configs:",
+        "- config_name: default",
+        "  data_files:",
+    ]
     for split in ("train", "test"):
         lines += [f"  - split: {split}", f"    path: {split}.csv"]
     lines += ["dataset_info:", "  features:"]
@@ -69,11 +80,14 @@ def dataset_card(frame: pd.DataFrame, agreement: pd.DataFrame | None = None) -> 
         "`notebooks/01_build_dataset.ipynb` from the hand-written sources in `data/raw/`; the "
         "labels are defined in `data/ANNOTATION.md`.",
         "## Loading",
-        "```python\nimport datasets\nds = datasets.load_dataset(\"data/statements\")  # offline\n"
+        '```python\nimport datasets\nds = datasets.load_dataset("data/statements")  # offline\n'
         "from stance.data import load_statements\ndf = load_statements()  # pandas\n```",
-        "## Sizes", card_table(summary["texts_per_split_and_language"]),
-        "Statements per origin and split:", card_table(summary["statements_per_origin"]),
-        "## Labels (statements)", card_table(summary["statements_per_label"]),
+        "## Sizes",
+        card_table(summary["texts_per_split_and_language"]),
+        "Statements per origin and split:",
+        card_table(summary["statements_per_origin"]),
+        "## Labels (statements)",
+        card_table(summary["statements_per_label"]),
         "Side-taking statements whose sentiment goes against the naive mapping (support with "
         "negative or opposition with positive sentiment):",
         card_table(summary["naive_mapping"]),
@@ -156,6 +170,8 @@ def read_dataset(path: Path, columns: tuple[str, ...], split: str | None = None)
     ``columns``."""
     if split is not None and split not in SPLITS:
         raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
-    frames = [read_csv(Path(path) / f"{name}.csv", columns)
-              for name in (SPLITS if split is None else (split,))]
+    frames = [
+        read_csv(Path(path) / f"{name}.csv", columns)
+        for name in (SPLITS if split is None else (split,))
+    ]
     return pd.concat(frames, ignore_index=True)

@@ -27,7 +27,8 @@ def naive_mapping_mismatch(frame: pd.DataFrame, target: str) -> pd.Series:
     """
     stance, sentiment = frame[target], frame["sentiment"]
     return ((stance == "support") & (sentiment == "negative")) | (
-        (stance == "opposition") & (sentiment == "positive"))
+        (stance == "opposition") & (sentiment == "positive")
+    )
 
 
 def mismatch_share(frame: pd.DataFrame, target: str) -> float:
@@ -40,8 +41,7 @@ def label_shares(frame: pd.DataFrame, column: str, by: str | None = None) -> pd.
     """Shares (0-1) of each label of ``column``, overall or per value of ``by``, sorted."""
     if by is None:
         return frame[column].value_counts(normalize=True).sort_index().to_frame("share")
-    return (pd.crosstab(frame[by], frame[column], normalize="index")
-            .sort_index().sort_index(axis=1))
+    return pd.crosstab(frame[by], frame[column], normalize="index").sort_index().sort_index(axis=1)
 
 
 def label_counts(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -57,30 +57,48 @@ def dataset_summary(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     sizes = pd.crosstab(frame["split"], [frame["lang"]], margins=True, margins_name="all")
     sizes = sizes.rename_axis(index="split", columns=None)
     by_origin = statements.groupby(["origin", "split"]).size().unstack(fill_value=0)
-    labels = pd.concat(
-        {column: label_counts(statements, column) for column in LABEL_COLUMNS},
-        axis=1).fillna(0).astype(int)
+    labels = (
+        pd.concat({column: label_counts(statements, column) for column in LABEL_COLUMNS}, axis=1)
+        .fillna(0)
+        .astype(int)
+    )
     labels.index.name = "label"
     mismatch = pd.DataFrame(
-        [{"target": target,
-          "side_taking_statements": int((statements[target] != "neutral").sum()),
-          "against_naive_mapping": int(naive_mapping_mismatch(statements, target).sum()),
-          "share": round(mismatch_share(statements, target), 3)} for target in TARGETS])
-    return {"texts_per_split_and_language": sizes, "statements_per_origin": by_origin,
-            "statements_per_label": labels, "naive_mapping": mismatch}
+        [
+            {
+                "target": target,
+                "side_taking_statements": int((statements[target] != "neutral").sum()),
+                "against_naive_mapping": int(naive_mapping_mismatch(statements, target).sum()),
+                "share": round(mismatch_share(statements, target), 3),
+            }
+            for target in TARGETS
+        ]
+    )
+    return {
+        "texts_per_split_and_language": sizes,
+        "statements_per_origin": by_origin,
+        "statements_per_label": labels,
+        "naive_mapping": mismatch,
+    }
 
 
-def kappa_table(first: pd.DataFrame, second: pd.DataFrame,
-                columns: tuple[str, ...] = LABEL_COLUMNS) -> pd.DataFrame:
+def kappa_table(
+    first: pd.DataFrame, second: pd.DataFrame, columns: tuple[str, ...] = LABEL_COLUMNS
+) -> pd.DataFrame:
     """Cohen's kappa and raw agreement per label column between two passes over the same items
     (both indexed by item id; ``first`` may hold more items than ``second``)."""
     rows = []
     for column in columns:
         a = first.loc[second.index, column].to_numpy(dtype=object)
         b = second[column].to_numpy(dtype=object)
-        rows.append({"label": column, "statements": len(b),
-                     "agreement": round(float(np.mean(a == b)), 3),
-                     "cohen_kappa": round(float(cohen_kappa_score(a, b)), 3)})
+        rows.append(
+            {
+                "label": column,
+                "statements": len(b),
+                "agreement": round(float(np.mean(a == b)), 3),
+                "cohen_kappa": round(float(cohen_kappa_score(a, b)), 3),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -92,6 +110,7 @@ def annotation_agreement(dataset: pd.DataFrame, second: pd.DataFrame) -> pd.Data
     first = dataset.drop_duplicates("statement_id").set_index("statement_id")
     unknown = sorted(set(second["statement_id"]) - set(first.index))
     if unknown:
-        raise DatasetError("second annotation names unknown statement(s): "
-                           f"{', '.join(unknown[:3])}")
+        raise DatasetError(
+            f"second annotation names unknown statement(s): {', '.join(unknown[:3])}"
+        )
     return kappa_table(first, second.set_index("statement_id"))

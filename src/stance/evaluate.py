@@ -31,6 +31,7 @@ Metric = str | Callable[[Sequence[str], Sequence[str]], float]
 
 # --- point scores --------------------------------------------------------------------------
 
+
 def side_taking_pair(labels: Iterable[str]) -> tuple[str, str] | None:
     """The (for, against) labels among ``labels``, matched case-insensitively and returned as
     spelled there: support/opposition or favor/against; ``None`` unless both are present."""
@@ -44,26 +45,28 @@ def side_taking_pair(labels: Iterable[str]) -> tuple[str, str] | None:
 def _pair_or_raise(labels: Iterable[str], pair: tuple[str, str] | None) -> tuple[str, str]:
     found = pair or side_taking_pair(labels)
     if found is None:
-        raise ValueError("no side-taking pair (support/opposition or favor/against) among the "
-                         "labels; pass pair=")
+        raise ValueError(
+            "no side-taking pair (support/opposition or favor/against) among the labels; pass pair="
+        )
     return found
 
 
-def f_avg(y_true: Sequence[str], y_pred: Sequence[str],
-          pair: tuple[str, str] | None = None) -> float:
+def f_avg(
+    y_true: Sequence[str], y_pred: Sequence[str], pair: tuple[str, str] | None = None
+) -> float:
     """Mean F1 of the two side-taking classes, the SemEval-2016 stance metric.
 
     Neutral items still count, as false positives or negatives of the side-taking classes.
     ``pair`` defaults to the side-taking pair among the labels of ``y_true`` and ``y_pred``.
     """
     pair = _pair_or_raise([*y_true, *y_pred], pair)
-    scores = f1_score(list(y_true), list(y_pred), labels=list(pair), average=None,
-                      zero_division=0)
+    scores = f1_score(list(y_true), list(y_pred), labels=list(pair), average=None, zero_division=0)
     return float(np.mean(scores))
 
 
-def classification_scores(y_true: Sequence[str], y_pred: Sequence[str],
-                          labels: Sequence[str] | None = None) -> dict[str, Any]:
+def classification_scores(
+    y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str] | None = None
+) -> dict[str, Any]:
     """Macro-F1, F_avg (when a side-taking pair exists), accuracy, n and per-class scores.
 
     Parameters
@@ -93,7 +96,8 @@ def classification_scores(y_true: Sequence[str], y_pred: Sequence[str],
     y_true, y_pred = list(y_true), list(y_pred)
     labels = sorted(labels if labels is not None else set(y_true) | set(y_pred))
     precision, recall, f1, support = precision_recall_fscore_support(
-        y_true, y_pred, labels=labels, zero_division=0)
+        y_true, y_pred, labels=labels, zero_division=0
+    )
     scores: dict[str, Any] = {"macro_f1": round(float(np.mean(f1)), 4)}
     pair = side_taking_pair(labels)
     if pair is not None:
@@ -101,23 +105,30 @@ def classification_scores(y_true: Sequence[str], y_pred: Sequence[str],
     scores["accuracy"] = round(float(np.mean(np.array(y_true) == np.array(y_pred))), 4)
     scores["n"] = len(y_true)
     scores["per_class"] = {
-        label: {"precision": round(float(p), 4), "recall": round(float(r), 4),
-                "f1": round(float(f), 4), "support": int(s)}
+        label: {
+            "precision": round(float(p), 4),
+            "recall": round(float(r), 4),
+            "f1": round(float(f), 4),
+            "support": int(s),
+        }
         for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
     }
     return scores
 
 
-def confusion_table(y_true: Sequence[str], y_pred: Sequence[str],
-                    labels: Sequence[str] | None = None) -> pd.DataFrame:
+def confusion_table(
+    y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Counts with gold labels as rows and predicted labels as columns (labels sorted)."""
     labels = sorted(labels if labels is not None else set(y_true) | set(y_pred))
     counts = confusion_matrix(list(y_true), list(y_pred), labels=labels)
-    return pd.DataFrame(counts, index=pd.Index(labels, name="gold"),
-                        columns=pd.Index(labels, name="predicted"))
+    return pd.DataFrame(
+        counts, index=pd.Index(labels, name="gold"), columns=pd.Index(labels, name="predicted")
+    )
 
 
 # --- bootstrap -----------------------------------------------------------------------------
+
 
 def _f1_from_counts(counts: np.ndarray) -> np.ndarray:
     """Per-class F1 (zero when undefined) from confusion matrices of shape (..., k, k)."""
@@ -131,16 +142,20 @@ def _count_metric(metric: str, labels: list[str]) -> Callable[[np.ndarray], np.n
     if metric == "macro_f1":
         return lambda counts: _f1_from_counts(counts).mean(axis=-1)
     if metric == "accuracy":
-        return lambda counts: (np.trace(counts, axis1=-2, axis2=-1)
-                               / counts.sum(axis=(-2, -1)))
+        return lambda counts: np.trace(counts, axis1=-2, axis2=-1) / counts.sum(axis=(-2, -1))
     if metric == "f_avg":
         columns = [labels.index(label) for label in _pair_or_raise(labels, None)]
         return lambda counts: _f1_from_counts(counts)[..., columns].mean(axis=-1)
     raise ValueError(f"metric must be one of {', '.join(METRICS)} or a callable, not {metric!r}")
 
 
-def _resampled_scores(y_true: Sequence[str], predictions: Sequence[Sequence[str]],
-                      metric: Metric, n_resamples: int, seed: int) -> np.ndarray:
+def _resampled_scores(
+    y_true: Sequence[str],
+    predictions: Sequence[Sequence[str]],
+    metric: Metric,
+    n_resamples: int,
+    seed: int,
+) -> np.ndarray:
     """Scores of each system (rows) on the full sample (column 0) and on ``n_resamples``
     bootstrap resamples of the items (columns 1...), all systems on the same resamples.
 
@@ -154,13 +169,22 @@ def _resampled_scores(y_true: Sequence[str], predictions: Sequence[Sequence[str]
         raise ValueError("y_true and the predictions must be non-empty and of equal length")
     rng = np.random.default_rng(seed)
     batch = max(1, _MAX_CELLS // n)
-    batches = [rng.integers(0, n, size=(min(batch, n_resamples - start), n))
-               for start in range(0, n_resamples, batch)]
+    batches = [
+        rng.integers(0, n, size=(min(batch, n_resamples - start), n))
+        for start in range(0, n_resamples, batch)
+    ]
     if callable(metric):
-        return np.array([[metric(gold.tolist(), pred.tolist())]
-                         + [metric(gold[rows].tolist(), pred[rows].tolist())
-                            for indices in batches for rows in indices]
-                         for pred in systems])
+        return np.array(
+            [
+                [metric(gold.tolist(), pred.tolist())]
+                + [
+                    metric(gold[rows].tolist(), pred[rows].tolist())
+                    for indices in batches
+                    for rows in indices
+                ]
+                for pred in systems
+            ]
+        )
     labels = sorted(set(gold.tolist()).union(*(pred.tolist() for pred in systems)))
     score = _count_metric(metric, labels)
     k = len(labels)
@@ -173,8 +197,7 @@ def _resampled_scores(y_true: Sequence[str], predictions: Sequence[Sequence[str]
         parts = [score(full)]
         for indices in batches:
             offsets = np.arange(len(indices))[:, None] * (k * k)
-            counts = np.bincount((cells[indices] + offsets).ravel(),
-                                 minlength=len(indices) * k * k)
+            counts = np.bincount((cells[indices] + offsets).ravel(), minlength=len(indices) * k * k)
             parts.append(score(counts.reshape(len(indices), k, k)))
         result.append(np.concatenate(parts))
     return np.array(result, dtype=float)
@@ -188,9 +211,14 @@ def _interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
     return round(float(low), 4), round(float(high), 4)
 
 
-def bootstrap_ci(y_true: Sequence[str], y_pred: Sequence[str], metric: Metric = "macro_f1",
-                 n_resamples: int = 1000, confidence: float = 0.95,
-                 seed: int = config.SEED) -> dict[str, float]:
+def bootstrap_ci(
+    y_true: Sequence[str],
+    y_pred: Sequence[str],
+    metric: Metric = "macro_f1",
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = config.SEED,
+) -> dict[str, float]:
     """Percentile-bootstrap interval of ``metric`` over items.
 
     Parameters
@@ -229,9 +257,15 @@ def bootstrap_ci(y_true: Sequence[str], y_pred: Sequence[str], metric: Metric = 
     return {"point": round(float(scores[0]), 4), "low": low, "high": high}
 
 
-def paired_bootstrap(y_true: Sequence[str], pred_a: Sequence[str], pred_b: Sequence[str],
-                     metric: Metric = "macro_f1", n_resamples: int = 1000,
-                     confidence: float = 0.95, seed: int = config.SEED) -> dict[str, float]:
+def paired_bootstrap(
+    y_true: Sequence[str],
+    pred_a: Sequence[str],
+    pred_b: Sequence[str],
+    metric: Metric = "macro_f1",
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = config.SEED,
+) -> dict[str, float]:
     """Compare two systems on the same bootstrap resamples of the items.
 
     Parameters
@@ -270,11 +304,16 @@ def paired_bootstrap(y_true: Sequence[str], pred_a: Sequence[str], pred_b: Seque
     low, high = _interval(resampled, confidence)
     side = min(int(np.sum(resampled <= 0)), int(np.sum(resampled >= 0)))
     p_value = min(1.0, 2 * (1 + side) / (n_resamples + 1))
-    return {"delta": round(float(deltas[0]), 4), "low": low, "high": high,
-            "p_value": round(p_value, 4)}
+    return {
+        "delta": round(float(deltas[0]), 4),
+        "low": low,
+        "high": high,
+        "p_value": round(p_value, 4),
+    }
 
 
 # --- baselines -----------------------------------------------------------------------------
+
 
 def majority_baseline(train_labels: Sequence[str], n: int) -> list[str]:
     """The most frequent training label, ``n`` times (ties go to the first label sorted)."""
@@ -284,8 +323,7 @@ def majority_baseline(train_labels: Sequence[str], n: int) -> list[str]:
     return [min(counts[counts == counts.max()].index)] * n
 
 
-def stratified_baseline(train_labels: Sequence[str], n: int,
-                        seed: int = config.SEED) -> list[str]:
+def stratified_baseline(train_labels: Sequence[str], n: int, seed: int = config.SEED) -> list[str]:
     """``n`` labels drawn independently from the training label distribution (seeded)."""
     counts = pd.Series(list(train_labels), dtype=object).value_counts().sort_index()
     if counts.empty:
@@ -300,12 +338,15 @@ def sentiment_as_stance(sentiments: Sequence[str]) -> list[str]:
     opposition, neutral → neutral."""
     unknown = sorted(set(sentiments) - set(SENTIMENT_TO_STANCE))
     if unknown:
-        raise ValueError(f"unknown sentiment label {unknown[0]!r}; expected one of "
-                         f"{', '.join(SENTIMENT_TO_STANCE)}")
+        raise ValueError(
+            f"unknown sentiment label {unknown[0]!r}; expected one of "
+            f"{', '.join(SENTIMENT_TO_STANCE)}"
+        )
     return [SENTIMENT_TO_STANCE[s] for s in sentiments]
 
 
 # --- learning curve ------------------------------------------------------------------------
+
 
 def _nested_stratified_order(labels: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
     """A random order of the positions of each class; the first ``k`` of each make a
@@ -342,42 +383,65 @@ def learning_curve_table(
             for train, test in cv.split(texts, labels_array.tolist(), groups):
                 order = _nested_stratified_order(labels_array[train], rng)
                 for fraction in train_fractions:
-                    chosen = np.sort(np.concatenate(
-                        [positions[:max(1, round(fraction * len(positions)))]
-                         for positions in order]))
+                    chosen = np.sort(
+                        np.concatenate(
+                            [
+                                positions[: max(1, round(fraction * len(positions)))]
+                                for positions in order
+                            ]
+                        )
+                    )
                     subset = train[chosen]
-                    estimator = make_estimator().fit([texts[i] for i in subset],
-                                                     labels_array[subset].tolist())
+                    estimator = make_estimator().fit(
+                        [texts[i] for i in subset], labels_array[subset].tolist()
+                    )
                     predicted = estimator.predict([texts[i] for i in test])
-                    runs.append({"fraction": fraction, "n_train": len(subset),
-                                 "macro_f1": f1_score(labels_array[test].tolist(),
-                                                      list(predicted), average="macro",
-                                                      zero_division=0)})
-    table = pd.DataFrame(runs).groupby("fraction", sort=True).agg(
-        n_train=("n_train", "mean"), mean_macro_f1=("macro_f1", "mean"),
-        std_macro_f1=("macro_f1", lambda scores: float(np.std(scores))),
-        runs=("macro_f1", "size"))
+                    runs.append(
+                        {
+                            "fraction": fraction,
+                            "n_train": len(subset),
+                            "macro_f1": f1_score(
+                                labels_array[test].tolist(),
+                                list(predicted),
+                                average="macro",
+                                zero_division=0,
+                            ),
+                        }
+                    )
+    table = (
+        pd.DataFrame(runs)
+        .groupby("fraction", sort=True)
+        .agg(
+            n_train=("n_train", "mean"),
+            mean_macro_f1=("macro_f1", "mean"),
+            std_macro_f1=("macro_f1", lambda scores: float(np.std(scores))),
+            runs=("macro_f1", "size"),
+        )
+    )
     return table.reset_index()
 
 
 # --- calibration ---------------------------------------------------------------------------
+
 
 def _one_hot(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str]) -> np.ndarray:
     """Indicator matrix of ``y_true`` over ``classes``, checked against ``proba``'s shape."""
     classes = list(classes)
     proba = np.asarray(proba)
     if proba.shape != (len(y_true), len(classes)):
-        raise ValueError(f"proba has shape {proba.shape}, expected "
-                         f"({len(y_true)}, {len(classes)})")
+        raise ValueError(f"proba has shape {proba.shape}, expected ({len(y_true)}, {len(classes)})")
     unknown = sorted(set(y_true) - set(classes))
     if unknown:
         raise ValueError(f"label {unknown[0]!r} is not among the classes")
-    return (np.asarray(list(y_true), dtype=object)[:, None]
-            == np.asarray(classes, dtype=object)[None, :]).astype(float)
+    return (
+        np.asarray(list(y_true), dtype=object)[:, None]
+        == np.asarray(classes, dtype=object)[None, :]
+    ).astype(float)
 
 
-def calibration_table(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str],
-                      n_bins: int = 10) -> pd.DataFrame:
+def calibration_table(
+    y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str], n_bins: int = 10
+) -> pd.DataFrame:
     """Reliability bins, one-vs-rest and pooled over classes.
 
     Every (item, class) probability falls into one of ``n_bins`` equal-width bins on [0, 1]
@@ -388,9 +452,15 @@ def calibration_table(y_true: Sequence[str], proba: np.ndarray, classes: Sequenc
     predicted = np.asarray(proba, dtype=float).ravel()
     bins = np.minimum((predicted * n_bins).astype(int), n_bins - 1)
     frame = pd.DataFrame({"bin": bins, "predicted": predicted, "observed": outcome})
-    table = frame.groupby("bin", sort=True).agg(
-        mean_predicted=("predicted", "mean"), observed_frequency=("observed", "mean"),
-        count=("observed", "size")).reset_index()
+    table = (
+        frame.groupby("bin", sort=True)
+        .agg(
+            mean_predicted=("predicted", "mean"),
+            observed_frequency=("observed", "mean"),
+            count=("observed", "size"),
+        )
+        .reset_index()
+    )
     table.insert(1, "lower", table["bin"] / n_bins)
     table.insert(2, "upper", (table["bin"] + 1) / n_bins)
     return table

@@ -41,9 +41,14 @@ def model_path(directory: str | os.PathLike[str], target: str, lang: str) -> Pat
     return Path(directory) / f"{model_name(target, lang)}.skops"
 
 
-def fit_models(train: pd.DataFrame, label_columns: Sequence[str], langs: Sequence[str],
-               features: str = "auto", group_column: str | None = "group",
-               n_jobs: int = 1) -> dict[ModelKey, models.ModelSelection]:
+def fit_models(
+    train: pd.DataFrame,
+    label_columns: Sequence[str],
+    langs: Sequence[str],
+    features: str = "auto",
+    group_column: str | None = "group",
+    n_jobs: int = 1,
+) -> dict[ModelKey, models.ModelSelection]:
     """Select and fit one model per label column and language on ``train`` (CV inside train).
 
     The models are selected in parallel, ``n_jobs`` at a time (each selection itself runs in
@@ -56,16 +61,21 @@ def fit_models(train: pd.DataFrame, label_columns: Sequence[str], langs: Sequenc
         for lang in langs:
             rows = train[train["lang"] == lang]
             groups = rows[group_column].tolist() if group_column else None
-            tasks.append(((column, lang), rows["text"].tolist(), rows[column].tolist(),
-                          groups, lang))
+            tasks.append(
+                ((column, lang), rows["text"].tolist(), rows[column].tolist(), groups, lang)
+            )
     fitted = Parallel(n_jobs=n_jobs)(
         delayed(models.select_model)(texts, labels, groups, lang=lang, features=features)
-        for _, texts, labels, groups, lang in tasks)
+        for _, texts, labels, groups, lang in tasks
+    )
     return {task[0]: selection for task, selection in zip(tasks, fitted, strict=True)}
 
 
-def save_models(selections: Mapping[ModelKey, models.ModelSelection], train: pd.DataFrame,
-                directory: str | os.PathLike[str] | None = None) -> list[Path]:
+def save_models(
+    selections: Mapping[ModelKey, models.ModelSelection],
+    train: pd.DataFrame,
+    directory: str | os.PathLike[str] | None = None,
+) -> list[Path]:
     """Save each selected model at :func:`model_path` in ``directory`` (default: the project's
     ``models/constructed/``) with the metadata needed to use it (see
     :func:`stance.models.model_metadata`)."""
@@ -74,20 +84,26 @@ def save_models(selections: Mapping[ModelKey, models.ModelSelection], train: pd.
     for (column, lang), selection in selections.items():
         rows = train[train["lang"] == lang]
         path = model_path(directory, column, lang)
-        models.save_selection(selection, path, rows["text"].tolist(), rows[column].tolist(),
-                              target=column, lang=lang)
+        models.save_selection(
+            selection, path, rows["text"].tolist(), rows[column].tolist(), target=column, lang=lang
+        )
         paths.append(path)
     return paths
 
 
-def load_models(label_columns: Sequence[str], langs: Sequence[str],
-                directory: str | os.PathLike[str] | None = None
-                ) -> dict[ModelKey, models.LoadedModel]:
+def load_models(
+    label_columns: Sequence[str],
+    langs: Sequence[str],
+    directory: str | os.PathLike[str] | None = None,
+) -> dict[ModelKey, models.LoadedModel]:
     """The saved models (in ``directory``, default: the project's ``models/constructed/``) for
     each label column and language, keyed by ``(label column, lang)``, label columns first."""
     directory = directory or config.CONSTRUCTED_MODELS_DIR
-    return {(column, lang): models.load_model(model_path(directory, column, lang))
-            for column in label_columns for lang in langs}
+    return {
+        (column, lang): models.load_model(model_path(directory, column, lang))
+        for column in label_columns
+        for lang in langs
+    }
 
 
 def selection_summary(selections: Mapping[ModelKey, models.ModelSelection]) -> pd.DataFrame:
@@ -95,13 +111,19 @@ def selection_summary(selections: Mapping[ModelKey, models.ModelSelection]) -> p
     rows = []
     for (column, lang), selection in selections.items():
         params = selection.best_params
-        rows.append({
-            "label": column, "lang": lang, "features": params.get("features", ""),
-            "ngram_range": str(params.get("features__ngram_range", "default")),
-            "C": f"{params.get('classifier__C', float('nan')):g}",
-            "class_weight": str(params.get("classifier__class_weight")),
-            "cv_folds": selection.n_splits, "selection_metric": selection.metric,
-            "cv_score": selection.cv_score})
+        rows.append(
+            {
+                "label": column,
+                "lang": lang,
+                "features": params.get("features", ""),
+                "ngram_range": str(params.get("features__ngram_range", "default")),
+                "C": f"{params.get('classifier__C', float('nan')):g}",
+                "class_weight": str(params.get("classifier__class_weight")),
+                "cv_folds": selection.n_splits,
+                "selection_metric": selection.metric,
+                "cv_score": selection.cv_score,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -115,8 +137,7 @@ def fitted_pipeline(model: Any):
     return model
 
 
-def model_predictions(fitted: Mapping[ModelKey, Any], statements: pd.DataFrame
-                      ) -> pd.DataFrame:
+def model_predictions(fitted: Mapping[ModelKey, Any], statements: pd.DataFrame) -> pd.DataFrame:
     """Every model's predictions for the statements in its language, as one long table.
 
     ``fitted`` maps ``(target, lang)`` to a loaded model, a selection or a fitted pipeline
@@ -134,9 +155,15 @@ def model_predictions(fitted: Mapping[ModelKey, Any], statements: pd.DataFrame
         if rows.empty:
             continue
         texts = rows["text"].tolist()
-        frame = pd.DataFrame({"id": rows["id"].tolist(), "target": target, "lang": lang,
-                              "gold": rows[target].tolist(),
-                              "predicted": pipeline.predict(texts).tolist()})
+        frame = pd.DataFrame(
+            {
+                "id": rows["id"].tolist(),
+                "target": target,
+                "lang": lang,
+                "gold": rows[target].tolist(),
+                "predicted": pipeline.predict(texts).tolist(),
+            }
+        )
         proba = pipeline.predict_proba(texts)
         for index, label in enumerate(pipeline.classes_.tolist()):
             frame[f"proba_{label}"] = proba[:, index]
@@ -154,30 +181,42 @@ def probabilities(predictions: pd.DataFrame, classes: Sequence[str]) -> np.ndarr
     return predictions[[f"proba_{label}" for label in classes]].to_numpy(dtype=float)
 
 
-def annotate_predictions(predictions: pd.DataFrame, statements: pd.DataFrame,
-                         columns: Sequence[str] = ("text", "hard_case", "sentiment", "genre")
-                         ) -> pd.DataFrame:
+def annotate_predictions(
+    predictions: pd.DataFrame,
+    statements: pd.DataFrame,
+    columns: Sequence[str] = ("text", "hard_case", "sentiment", "genre"),
+) -> pd.DataFrame:
     """:func:`model_predictions` with the statements' ``columns`` (joined by ``id``),
     ``error`` (predicted differs from gold) and ``sentiment_against_naive_mapping`` (a stance
     target's gold side contradicts the statement's sentiment; always false for other labels).
     """
-    joined = predictions.merge(statements[["id", *columns]], on="id", how="left",
-                               validate="many_to_one")
+    joined = predictions.merge(
+        statements[["id", *columns]], on="id", how="left", validate="many_to_one"
+    )
     against = naive_mapping_mismatch(joined, "gold") & joined["target"].isin(TARGETS)
-    return joined.assign(error=joined["gold"] != joined["predicted"],
-                         sentiment_against_naive_mapping=against)
+    return joined.assign(
+        error=joined["gold"] != joined["predicted"], sentiment_against_naive_mapping=against
+    )
 
 
-def score_systems(gold: Sequence[str], systems: Mapping[str, Sequence[str]],
-                  n_resamples: int = 1000, seed: int = config.SEED) -> pd.DataFrame:
+def score_systems(
+    gold: Sequence[str],
+    systems: Mapping[str, Sequence[str]],
+    n_resamples: int = 1000,
+    seed: int = config.SEED,
+) -> pd.DataFrame:
     """Macro-F1 and F_avg with 95% bootstrap intervals, and accuracy, for each system's
     predictions of the same gold labels (same resamples for every system)."""
     rows = []
     has_pair = evaluate.side_taking_pair(gold) is not None
     for system, predicted in systems.items():
         macro = evaluate.bootstrap_ci(gold, predicted, "macro_f1", n_resamples, seed=seed)
-        row = {"system": system, "macro_f1": macro["point"], "macro_f1_low": macro["low"],
-               "macro_f1_high": macro["high"]}
+        row = {
+            "system": system,
+            "macro_f1": macro["point"],
+            "macro_f1_low": macro["low"],
+            "macro_f1_high": macro["high"],
+        }
         if has_pair:
             favg = evaluate.bootstrap_ci(gold, predicted, "f_avg", n_resamples, seed=seed)
             row.update(f_avg=favg["point"], f_avg_low=favg["low"], f_avg_high=favg["high"])
@@ -186,15 +225,17 @@ def score_systems(gold: Sequence[str], systems: Mapping[str, Sequence[str]],
     return pd.DataFrame(rows)
 
 
-def baseline_predictions(train_labels: Sequence[str], test: pd.DataFrame,
-                         seed: int = config.SEED) -> dict[str, list[str]]:
+def baseline_predictions(
+    train_labels: Sequence[str], test: pd.DataFrame, seed: int = config.SEED
+) -> dict[str, list[str]]:
     """The three baselines of the stance evaluation for the rows of ``test``: majority class,
     stratified random, and gold sentiment read as stance."""
     return {
         "majority class": evaluate.majority_baseline(train_labels, len(test)),
         "stratified random": evaluate.stratified_baseline(train_labels, len(test), seed),
         "sentiment as stance (gold sentiment)": evaluate.sentiment_as_stance(
-            test["sentiment"].tolist()),
+            test["sentiment"].tolist()
+        ),
     }
 
 
@@ -203,9 +244,13 @@ def baseline_predictions(train_labels: Sequence[str], test: pd.DataFrame,
 CROSS_LINGUAL_PARAMS = {"classifier__C": 10.0, "classifier__class_weight": "balanced"}
 
 
-def cross_lingual_table(train: pd.DataFrame, test: pd.DataFrame, label_columns: Sequence[str],
-                        feature_kinds: Sequence[str] = ("word", "char"),
-                        langs: Sequence[str] = ("en", "tr")) -> pd.DataFrame:
+def cross_lingual_table(
+    train: pd.DataFrame,
+    test: pd.DataFrame,
+    label_columns: Sequence[str],
+    feature_kinds: Sequence[str] = ("word", "char"),
+    langs: Sequence[str] = ("en", "tr"),
+) -> pd.DataFrame:
     """Macro-F1 of models trained in one language and tested in each, per feature kind.
 
     The test texts of the other language are the same statements, translated, so the
@@ -218,13 +263,21 @@ def cross_lingual_table(train: pd.DataFrame, test: pd.DataFrame, label_columns: 
             for train_lang in langs:
                 rows_train = train[train["lang"] == train_lang]
                 estimator = models.build_pipeline(kind, train_lang, **CROSS_LINGUAL_PARAMS).fit(
-                    rows_train["text"].tolist(), rows_train[column].tolist())
+                    rows_train["text"].tolist(), rows_train[column].tolist()
+                )
                 for test_lang in langs:
                     rows_test = test[test["lang"] == test_lang]
                     predicted = estimator.predict(rows_test["text"].tolist())
                     scores = evaluate.classification_scores(rows_test[column].tolist(), predicted)
-                    rows.append({"label": column, "features": kind, "train_lang": train_lang,
-                                 "test_lang": test_lang, "macro_f1": scores["macro_f1"]})
+                    rows.append(
+                        {
+                            "label": column,
+                            "features": kind,
+                            "train_lang": train_lang,
+                            "test_lang": test_lang,
+                            "macro_f1": scores["macro_f1"],
+                        }
+                    )
     return pd.DataFrame(rows)
 
 
@@ -235,16 +288,29 @@ def error_analysis(predictions: pd.DataFrame, statements: pd.DataFrame) -> pd.Da
     annotated = annotate_predictions(predictions, statements)
     annotated["model"] = pd.factorize(annotated["target"] + "\t" + annotated["lang"])[0]
     mistakes = annotated[annotated["error"]].sort_values(["model", "id"], kind="stable")
-    columns = ["target", "lang", "id", "text", "gold", "predicted", "hard_case", "sentiment",
-               "sentiment_against_naive_mapping", "genre"]
+    columns = [
+        "target",
+        "lang",
+        "id",
+        "text",
+        "gold",
+        "predicted",
+        "hard_case",
+        "sentiment",
+        "sentiment_against_naive_mapping",
+        "genre",
+    ]
     return mistakes[columns].reset_index(drop=True)
 
 
 def error_rates_by(frame: pd.DataFrame, by: str = "hard_case") -> pd.DataFrame:
     """Error rate per value of ``by`` (e.g. hard-case tag) from a boolean ``error`` column,
     with counts, highest rate first."""
-    table = frame.groupby(by).agg(texts=("error", "size"), errors=("error", "sum"),
-                                  error_rate=("error", "mean")).reset_index()
+    table = (
+        frame.groupby(by)
+        .agg(texts=("error", "size"), errors=("error", "sum"), error_rate=("error", "mean"))
+        .reset_index()
+    )
     return table.sort_values(["error_rate", by], ascending=[False, True], ignore_index=True)
 
 
@@ -264,19 +330,26 @@ def with_sentiment_features(stance_pipeline, source: str):
 
     from stance.sentiment import VaderFeatures
 
-    extra = {"vader": ("vader", VaderFeatures(), "text"),
-             "gold": ("gold_sentiment", OneHotEncoder(handle_unknown="ignore"), ["sentiment"])}
+    extra = {
+        "vader": ("vader", VaderFeatures(), "text"),
+        "gold": ("gold_sentiment", OneHotEncoder(handle_unknown="ignore"), ["sentiment"]),
+    }
     if source not in extra:
         raise ValueError(f"source must be 'vader' or 'gold', not {source!r}")
     features = ColumnTransformer(
-        [("text", clone(stance_pipeline.named_steps["features"]), "text"), extra[source]])
-    return Pipeline([("features", features),
-                     ("classifier", clone(stance_pipeline.named_steps["classifier"]))])
+        [("text", clone(stance_pipeline.named_steps["features"]), "text"), extra[source]]
+    )
+    return Pipeline(
+        [("features", features), ("classifier", clone(stance_pipeline.named_steps["classifier"]))]
+    )
 
 
-def sentiment_as_stance_table(statements: pd.DataFrame, sources: Mapping[str, pd.Series],
-                              targets: Sequence[str] = TARGETS,
-                              langs: Sequence[str] | None = None) -> pd.DataFrame:
+def sentiment_as_stance_table(
+    statements: pd.DataFrame,
+    sources: Mapping[str, pd.Series],
+    targets: Sequence[str] = TARGETS,
+    langs: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """How far reading stance off sentiment gets (positive → support, negative → opposition,
     neutral → neutral), overall and on the statements against the naive mapping.
 
@@ -304,18 +377,29 @@ def sentiment_as_stance_table(statements: pd.DataFrame, sources: Mapping[str, pd
                 overall = evaluate.bootstrap_ci(gold, predicted, "macro_f1")
                 subset = [p for p, a in zip(predicted, against, strict=True) if a]
                 subset_gold = rows.loc[against, target].tolist()
-                table.append({
-                    "target": target, "lang": lang, "sentiment from": source,
-                    "macro_f1": overall["point"], "macro_f1_low": overall["low"],
-                    "macro_f1_high": overall["high"], "against_mapping_texts": len(subset_gold),
-                    "accuracy_on_those": evaluate.classification_scores(
-                        subset_gold, subset)["accuracy"]})
+                table.append(
+                    {
+                        "target": target,
+                        "lang": lang,
+                        "sentiment from": source,
+                        "macro_f1": overall["point"],
+                        "macro_f1_low": overall["low"],
+                        "macro_f1_high": overall["high"],
+                        "against_mapping_texts": len(subset_gold),
+                        "accuracy_on_those": evaluate.classification_scores(subset_gold, subset)[
+                            "accuracy"
+                        ],
+                    }
+                )
     return pd.DataFrame(table)
 
 
-def sentiment_feature_gains(fitted: Mapping[ModelKey, Any], train: pd.DataFrame,
-                            test: pd.DataFrame, sources: Sequence[str] = ("vader", "gold")
-                            ) -> pd.DataFrame:
+def sentiment_feature_gains(
+    fitted: Mapping[ModelKey, Any],
+    train: pd.DataFrame,
+    test: pd.DataFrame,
+    sources: Sequence[str] = ("vader", "gold"),
+) -> pd.DataFrame:
     """Does sentiment help stance? Each stance model refitted on ``train`` (rows of its
     language) with sentiment features beside its own (:func:`with_sentiment_features`, same
     hyper-parameters), against the model as it is, on the same ``test`` rows.
@@ -337,12 +421,17 @@ def sentiment_feature_gains(fitted: Mapping[ModelKey, Any], train: pd.DataFrame,
             if source == "vader" and lang not in VADER_LANGS:
                 continue
             augmented = with_sentiment_features(pipeline, source).fit(
-                rows_train[["text", "sentiment"]], rows_train[target].tolist())
+                rows_train[["text", "sentiment"]], rows_train[target].tolist()
+            )
             predicted = augmented.predict(rows[["text", "sentiment"]]).tolist()
-            gains.append({"target": target, "lang": lang, "added features": source,
-                          "macro_f1_without": evaluate.classification_scores(
-                              gold, without)["macro_f1"],
-                          "macro_f1_with": evaluate.classification_scores(
-                              gold, predicted)["macro_f1"],
-                          **evaluate.paired_bootstrap(gold, predicted, without)})
+            gains.append(
+                {
+                    "target": target,
+                    "lang": lang,
+                    "added features": source,
+                    "macro_f1_without": evaluate.classification_scores(gold, without)["macro_f1"],
+                    "macro_f1_with": evaluate.classification_scores(gold, predicted)["macro_f1"],
+                    **evaluate.paired_bootstrap(gold, predicted, without),
+                }
+            )
     return pd.DataFrame(gains)

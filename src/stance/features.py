@@ -50,7 +50,7 @@ def char_wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
         if length <= n:
             grams.append(padded)
             break
-        grams.extend([padded[i:i + n] for i in range(length - n + 1)])
+        grams.extend([padded[i : i + n] for i in range(length - n + 1)])
     return grams
 
 
@@ -105,8 +105,11 @@ class CachedTfidfVectorizer(TfidfVectorizer):
         """The n-gram count matrix (before TF-IDF weighting) of preprocessed documents, equal to
         scikit-learn's ``CountVectorizer.transform``."""
         self._check_vocabulary()
-        counts = (self._char_wb_counts(documents) if self.analyzer == "char_wb"
-                  else self._word_counts(documents))
+        counts = (
+            self._char_wb_counts(documents)
+            if self.analyzer == "char_wb"
+            else self._word_counts(documents)
+        )
         if self.binary:
             counts.data.fill(1)
         return _align_api_if_sparse(counts)
@@ -118,19 +121,21 @@ class CachedTfidfVectorizer(TfidfVectorizer):
         stop_words = self.get_stop_words()
         tokens_per_document = [tokenize(document) for document in documents]
         if stop_words is not None:
-            tokens_per_document = [[t for t in tokens if t not in stop_words]
-                                   for tokens in tokens_per_document]
+            tokens_per_document = [
+                [t for t in tokens if t not in stop_words] for tokens in tokens_per_document
+            ]
         all_tokens = [token for tokens in tokens_per_document for token in tokens]
         token_ids, distinct = pd.factorize(pd.Series(all_tokens, dtype=object), sort=False)
         token_ids = token_ids.astype(np.int64)
-        document_of = np.repeat(np.arange(len(documents), dtype=np.int64),
-                                [len(tokens) for tokens in tokens_per_document])
+        document_of = np.repeat(
+            np.arange(len(documents), dtype=np.int64),
+            [len(tokens) for tokens in tokens_per_document],
+        )
         rows, columns = [], []
         min_n, max_n = self.ngram_range
         for n in range(min_n, max_n + 1):
             starts = np.arange(max(len(all_tokens) - n + 1, 0), dtype=np.int64)
-            starts = starts[document_of[starts] == document_of[starts + n - 1]] \
-                if n > 1 else starts
+            starts = starts[document_of[starts] == document_of[starts + n - 1]] if n > 1 else starts
             if not len(starts):
                 continue
             keys = token_ids[starts]
@@ -139,16 +144,19 @@ class CachedTfidfVectorizer(TfidfVectorizer):
             ngram_ids, distinct_ngrams = pd.factorize(keys, sort=False)
             first = np.empty(len(distinct_ngrams), dtype=np.int64)  # an occurrence of each
             first[ngram_ids] = starts
-            names = [" ".join(all_tokens[start:start + n]) for start in first.tolist()]
-            ids = np.fromiter((vocabulary.get(name, -1) for name in names), dtype=np.int64,
-                              count=len(names))[ngram_ids]
+            names = [" ".join(all_tokens[start : start + n]) for start in first.tolist()]
+            ids = np.fromiter(
+                (vocabulary.get(name, -1) for name in names), dtype=np.int64, count=len(names)
+            )[ngram_ids]
             known = ids >= 0
             rows.append(document_of[starts[known]])
             columns.append(ids[known])
         row = np.concatenate(rows) if rows else np.empty(0, np.int64)
         column = np.concatenate(columns) if columns else np.empty(0, np.int64)
-        counts = sp.coo_array((np.ones(len(row), dtype=np.int64), (row, column)),
-                              shape=(len(documents), len(vocabulary))).tocsr()
+        counts = sp.coo_array(
+            (np.ones(len(row), dtype=np.int64), (row, column)),
+            shape=(len(documents), len(vocabulary)),
+        ).tocsr()
         return self._count_matrix(counts.data, counts.indices, counts.indptr, len(documents))
 
     def _char_wb_counts(self, documents: Sequence[str]) -> sp.csr_array:
@@ -156,12 +164,14 @@ class CachedTfidfVectorizer(TfidfVectorizer):
         words_per_document = [document.split() for document in documents]
         all_words = [word for words in words_per_document for word in words]
         word_ids, distinct = pd.factorize(pd.Series(all_words, dtype=object), sort=False)
-        lengths = np.fromiter(map(len, words_per_document), dtype=np.int64,
-                              count=len(words_per_document))
+        lengths = np.fromiter(
+            map(len, words_per_document), dtype=np.int64, count=len(words_per_document)
+        )
         indptr = np.concatenate([[0], np.cumsum(lengths)])
         document_words = sp.csr_array(
             (np.ones(len(all_words), dtype=np.int64), word_ids.astype(np.int64), indptr),
-            shape=(len(documents), len(distinct)))
+            shape=(len(documents), len(distinct)),
+        )
         document_words.sum_duplicates()
         word_ngrams = self._word_ngram_matrix(list(distinct))
         counts = (document_words @ word_ngrams).tocsr()  # sorted in _count_matrix
@@ -195,24 +205,33 @@ class CachedTfidfVectorizer(TfidfVectorizer):
             ids.extend(found)
             owners.extend([number] * len(found))
         matrix = sp.coo_array(
-            (np.ones(len(ids), dtype=np.int64),
-             (np.asarray(owners, dtype=np.int64), np.asarray(ids, dtype=np.int64))),
-            shape=(len(words), len(self.vocabulary_))).tocsr()  # sums repeated n-grams
+            (
+                np.ones(len(ids), dtype=np.int64),
+                (np.asarray(owners, dtype=np.int64), np.asarray(ids, dtype=np.int64)),
+            ),
+            shape=(len(words), len(self.vocabulary_)),
+        ).tocsr()  # sums repeated n-grams
         matrix.sort_indices()
         bounds = matrix.indptr.tolist()
         for number, word in enumerate(words):
             start, stop = bounds[number], bounds[number + 1]
             cache[word] = (matrix.indices[start:stop], matrix.data[start:stop])
 
-    def _count_matrix(self, values: Any, indices: Any, indptr: Any, n_documents: int
-                      ) -> sp.csr_array:
+    def _count_matrix(
+        self, values: Any, indices: Any, indptr: Any, n_documents: int
+    ) -> sp.csr_array:
         """A count matrix with the dtypes and sorted layout scikit-learn's ``_count_vocab``
         gives, so the TF-IDF step downstream sees identical input."""
         index_dtype = np.int32 if len(indices) <= np.iinfo(np.int32).max else np.int64
         matrix = sp.csr_array(
-            (np.asarray(values, dtype=self.dtype), np.asarray(indices, dtype=index_dtype),
-             np.asarray(indptr, dtype=index_dtype)),
-            shape=(n_documents, len(self.vocabulary_)), dtype=self.dtype)
+            (
+                np.asarray(values, dtype=self.dtype),
+                np.asarray(indices, dtype=index_dtype),
+                np.asarray(indptr, dtype=index_dtype),
+            ),
+            shape=(n_documents, len(self.vocabulary_)),
+            dtype=self.dtype,
+        )
         matrix.sort_indices()
         return matrix
 
@@ -228,7 +247,8 @@ class CachedTfidfVectorizer(TfidfVectorizer):
             if [vocabulary[t] for t in terms] == list(range(len(terms))):
                 del state["vocabulary_"]
                 state["_vocabulary_terms"] = np.frombuffer(
-                    _TERM_SEPARATOR.join(terms).encode("utf-8"), dtype=np.uint8).copy()
+                    _TERM_SEPARATOR.join(terms).encode("utf-8"), dtype=np.uint8
+                ).copy()
                 state["_vocabulary_size"] = len(terms)
         return state
 
@@ -253,13 +273,15 @@ class TextFeatureUnion(FeatureUnion):
     """
 
     def transform(self, X: Any, **params: Any) -> Any:
-        parts = [part for _, part in self.transformer_list
-                 if part not in ("drop", "passthrough")]
-        shared = (not params and self.transformer_weights is None and parts
-                  and all(isinstance(p, CachedTfidfVectorizer) and p._fast_path()
-                          for p in parts)
-                  and len({_preprocessing_key(p) for p in parts}) == 1
-                  and len(parts) == len(self.transformer_list))
+        parts = [part for _, part in self.transformer_list if part not in ("drop", "passthrough")]
+        shared = (
+            not params
+            and self.transformer_weights is None
+            and parts
+            and all(isinstance(p, CachedTfidfVectorizer) and p._fast_path() for p in parts)
+            and len({_preprocessing_key(p) for p in parts}) == 1
+            and len(parts) == len(self.transformer_list)
+        )
         if not shared or isinstance(X, str):
             return super().transform(X, **params)
         check_is_fitted(self)
@@ -276,8 +298,13 @@ def _preprocessing_key(vectorizer: CachedTfidfVectorizer) -> tuple[Any, ...]:
             hash(custom)
         except TypeError:
             custom = id(custom)
-    return (vectorizer.input, vectorizer.encoding, vectorizer.decode_error, custom,
-            None if custom is not None else (vectorizer.lowercase, vectorizer.strip_accents))
+    return (
+        vectorizer.input,
+        vectorizer.encoding,
+        vectorizer.decode_error,
+        custom,
+        None if custom is not None else (vectorizer.lowercase, vectorizer.strip_accents),
+    )
 
 
 # --- cross-validation: every feature step of a grid from the fewest fits --------------------
@@ -291,10 +318,16 @@ def _sliceable(vectorizer: BaseEstimator) -> bool:
     of the default tokenizer, when no document-frequency limit or fixed vocabulary applies."""
     if not (isinstance(vectorizer, CachedTfidfVectorizer) and vectorizer._fast_path()):
         return False
-    word_ok = (vectorizer.analyzer == "char_wb" or (
-        vectorizer.tokenizer is None and vectorizer.token_pattern == _DEFAULT_TOKEN_PATTERN))
-    return (word_ok and vectorizer.vocabulary is None and vectorizer.max_features is None
-            and vectorizer.min_df == 1 and vectorizer.max_df == 1.0)
+    word_ok = vectorizer.analyzer == "char_wb" or (
+        vectorizer.tokenizer is None and vectorizer.token_pattern == _DEFAULT_TOKEN_PATTERN
+    )
+    return (
+        word_ok
+        and vectorizer.vocabulary is None
+        and vectorizer.max_features is None
+        and vectorizer.min_df == 1
+        and vectorizer.max_df == 1.0
+    )
 
 
 def _family(vectorizer: BaseEstimator) -> tuple[str, int]:
@@ -317,16 +350,25 @@ def _keep_columns(matrix: Any, keep: np.ndarray) -> Any:
     new_column = np.cumsum(keep) - 1
     ends = np.concatenate([[0], np.cumsum(kept_entries)])
     return type(matrix)(
-        (matrix.data[kept_entries], new_column[matrix.indices[kept_entries]].astype(
-            matrix.indices.dtype), ends[matrix.indptr].astype(matrix.indptr.dtype)),
-        shape=(matrix.shape[0], int(keep.sum())))
+        (
+            matrix.data[kept_entries],
+            new_column[matrix.indices[kept_entries]].astype(matrix.indices.dtype),
+            ends[matrix.indptr].astype(matrix.indptr.dtype),
+        ),
+        shape=(matrix.shape[0], int(keep.sum())),
+    )
 
 
 class _FamilyCounts:
     """One fold's counts for the widest vectoriser of a family, fitted once."""
 
-    def __init__(self, vectorizer: CachedTfidfVectorizer, max_n: int, train: Sequence[str],
-                 validation: Sequence[str]) -> None:
+    def __init__(
+        self,
+        vectorizer: CachedTfidfVectorizer,
+        max_n: int,
+        train: Sequence[str],
+        validation: Sequence[str],
+    ) -> None:
         widest = clone(vectorizer).set_params(ngram_range=(vectorizer.ngram_range[0], max_n))
         widest._check_params()
         # scikit-learn's own counting, so the training matrix has its exact layout
@@ -335,7 +377,9 @@ class _FamilyCounts:
         terms = sorted(widest.vocabulary_, key=widest.vocabulary_.__getitem__)
         self.sizes = np.fromiter(
             (len(t) if widest.analyzer == "char_wb" else t.count(" ") + 1 for t in terms),
-            dtype=np.int64, count=len(terms))
+            dtype=np.int64,
+            count=len(terms),
+        )
 
     def counts(self, max_n: int) -> tuple[Any, Any]:
         keep = self.sizes <= max_n
@@ -344,8 +388,9 @@ class _FamilyCounts:
         return _keep_columns(self.train, keep), _keep_columns(self.validation, keep)
 
 
-def fold_feature_matrices(steps: Sequence[BaseEstimator], train: Sequence[str],
-                          validation: Sequence[str]) -> list[tuple[Any, Any]]:
+def fold_feature_matrices(
+    steps: Sequence[BaseEstimator], train: Sequence[str], validation: Sequence[str]
+) -> list[tuple[Any, Any]]:
     """Training and validation matrices of each (unfitted) feature step for one fold.
 
     Each pair equals ``clone(step).fit_transform(train)`` and that fitted step's
@@ -382,23 +427,32 @@ def fold_feature_matrices(steps: Sequence[BaseEstimator], train: Sequence[str],
         if family not in families:
             families[family] = _FamilyCounts(part, widest[family], train, validation)
         train_counts, validation_counts = families[family].counts(part.ngram_range[1])
-        tfidf = TfidfTransformer(norm=part.norm, use_idf=part.use_idf,
-                                 smooth_idf=part.smooth_idf, sublinear_tf=part.sublinear_tf)
+        tfidf = TfidfTransformer(
+            norm=part.norm,
+            use_idf=part.use_idf,
+            smooth_idf=part.smooth_idf,
+            sublinear_tf=part.sublinear_tf,
+        )
         tfidf.fit(train_counts)
-        return (tfidf.transform(train_counts, copy=False),
-                tfidf.transform(validation_counts, copy=False))
+        return (
+            tfidf.transform(train_counts, copy=False),
+            tfidf.transform(validation_counts, copy=False),
+        )
 
     result = []
     for step in steps:
-        if isinstance(step, FeatureUnion) and (step.transformer_weights is not None or any(
-                isinstance(part, str) for part in _parts(step))):
+        if isinstance(step, FeatureUnion) and (
+            step.transformer_weights is not None
+            or any(isinstance(part, str) for part in _parts(step))
+        ):
             fitted = clone(step)
             result.append((fitted.fit_transform(train), fitted.transform(validation)))
             continue
         blocks = [matrices(part) for part in _parts(step)]
         if isinstance(step, FeatureUnion):
-            result.append((step._hstack([b[0] for b in blocks]),
-                           step._hstack([b[1] for b in blocks])))
+            result.append(
+                (step._hstack([b[0] for b in blocks]), step._hstack([b[1] for b in blocks]))
+            )
         else:
             result.append(blocks[0])
     return result

@@ -36,8 +36,9 @@ UNGDC_ARCHIVE = "UNGDC_1946-2024.tgz"
 UNGDC_URL = f"{UNGDC_DOI}/{UNGDC_ARCHIVE}"
 #: The press releases as published in the public repository PeiYiZhuo/zelenskyy-putin
 #: (``press_release_data/``; CC BY 4.0, en.kremlin.ru and president.gov.ua).
-PRESIDENTIAL_URL = ("https://raw.githubusercontent.com/PeiYiZhuo/zelenskyy-putin/main/"
-                    "press_release_data/")
+PRESIDENTIAL_URL = (
+    "https://raw.githubusercontent.com/PeiYiZhuo/zelenskyy-putin/main/press_release_data/"
+)
 #: Environment variables that name a local copy (a folder, an archive or a URL) of each corpus.
 SOURCE_VARIABLES = {"ungdc": "STANCE_UNGDC", "presidential": "STANCE_PRESIDENTIAL"}
 CORPORA = tuple(SOURCE_VARIABLES)
@@ -76,15 +77,24 @@ def download(url: str, log: Callable[[str], None] | None = None) -> Path:
     if log:
         log(f"downloading {url} (cached in {config.CACHE_DIR / 'downloads'}) ...")
     try:
-        return Path(pooch.retrieve(url, known_hash=None, path=config.CACHE_DIR / "downloads",
-                                   progressbar=bool(log) and _stderr_is_terminal()))
+        return Path(
+            pooch.retrieve(
+                url,
+                known_hash=None,
+                path=config.CACHE_DIR / "downloads",
+                progressbar=bool(log) and _stderr_is_terminal(),
+            )
+        )
     except Exception as error:  # requests, pooch and OS errors: report one line, no traceback
         detail = str(error).strip().splitlines()[0][:160] if str(error).strip() else ""
-        raise InputError(f"cannot download {url} ({type(error).__name__}"
-                         + (f": {detail[:80]}" if detail else "") + "); without network, "
-                         "download the corpus elsewhere and pass --source PATH or set "
-                         "$STANCE_UNGDC / $STANCE_PRESIDENTIAL (see README, 'Real "
-                         "statements')") from None
+        raise InputError(
+            f"cannot download {url} ({type(error).__name__}"
+            + (f": {detail[:80]}" if detail else "")
+            + "); without network, "
+            "download the corpus elsewhere and pass --source PATH or set "
+            "$STANCE_UNGDC / $STANCE_PRESIDENTIAL (see README, 'Real "
+            "statements')"
+        ) from None
 
 
 def _stderr_is_terminal() -> bool:
@@ -94,6 +104,7 @@ def _stderr_is_terminal() -> bool:
 
 
 # --- UN General Debate ---------------------------------------------------------------------
+
 
 def _archive_speeches(archive: Path) -> Iterator[tuple[str, bytes]]:
     """(``Session NN - YYYY/ISO_NN_YYYY.txt``, bytes) for every speech file in a gzip tar."""
@@ -112,8 +123,9 @@ def _archive_speeches(archive: Path) -> Iterator[tuple[str, bytes]]:
                     if handle is not None:
                         yield f"{parts[-2]}/{parts[-1]}", handle.read()
     except (tarfile.TarError, EOFError, OSError) as error:
-        raise InputError(f"{archive}: not a readable gzip tar archive "
-                         f"({type(error).__name__})") from None
+        raise InputError(
+            f"{archive}: not a readable gzip tar archive ({type(error).__name__})"
+        ) from None
 
 
 def _folder_speeches(folder: Path) -> Iterator[tuple[str, bytes]]:
@@ -121,8 +133,9 @@ def _folder_speeches(folder: Path) -> Iterator[tuple[str, bytes]]:
         yield speech.relative_path, speech.path.read_bytes()
 
 
-def ungdc_documents(source: str | os.PathLike[str],
-                    log: Callable[[str], None] | None = None) -> Iterator[tuple[str, bytes]]:
+def ungdc_documents(
+    source: str | os.PathLike[str], log: Callable[[str], None] | None = None
+) -> Iterator[tuple[str, bytes]]:
     """The speech files of a UNGDC source (folder, ``.tgz`` or URL), by relative path."""
     source = str(source)
     path = download(source, log) if is_url(source) else Path(source)
@@ -141,15 +154,22 @@ def read_manifest(corpus: str, path: Path | None = None) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def ungdc_manifest(documents: Iterator[tuple[str, bytes]],
-                   sessions: range = corpora.SESSIONS) -> pd.DataFrame:
+def ungdc_manifest(
+    documents: Iterator[tuple[str, bytes]], sessions: range = corpora.SESSIONS
+) -> pd.DataFrame:
     """The manifest of the given speeches: iso3, session, year and the SHA-256 of each file."""
     rows = []
     for relative, data in documents:
         match = corpora.SPEECH_NAME.match(Path(relative).name)
         if match and int(match["session"]) in sessions:
-            rows.append({"iso3": match["iso3"], "session": match["session"],
-                         "year": match["year"], "sha256": sha256_bytes(data)})
+            rows.append(
+                {
+                    "iso3": match["iso3"],
+                    "session": match["session"],
+                    "year": match["year"],
+                    "sha256": sha256_bytes(data),
+                }
+            )
     if not rows:
         raise InputError("no speeches of the requested sessions in the source")
     return pd.DataFrame(rows).sort_values(["session", "iso3"], ignore_index=True)
@@ -179,9 +199,12 @@ def _replace_folder(target: Path, fill: Callable[[Path], None]) -> None:
             shutil.rmtree(staging)
 
 
-def fetch_ungdc(source: str | os.PathLike[str], destination: Path | None = None,
-                manifest: pd.DataFrame | None = None,
-                log: Callable[[str], None] | None = None) -> Path:
+def fetch_ungdc(
+    source: str | os.PathLike[str],
+    destination: Path | None = None,
+    manifest: pd.DataFrame | None = None,
+    log: Callable[[str], None] | None = None,
+) -> Path:
     """Copy the manifest's speeches from ``source`` into ``destination``, checking each hash.
 
     Raises :class:`~stance.io.InputError` naming the first speech that is missing or whose text
@@ -196,12 +219,16 @@ def fetch_ungdc(source: str | os.PathLike[str], destination: Path | None = None,
             found[relative] = data
     missing = sorted(set(wanted) - set(found))
     if missing:
-        raise InputError(f"{source}: {len(missing)} speech(es) of the manifest are missing, "
-                         f"first {missing[0]} (is this the UN General Debate Corpus?)")
+        raise InputError(
+            f"{source}: {len(missing)} speech(es) of the manifest are missing, "
+            f"first {missing[0]} (is this the UN General Debate Corpus?)"
+        )
     for relative in sorted(wanted):
         if sha256_bytes(found[relative]) != wanted[relative]:
-            raise InputError(f"{source}: {relative} differs from the manifest (SHA-256 "
-                             "mismatch): a different release or an edited file")
+            raise InputError(
+                f"{source}: {relative} differs from the manifest (SHA-256 "
+                "mismatch): a different release or an edited file"
+            )
 
     def fill(folder: Path) -> None:
         for relative in sorted(wanted):
@@ -217,11 +244,13 @@ def fetch_ungdc(source: str | os.PathLike[str], destination: Path | None = None,
 
 # --- presidential press releases -------------------------------------------------------------
 
+
 def _presidential_files(source: str, log: Callable[[str], None] | None) -> dict[str, bytes]:
     if is_url(source):
         base = source if source.endswith("/") else source + "/"
-        return {name: download(base + name, log).read_bytes()
-                for name in corpora.PRESIDENTIAL_FILES}
+        return {
+            name: download(base + name, log).read_bytes() for name in corpora.PRESIDENTIAL_FILES
+        }
     folder = Path(source)
     if not folder.is_dir():
         raise InputError(f"{folder}: no such folder")
@@ -229,24 +258,32 @@ def _presidential_files(source: str, log: Callable[[str], None] | None) -> dict[
     for name in corpora.PRESIDENTIAL_FILES:
         matches = sorted(folder.rglob(name))
         if not matches:
-            raise InputError(f"{folder}: no {name} (expected the press-release files "
-                             f"{' and '.join(corpora.PRESIDENTIAL_FILES)})")
+            raise InputError(
+                f"{folder}: no {name} (expected the press-release files "
+                f"{' and '.join(corpora.PRESIDENTIAL_FILES)})"
+            )
         files[name] = matches[0].read_bytes()
     return files
 
 
 def presidential_manifest(releases: pd.DataFrame) -> pd.DataFrame:
     """The manifest of press releases: id, link, date and the SHA-256 of each body."""
-    return pd.DataFrame({
-        "release_id": releases["release_id"], "link": releases["link"],
-        "date": releases["date"],
-        "sha256": [sha256_bytes(body.encode("utf-8")) for body in releases["body"]],
-    }).sort_values("release_id", ignore_index=True)
+    return pd.DataFrame(
+        {
+            "release_id": releases["release_id"],
+            "link": releases["link"],
+            "date": releases["date"],
+            "sha256": [sha256_bytes(body.encode("utf-8")) for body in releases["body"]],
+        }
+    ).sort_values("release_id", ignore_index=True)
 
 
-def fetch_presidential(source: str | os.PathLike[str], destination: Path | None = None,
-                       manifest: pd.DataFrame | None = None,
-                       log: Callable[[str], None] | None = None) -> Path:
+def fetch_presidential(
+    source: str | os.PathLike[str],
+    destination: Path | None = None,
+    manifest: pd.DataFrame | None = None,
+    log: Callable[[str], None] | None = None,
+) -> Path:
     """Copy the two press-release files from ``source`` into ``destination`` after checking
     that every release of the manifest is there with the same body (by SHA-256)."""
     destination = destination or corpus_dir("presidential")
@@ -256,15 +293,23 @@ def fetch_presidential(source: str | os.PathLike[str], destination: Path | None 
         for name, data in files.items():
             (Path(scratch) / name).write_bytes(data)
         releases = corpora.read_presidential(scratch)
-    bodies = dict(zip(releases["release_id"], (sha256_bytes(b.encode("utf-8"))
-                                                for b in releases["body"]), strict=True))
+    bodies = dict(
+        zip(
+            releases["release_id"],
+            (sha256_bytes(b.encode("utf-8")) for b in releases["body"]),
+            strict=True,
+        )
+    )
     for row in manifest.itertuples(index=False):
         if row.release_id not in bodies:
-            raise InputError(f"{source}: release {row.release_id} ({row.link}) of the manifest "
-                             "is missing")
+            raise InputError(
+                f"{source}: release {row.release_id} ({row.link}) of the manifest is missing"
+            )
         if bodies[row.release_id] != row.sha256:
-            raise InputError(f"{source}: release {row.release_id} ({row.link}) differs from "
-                             "the manifest (SHA-256 mismatch)")
+            raise InputError(
+                f"{source}: release {row.release_id} ({row.link}) differs from "
+                "the manifest (SHA-256 mismatch)"
+            )
 
     def fill(folder: Path) -> None:
         for name, data in files.items():
@@ -291,8 +336,7 @@ def is_fetched(corpus: str) -> bool:
     return corpus_dir(corpus).is_dir()
 
 
-def fetch(corpus: str, source: str | None = None,
-          log: Callable[[str], None] | None = None) -> Path:
+def fetch(corpus: str, source: str | None = None, log: Callable[[str], None] | None = None) -> Path:
     """Fetch one corpus from ``source`` (default: :func:`default_source`)."""
     if corpus not in FETCHERS:
         raise InputError(f"unknown corpus {corpus!r} (choose from {', '.join(CORPORA)})")

@@ -32,8 +32,9 @@ def findings_markdown(directory: Path | None = None) -> str:
     """The findings as a Markdown bullet list, each bullet naming the table it comes from (in
     ``directory``, default: the project's ``results/``)."""
     directory = directory or config.RESULTS_DIR
-    stance = [r for r in _load(directory, "stance_test")
-              if r["system"] == "TF-IDF + logistic regression"]
+    stance = [
+        r for r in _load(directory, "stance_test") if r["system"] == "TF-IDF + logistic regression"
+    ]
     baselines = _load(directory, "stance_vs_baselines")
     mismatch = _load(directory, "naive_mapping_mismatch")
     heuristic = _load(directory, "sentiment_as_stance")
@@ -50,22 +51,26 @@ def findings_markdown(directory: Path | None = None) -> str:
         f"from {worst['macro_f1']:.2f} ({worst['target']}, {worst['lang']}) to "
         f"{best['macro_f1']:.2f} ({best['target']}, {best['lang']}); F_avg from "
         f"{min(r['f_avg'] for r in stance):.2f} to {max(r['f_avg'] for r in stance):.2f} "
-        "(`results/stance_test.md`, `figures/04_test_scores.png`).")
+        "(`results/stance_test.md`, `figures/04_test_scores.png`)."
+    )
     versus = [r for r in baselines if r["versus"].startswith("sentiment")]
     lines.append(
         "**Stance is not sentiment.** Reading stance off the *gold* sentiment label scores "
         f"{min(r['delta'] for r in versus):.2f} to {max(r['delta'] for r in versus):.2f} "
         "macro-F1 below the models (paired bootstrap, every p ≤ "
-        f"{max(r['p_value'] for r in versus):.3f}; `results/stance_vs_baselines.md`).")
+        f"{max(r['p_value'] for r in versus):.3f}; `results/stance_vs_baselines.md`)."
+    )
     ours = [r for r in mismatch if r["target"] in ("russian_foreign_policy", "ukraine_operation")]
-    semeval = next(r for r in mismatch if r["target"] not in ("russian_foreign_policy",
-                                                               "ukraine_operation"))
+    semeval = next(
+        r for r in mismatch if r["target"] not in ("russian_foreign_policy", "ukraine_operation")
+    )
     lines.append(
         "**Many side-taking statements carry the 'wrong' sentiment:** "
         + ", ".join(f"{r['share']:.0%} for {r['target']}" for r in ours)
         + f", against {semeval['share']:.0%} published for SemEval-2016 tweets. Our share was "
         "set on purpose when the statements were written (`results/naive_mapping_mismatch.md`, "
-        "`figures/02_stance_sentiment_crosstab.png`).")
+        "`figures/02_stance_sentiment_crosstab.png`)."
+    )
     gold_rows = [r for r in heuristic if r["sentiment from"] == "gold sentiment"]
     vader_rows = [r for r in heuristic if r["sentiment from"] == "VADER"]
     lines.append(
@@ -74,22 +79,27 @@ def findings_markdown(directory: Path | None = None) -> str:
         f"{max(r['macro_f1'] for r in gold_rows):.2f} overall and is wrong on every statement "
         "against the mapping by construction; with VADER it reaches "
         f"{min(r['macro_f1'] for r in vader_rows):.2f} to "
-        f"{max(r['macro_f1'] for r in vader_rows):.2f} (`results/sentiment_as_stance.md`).")
+        f"{max(r['macro_f1'] for r in vader_rows):.2f} (`results/sentiment_as_stance.md`)."
+    )
     sentiment_model = [r for r in sentiment if r["system"] == "TF-IDF + logistic regression"]
     vader_en = next(r for r in sentiment if r["system"].startswith("VADER") and r["lang"] == "en")
     lines.append(
         "**Sentiment itself is learnable; the lexicon lags.** The trained sentiment models "
-        "reach macro-F1 " + ", ".join(f"{r['macro_f1']:.2f} ({r['lang']})"
-                                      for r in sentiment_model)
+        "reach macro-F1 "
+        + ", ".join(f"{r['macro_f1']:.2f} ({r['lang']})" for r in sentiment_model)
         + f"; VADER reaches {vader_en['macro_f1']:.2f} on English and cannot read Turkish "
-        "(`results/sentiment_test.md`).")
+        "(`results/sentiment_test.md`)."
+    )
     gain_text = "; ".join(
         f"{r['target']} {r['lang']} + {r['added features']}: {r['delta']:+.3f} "
-        f"({_interval(r['low'], r['high'])}, {_significance(r)})" for r in gains)
+        f"({_interval(r['low'], r['high'])}, {_significance(r)})"
+        for r in gains
+    )
     lines.append(
         "**Adding sentiment features to the stance models** (same hyper-parameters, paired "
         f"bootstrap): {gain_text} (`results/sentiment_features_gain.md`, "
-        "`figures/06_sentiment_feature_gain.png`).")
+        "`figures/06_sentiment_feature_gain.png`)."
+    )
     transfer = [r for r in cross if r["train_lang"] != r["test_lang"]]
     within = [r for r in cross if r["train_lang"] == r["test_lang"]]
     lines.append(
@@ -98,20 +108,23 @@ def findings_markdown(directory: Path | None = None) -> str:
         f"{min(r['macro_f1'] for r in transfer):.2f} to "
         f"{max(r['macro_f1'] for r in transfer):.2f}, from "
         f"{min(r['macro_f1'] for r in within):.2f} to {max(r['macro_f1'] for r in within):.2f} "
-        "within a language (`results/cross_lingual.md`).")
+        "within a language (`results/cross_lingual.md`)."
+    )
     hardest = errors[0]
     lines.append(
         f"**Hardest statements:** those tagged *{hardest['hard_case']}* "
         f"(error rate {hardest['error_rate']:.2f} over {hardest['texts']} test texts × targets), "
         f"followed by *{errors[1]['hard_case']}* ({errors[1]['error_rate']:.2f}) "
-        "(`results/error_rates_by_hard_case.md`).")
+        "(`results/error_rates_by_hard_case.md`)."
+    )
     lines.append(
         "**Limits.** All statements but four are constructed, written and labelled by language-"
         "model assistants; the test split comes from the same distribution as the training "
         "split, so these scores overstate performance on real statements: the same models score "
         "far lower on real sentences (notebook 07, `results/real_test.md`). The annotation "
         "agreement reported in the dataset card is between two model annotators, an upper bound "
-        "on human agreement.")
+        "on human agreement."
+    )
     return "".join(f"- {line}\n" for line in lines)
 
 
@@ -139,8 +152,11 @@ def real_findings_markdown(directory: Path | None = None) -> str:
     lines = []
     for label in ("russian_foreign_policy", "ukraine_operation", "sentiment"):
         model = _system(scores, label, "model")
-        baselines = [r for r in scores if r["label"] == label
-                     and r["system"] not in ("model", "constructed-only model")]
+        baselines = [
+            r
+            for r in scores
+            if r["label"] == label and r["system"] not in ("model", "constructed-only model")
+        ]
         best = max(baselines, key=lambda r: r["macro_f1"])
         versus = {r["versus"]: r for r in gains if r["label"] == label}
         to_best, to_constructed = versus[best["system"]], versus["constructed-only model"]
@@ -156,28 +172,37 @@ def real_findings_markdown(directory: Path | None = None) -> str:
             f"statements only, {model['macro_f1'] - to_constructed['delta']:.2f} (model − it "
             f"{to_constructed['delta']:+.2f}, "
             f"{_interval(to_constructed['low'], to_constructed['high'])}) "
-            "(`results/real_test.md`, `results/real_vs_alternatives.md`).")
+            "(`results/real_test.md`, `results/real_vs_alternatives.md`)."
+        )
     lines.append(
         "**Across time** (trained up to 2023, tested on the 2024 speeches): macro-F1 "
-        + ", ".join(f"{r['macro_f1']:.2f} ({r['label']}; majority class "
-                    f"{r['majority_macro_f1']:.2f})" for r in temporal)
+        + ", ".join(
+            f"{r['macro_f1']:.2f} ({r['label']}; majority class {r['majority_macro_f1']:.2f})"
+            for r in temporal
+        )
         + "; the 2024 test holds few side-taking sentences for some labels, so these rest on "
-        "few examples (`results/real_temporal.md` lists the labels).")
+        "few examples (`results/real_temporal.md` lists the labels)."
+    )
     lines.append(
         "**Agreement of the two annotation passes** (before adjudication): Cohen's kappa "
         + ", ".join(f"{r['cohen_kappa']:.2f} ({r['label']})" for r in agreement)
         + f" over {agreement[0]['statements']} sentences, between language-model annotators: "
-        "an upper bound on human agreement (`results/real_agreement.md`).")
+        "an upper bound on human agreement (`results/real_agreement.md`)."
+    )
     aucs_path = Path(directory) / "vote_auc.json"
     if aucs_path.exists():
         aucs = _load(directory, "vote_auc")
         lines.append(
             "**Speeches and votes**: net stance of a state's General Debate speech separates "
             "states that voted yes from those that voted no or abstained with ROC AUC "
-            + "; ".join(f"{r['auc']:.2f} ({_interval(r['auc_low'], r['auc_high'])}) on "
-                        f"{r['symbol']} ({r['states']} states, speeches of session "
-                        f"{r['session']})" for r in aucs)
-            + " (`results/vote_auc.md`, `figures/08_net_stance_by_vote.png`).")
+            + "; ".join(
+                f"{r['auc']:.2f} ({_interval(r['auc_low'], r['auc_high'])}) on "
+                f"{r['symbol']} ({r['states']} states, speeches of session "
+                f"{r['session']})"
+                for r in aucs
+            )
+            + " (`results/vote_auc.md`, `figures/08_net_stance_by_vote.png`)."
+        )
     return "".join(f"- {line}\n" for line in lines)
 
 

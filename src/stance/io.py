@@ -36,6 +36,7 @@ class InputError(ValueError):
 
 # --- writing -------------------------------------------------------------------------------
 
+
 def _umask() -> int:
     """The process umask (only readable by setting it, so it is set back at once)."""
     mask = os.umask(0o022)
@@ -100,8 +101,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
     tmp_name = ""
     try:
         try:
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                            dir=path.parent)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         except OSError as error:
             raise _output_error(path, error) from None
         try:
@@ -131,18 +131,27 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
         handle.write(text)
 
 
-def check_distinct_paths(data: str | os.PathLike[str], out: str | os.PathLike[str],
-                         data_option: str = "--data", out_option: str = "--out") -> None:
+def check_distinct_paths(
+    data: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    data_option: str = "--data",
+    out_option: str = "--out",
+) -> None:
     """Refuse an output that is the input file: the command would replace the data it reads."""
     data, out = Path(data), Path(out)
     try:
-        same = os.path.samefile(data, out) if data.exists() and out.exists() else (
-            data.resolve() == out.resolve())
+        same = (
+            os.path.samefile(data, out)
+            if data.exists() and out.exists()
+            else (data.resolve() == out.resolve())
+        )
     except OSError:
         same = False
     if same:
-        raise InputError(f"{out}: {out_option} is the input file ({data_option}); write the "
-                         "output to another file")
+        raise InputError(
+            f"{out}: {out_option} is the input file ({data_option}); write the "
+            "output to another file"
+        )
 
 
 def check_output_path(out: str | os.PathLike[str], option: str = "--out") -> None:
@@ -162,6 +171,7 @@ def check_output_path(out: str | os.PathLike[str], option: str = "--out") -> Non
 
 # --- reading -------------------------------------------------------------------------------
 
+
 def _not_text(path: Path, head: bytes, what: str) -> str | None:
     """Why a file that starts with ``head`` is not a text file, with what to do, or ``None``."""
     hint = "save it as CSV UTF-8" if what == "CSV" else "save it as UTF-8 text"
@@ -172,17 +182,17 @@ def _not_text(path: Path, head: bytes, what: str) -> str | None:
         except (OSError, zipfile.BadZipFile):
             names = []
         if any(name.startswith("xl/") for name in names) or path.suffix.lower() in (
-                ".xlsx", ".xlsm"):
+            ".xlsx",
+            ".xlsm",
+        ):
             return f"is an Excel workbook, not a {what} file: {hint}"
         if "content.xml" in names:
             return f"is a spreadsheet (OpenDocument), not a {what} file: {hint}"
         return f"is a zip archive, not a {what} file: unpack it first"
     if head.startswith(_OLE_MAGIC):
-        return (f"is an Excel workbook (or another Microsoft Office file), not a {what} file: "
-                f"{hint}")
+        return f"is an Excel workbook (or another Microsoft Office file), not a {what} file: {hint}"
     if head.startswith(_UTF16_BOMS):
-        return (f"is UTF-16 text, not UTF-8: convert it: iconv -f UTF-16 -t UTF-8 "
-                f"{_converted(path)}")
+        return f"is UTF-16 text, not UTF-8: convert it: iconv -f UTF-16 -t UTF-8 {_converted(path)}"
     return None
 
 
@@ -194,13 +204,17 @@ def _converted(path: Path) -> str:
 def _not_utf8(path: Path, line: int) -> InputError:
     return InputError(
         f"{path}: line {line}: not valid UTF-8 text (if it is Latin-1 or Windows-1252, convert "
-        f"it: iconv -f WINDOWS-1252 -t UTF-8 {_converted(path)}; WINDOWS-1254 for Turkish)")
+        f"it: iconv -f WINDOWS-1252 -t UTF-8 {_converted(path)}; WINDOWS-1254 for Turkish)"
+    )
 
 
 def _check_is_text(path: Path, what: str) -> None:
     if not path.is_file():
-        raise InputError(f"{path}: no such file" if not path.is_dir()
-                         else f"{path}: is a folder, not a {what} file")
+        raise InputError(
+            f"{path}: no such file"
+            if not path.is_dir()
+            else f"{path}: is a folder, not a {what} file"
+        )
     with open(path, "rb") as handle:
         problem = _not_text(path, handle.read(8), what)
     if problem:
@@ -253,31 +267,38 @@ def _header(path: Path, first_lines: str) -> tuple[int, list[str]]:
     raise InputError(f"{path}: the file is empty")
 
 
-def _check_header(path: Path, line: int, header: list[str],
-                  required_columns: Sequence[str]) -> None:
+def _check_header(
+    path: Path, line: int, header: list[str], required_columns: Sequence[str]
+) -> None:
     """Duplicate names, another delimiter, missing columns: each a one-line error."""
     seen: dict[str, int] = {}
     for name in header:
         seen[name] = seen.get(name, 0) + 1
     duplicated = [name for name, count in seen.items() if count > 1 and name.strip()]
     if duplicated:
-        raise InputError(f"{path}: line {line}: duplicate column name"
-                         f"{'s' if len(duplicated) > 1 else ''} "
-                         f"{', '.join(map(repr, duplicated))} in the header; give each column "
-                         "its own name")
+        raise InputError(
+            f"{path}: line {line}: duplicate column name"
+            f"{'s' if len(duplicated) > 1 else ''} "
+            f"{', '.join(map(repr, duplicated))} in the header; give each column "
+            "its own name"
+        )
     missing = [c for c in required_columns if c not in header]
     if not missing:
         return
     if len(header) == 1:
         for delimiter, name in ((";", "';'"), ("\t", "tab"), ("|", "'|'")):
             if delimiter in header[0]:
-                raise InputError(f"{path}: looks {name}-separated (its header is one column, "
-                                 f"{header[0]!r}); save it comma-separated")
+                raise InputError(
+                    f"{path}: looks {name}-separated (its header is one column, "
+                    f"{header[0]!r}); save it comma-separated"
+                )
     listed = ", ".join(map(repr, header[:_MAX_LISTED_COLUMNS]))
     if len(header) > _MAX_LISTED_COLUMNS:
         listed += f" and {len(header) - _MAX_LISTED_COLUMNS} more"
-    raise InputError(f"{path}: missing column{'s' if len(missing) > 1 else ''} "
-                     f"{', '.join(map(repr, missing))} (the file has: {listed})")
+    raise InputError(
+        f"{path}: missing column{'s' if len(missing) > 1 else ''} "
+        f"{', '.join(map(repr, missing))} (the file has: {listed})"
+    )
 
 
 def csv_lines(path: str | os.PathLike[str], n_rows: int) -> list[int]:
@@ -303,9 +324,7 @@ def csv_line(path: str | os.PathLike[str], position: int) -> int:
         return position + 2
 
 
-def read_csv(
-    path: str | os.PathLike[str], required_columns: Sequence[str] = ()
-) -> pd.DataFrame:
+def read_csv(path: str | os.PathLike[str], required_columns: Sequence[str] = ()) -> pd.DataFrame:
     """Read a UTF-8 CSV file as strings, checking that it has rows and the required columns.
 
     Every cell is a string (empty cells are ``""``, never NaN), so labels such as ``"None"`` or
@@ -320,9 +339,7 @@ def read_csv(
         raise InputError(f"{path}: the file is empty")
     _check_header(path, *_header(path, text), required_columns)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False
-        )
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
     except (pd.errors.ParserError, csv.Error) as error:
         detail = str(error).strip().splitlines()[-1]
         raise InputError(f"{path}: not a valid CSV file ({detail})") from None

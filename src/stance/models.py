@@ -52,27 +52,36 @@ MAX_ITER = 2000  # lbfgs converges well before this on ~500 short texts; the cap
 #: weaker or stronger regularisation); class weighting is tried because stance classes are
 #: unbalanced; the union, the slowest kind, uses the default n-gram range of each part.
 PARAM_GRIDS: dict[str, list[dict[str, list[Any]]]] = {
-    "word": [{
-        "features__ngram_range": [(1, 1), (1, 2)],
-        "classifier__C": [1.0, 10.0],
-        "classifier__class_weight": [None, "balanced"],
-    }],
-    "char": [{
-        "features__ngram_range": [(2, 4), (2, 5)],
-        "classifier__C": [1.0, 10.0],
-        "classifier__class_weight": [None, "balanced"],
-    }],
-    "word+char": [{
-        "classifier__C": [1.0, 10.0],
-        "classifier__class_weight": [None, "balanced"],
-    }],
+    "word": [
+        {
+            "features__ngram_range": [(1, 1), (1, 2)],
+            "classifier__C": [1.0, 10.0],
+            "classifier__class_weight": [None, "balanced"],
+        }
+    ],
+    "char": [
+        {
+            "features__ngram_range": [(2, 4), (2, 5)],
+            "classifier__C": [1.0, 10.0],
+            "classifier__class_weight": [None, "balanced"],
+        }
+    ],
+    "word+char": [
+        {
+            "classifier__C": [1.0, 10.0],
+            "classifier__class_weight": [None, "balanced"],
+        }
+    ],
 }
 
 #: Types a stance model file may hold beyond those skops trusts by default (scikit-learn
 #: estimators, numpy arrays and dtypes, builtins): only the project's own text normaliser and
 #: feature steps.
-TRUSTED_TYPES = ["stance.text.TextNormalizer", "stance.features.CachedTfidfVectorizer",
-                 "stance.features.TextFeatureUnion"]
+TRUSTED_TYPES = [
+    "stance.text.TextNormalizer",
+    "stance.features.CachedTfidfVectorizer",
+    "stance.features.TextFeatureUnion",
+]
 MODEL_FORMAT = "stance-model"
 MODEL_FORMAT_VERSION = 1
 
@@ -82,8 +91,18 @@ _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _ZIP_LEVEL = 6
 #: What skops, zipfile and json raise on a damaged or hand-edited file.
 _DAMAGED_FILE_ERRORS = (
-    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, LookupError, ValueError,
-    TypeError, AttributeError, ImportError, NotImplementedError, ArithmeticError, RecursionError,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    LookupError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    ImportError,
+    NotImplementedError,
+    ArithmeticError,
+    RecursionError,
 )
 
 
@@ -97,17 +116,31 @@ class ModelFileError(InputError):
 
 # --- pipelines -----------------------------------------------------------------------------
 
+
 def build_features(features: str = "word", lang: str = "en") -> BaseEstimator:
     """The TF-IDF feature step for one kind: word n-grams, char n-grams, or their union.
 
     The vectorisers are scikit-learn's, with the fast exact transform of :mod:`stance.features`.
     """
-    word = CachedTfidfVectorizer(analyzer="word", preprocessor=TextNormalizer(lang),
-                                 ngram_range=(1, 2), min_df=1, sublinear_tf=True)
-    char = CachedTfidfVectorizer(analyzer="char_wb", preprocessor=TextNormalizer(lang),
-                                 ngram_range=(2, 5), min_df=1, sublinear_tf=True)
-    kinds = {"word": word, "char": char,
-             "word+char": TextFeatureUnion([("word", word), ("char", char)])}
+    word = CachedTfidfVectorizer(
+        analyzer="word",
+        preprocessor=TextNormalizer(lang),
+        ngram_range=(1, 2),
+        min_df=1,
+        sublinear_tf=True,
+    )
+    char = CachedTfidfVectorizer(
+        analyzer="char_wb",
+        preprocessor=TextNormalizer(lang),
+        ngram_range=(2, 5),
+        min_df=1,
+        sublinear_tf=True,
+    )
+    kinds = {
+        "word": word,
+        "char": char,
+        "word+char": TextFeatureUnion([("word", word), ("char", char)]),
+    }
     if features not in kinds:
         raise ValueError(f"features must be one of {', '.join(FEATURE_KINDS)}, not {features!r}")
     return kinds[features]
@@ -123,14 +156,17 @@ def feature_kind(step: BaseEstimator) -> str:
 def build_pipeline(features: str = "word", lang: str = "en", **params: Any) -> Pipeline:
     """A ``features`` → ``classifier`` pipeline; ``params`` are nested scikit-learn parameters
     (``classifier__C``, ``features__ngram_range``, ``features__word__ngram_range``, ...)."""
-    pipeline = Pipeline([
-        ("features", build_features(features, lang)),
-        ("classifier", LogisticRegression(max_iter=MAX_ITER, random_state=config.SEED)),
-    ])
+    pipeline = Pipeline(
+        [
+            ("features", build_features(features, lang)),
+            ("classifier", LogisticRegression(max_iter=MAX_ITER, random_state=config.SEED)),
+        ]
+    )
     return pipeline.set_params(**params)
 
 
 # --- model selection -----------------------------------------------------------------------
+
 
 class FitCache:
     """An in-memory stand-in for :class:`joblib.Memory` (the ``memory`` of a pipeline).
@@ -182,8 +218,9 @@ def resolve_metric(metric: str, labels: Sequence[str]) -> str:
     if metric == "auto":
         return "macro_f1" if pair is None else "f_avg"
     if metric == "f_avg" and pair is None:
-        raise ValueError("metric f_avg needs a side-taking pair of labels "
-                         "(support/opposition or favor/against)")
+        raise ValueError(
+            "metric f_avg needs a side-taking pair of labels (support/opposition or favor/against)"
+        )
     return metric
 
 
@@ -192,8 +229,9 @@ def selection_scorer(metric: str, labels: Sequence[str]) -> Any:
     from stance.evaluate import side_taking_pair
 
     if metric == "f_avg":
-        return make_scorer(f1_score, labels=list(side_taking_pair(labels) or ()),
-                           average="macro", zero_division=0)
+        return make_scorer(
+            f1_score, labels=list(side_taking_pair(labels) or ()), average="macro", zero_division=0
+        )
     return {"macro_f1": "f1_macro", "accuracy": "accuracy"}[metric]
 
 
@@ -227,20 +265,24 @@ def cv_splitter(
         raise TrainingDataError(f"training data need at least 2 classes, found {len(counts)}")
     if counts.min() < 2:
         rare = sorted(counts[counts < 2].index)[0]
-        raise TrainingDataError(f"class {rare!r} has {counts.min()} example; "
-                                "cross-validation needs at least 2 per class")
+        raise TrainingDataError(
+            f"class {rare!r} has {counts.min()} example; "
+            "cross-validation needs at least 2 per class"
+        )
     limit = int(counts.min())
     if groups is None:
         return StratifiedKFold(n_splits=min(n_splits, limit), shuffle=True, random_state=seed)
     n_groups = len(set(groups))
     if n_groups < 2:
         raise TrainingDataError("grouped cross-validation needs at least 2 groups, found 1")
-    return StratifiedGroupKFold(n_splits=min(n_splits, limit, n_groups), shuffle=True,
-                                random_state=seed)
+    return StratifiedGroupKFold(
+        n_splits=min(n_splits, limit, n_groups), shuffle=True, random_state=seed
+    )
 
 
-def _check_lengths(texts: Sequence[str], labels: Sequence[str],
-                   groups: Sequence[str] | None = None) -> None:
+def _check_lengths(
+    texts: Sequence[str], labels: Sequence[str], groups: Sequence[str] | None = None
+) -> None:
     if len(texts) != len(labels) or (groups is not None and len(groups) != len(texts)):
         sizes = [len(texts), len(labels)] + ([] if groups is None else [len(groups)])
         raise TrainingDataError(f"texts, labels and groups differ in length ({sizes})")
@@ -290,13 +332,22 @@ def select_model(
     _check_lengths(texts, labels, groups)
     metric = resolve_metric(metric, labels)
     cv = cv_splitter(labels, groups, n_splits, seed)
-    return _search(list(texts), list(labels), list(cv.split(texts, labels, groups)),
-                   candidate_grid(features, lang), lang, metric, n_jobs)
+    return _search(
+        list(texts),
+        list(labels),
+        list(cv.split(texts, labels, groups)),
+        candidate_grid(features, lang),
+        lang,
+        metric,
+        n_jobs,
+    )
 
 
-def candidate_grid(features: str = "auto", lang: str = "en",
-                   grids: dict[str, list[dict[str, list[Any]]]] | None = None
-                   ) -> list[dict[str, Any]]:
+def candidate_grid(
+    features: str = "auto",
+    lang: str = "en",
+    grids: dict[str, list[dict[str, list[Any]]]] | None = None,
+) -> list[dict[str, Any]]:
     """The search space of :func:`select_model`: :data:`PARAM_GRIDS` (or ``grids``) for one
     feature kind or, with ``"auto"``, for every kind the grids name, the feature step a grid
     parameter."""
@@ -304,30 +355,47 @@ def candidate_grid(features: str = "auto", lang: str = "en",
     kinds = tuple(k for k in FEATURE_KINDS if k in grids) if features == "auto" else (features,)
     for kind in kinds:
         if kind not in FEATURE_KINDS:
-            raise ValueError(f"features must be one of auto, {', '.join(FEATURE_KINDS)}, "
-                             f"not {kind!r}")
+            raise ValueError(
+                f"features must be one of auto, {', '.join(FEATURE_KINDS)}, not {kind!r}"
+            )
     steps = {kind: build_features(kind, lang) for kind in kinds}
-    return [{"features": [steps[kind]], **candidate}
-            for kind in kinds for candidate in grids[kind]]
+    return [{"features": [steps[kind]], **candidate} for kind in kinds for candidate in grids[kind]]
 
 
 def _split_candidate(candidate: dict[str, Any]) -> tuple[BaseEstimator, dict[str, Any]]:
     """A grid candidate as its configured (unfitted) feature step and classifier parameters."""
-    unknown = [key for key in candidate
-               if key != "features" and not key.startswith(("features__", "classifier__"))]
+    unknown = [
+        key
+        for key in candidate
+        if key != "features" and not key.startswith(("features__", "classifier__"))
+    ]
     if unknown or "features" not in candidate:
-        raise ValueError(f"a candidate sets the feature step and features__/classifier__ "
-                         f"parameters only, not {unknown or ['(no features)']}")
-    step = clone(candidate["features"]).set_params(**{
-        key.removeprefix("features__"): value for key, value in candidate.items()
-        if key.startswith("features__")})
-    return step, {key.removeprefix("classifier__"): value for key, value in candidate.items()
-                  if key.startswith("classifier__")}
+        raise ValueError(
+            f"a candidate sets the feature step and features__/classifier__ "
+            f"parameters only, not {unknown or ['(no features)']}"
+        )
+    step = clone(candidate["features"]).set_params(
+        **{
+            key.removeprefix("features__"): value
+            for key, value in candidate.items()
+            if key.startswith("features__")
+        }
+    )
+    return step, {
+        key.removeprefix("classifier__"): value
+        for key, value in candidate.items()
+        if key.startswith("classifier__")
+    }
 
 
-def _fold_scores(texts: list[str], labels: list[str], fold: tuple[Any, Any],
-                 candidates: list[dict[str, Any]], scorer: Any,
-                 sample_weight: np.ndarray | None) -> list[float]:
+def _fold_scores(
+    texts: list[str],
+    labels: list[str],
+    fold: tuple[Any, Any],
+    candidates: list[dict[str, Any]],
+    scorer: Any,
+    sample_weight: np.ndarray | None,
+) -> list[float]:
     """Every candidate's validation score on one fold.
 
     Exactly what :class:`~sklearn.model_selection.GridSearchCV` computes for the pipeline of
@@ -344,8 +412,13 @@ def _fold_scores(texts: list[str], labels: list[str], fold: tuple[Any, Any],
     split = [_split_candidate(candidate) for candidate in candidates]
     keys = [repr(step) for step, _ in split]
     distinct = dict(zip(keys, (step for step, _ in split), strict=False))
-    matrices = dict(zip(distinct, fold_feature_matrices(list(distinct.values()), train_texts,
-                                                        validation_texts), strict=True))
+    matrices = dict(
+        zip(
+            distinct,
+            fold_feature_matrices(list(distinct.values()), train_texts, validation_texts),
+            strict=True,
+        )
+    )
     fit_params = {} if sample_weight is None else {"sample_weight": sample_weight[train_rows]}
     scores = []
     for key, (_, classifier_params) in zip(keys, split, strict=True):
@@ -356,10 +429,17 @@ def _fold_scores(texts: list[str], labels: list[str], fold: tuple[Any, Any],
     return scores
 
 
-def _search(texts: list[str], labels: list[str], folds: list[tuple[Any, Any]],
-            grid: list[dict[str, Any]], lang: str, metric: str, n_jobs: int,
-            sample_weight: Sequence[float] | None = None,
-            refit_rows: Sequence[int] | None = None) -> ModelSelection:
+def _search(
+    texts: list[str],
+    labels: list[str],
+    folds: list[tuple[Any, Any]],
+    grid: list[dict[str, Any]],
+    lang: str,
+    metric: str,
+    n_jobs: int,
+    sample_weight: Sequence[float] | None = None,
+    refit_rows: Sequence[int] | None = None,
+) -> ModelSelection:
     """Grid search over explicit folds, then refit the best candidate on ``refit_rows``.
 
     Scores, their mean, standard deviation and rank are those of
@@ -374,7 +454,8 @@ def _search(texts: list[str], labels: list[str], folds: list[tuple[Any, Any]],
     with threadpool_limits(limits=1):
         per_fold = Parallel(n_jobs=n_jobs)(
             delayed(_fold_scores)(texts, labels, fold, candidates, scorer, weights)
-            for fold in folds)
+            for fold in folds
+        )
         scores = np.array(per_fold, dtype=np.float64).T  # candidates x folds
         means = np.average(scores, axis=1)
         stds = np.sqrt(np.average((scores - means[:, np.newaxis]) ** 2, axis=1))
@@ -387,18 +468,26 @@ def _search(texts: list[str], labels: list[str], folds: list[tuple[Any, Any]],
         best.fit([texts[i] for i in rows], [labels[i] for i in rows], **refit_params)
 
     readable = [_readable(params) for params in candidates]
-    table = pd.DataFrame({
-        "rank": [int(rank) for rank in ranks],
-        f"mean_{metric}": [round(float(mean), 4) for mean in means],
-        f"std_{metric}": [round(float(std), 4) for std in stds],
-    })
+    table = pd.DataFrame(
+        {
+            "rank": [int(rank) for rank in ranks],
+            f"mean_{metric}": [round(float(mean), 4) for mean in means],
+            f"std_{metric}": [round(float(std), 4) for std in stds],
+        }
+    )
     # object columns keep None (no class weight) apart from NaN (parameter not applicable)
     table = pd.concat([table, pd.DataFrame(readable, dtype=object)], axis=1).assign(
-        params=[json.dumps(params, sort_keys=True) for params in readable])
+        params=[json.dumps(params, sort_keys=True) for params in readable]
+    )
     table = table.sort_values(["rank", "params"], kind="stable", ignore_index=True)
-    return ModelSelection(estimator=best, best_params=_readable(candidates[best_index]),
-                          metric=metric, cv_score=round(float(means[best_index]), 4),
-                          cv_results=table, n_splits=len(folds))
+    return ModelSelection(
+        estimator=best,
+        best_params=_readable(candidates[best_index]),
+        metric=metric,
+        cv_score=round(float(means[best_index]), 4),
+        cv_results=table,
+        n_splits=len(folds),
+    )
 
 
 #: How a model can use a second, auxiliary training set (the constructed statements) beside
@@ -408,11 +497,21 @@ TRAINING_SOURCES = ("main", "both", "auxiliary")
 
 
 def select_with_auxiliary(
-    texts: Sequence[str], labels: Sequence[str], groups: Sequence[str],
-    auxiliary_texts: Sequence[str], auxiliary_labels: Sequence[str], *,
-    source: str = "main", auxiliary_weight: float = 1.0, lang: str = "en",
-    features: str = "auto", grids: dict[str, list[dict[str, list[Any]]]] | None = None,
-    n_splits: int = 5, seed: int = config.SEED, n_jobs: int = 1, metric: str = "auto",
+    texts: Sequence[str],
+    labels: Sequence[str],
+    groups: Sequence[str],
+    auxiliary_texts: Sequence[str],
+    auxiliary_labels: Sequence[str],
+    *,
+    source: str = "main",
+    auxiliary_weight: float = 1.0,
+    lang: str = "en",
+    features: str = "auto",
+    grids: dict[str, list[dict[str, list[Any]]]] | None = None,
+    n_splits: int = 5,
+    seed: int = config.SEED,
+    n_jobs: int = 1,
+    metric: str = "auto",
 ) -> ModelSelection:
     """Like :func:`select_model`, scored on grouped folds of the main set only, but trained on
     the main set, on main + auxiliary (auxiliary rows weighted ``auxiliary_weight``), or on the
@@ -432,18 +531,33 @@ def select_with_auxiliary(
     auxiliary_rows = np.arange(n_main, n_main + n_aux)
     folds = []
     for train_rows, val_rows in main_folds:
-        training = {"main": train_rows, "auxiliary": auxiliary_rows,
-                    "both": np.concatenate([train_rows, auxiliary_rows])}[source]
+        training = {
+            "main": train_rows,
+            "auxiliary": auxiliary_rows,
+            "both": np.concatenate([train_rows, auxiliary_rows]),
+        }[source]
         folds.append((training, val_rows))
-    refit_rows = {"main": np.arange(n_main), "auxiliary": auxiliary_rows,
-                  "both": np.arange(n_main + n_aux)}[source]
+    refit_rows = {
+        "main": np.arange(n_main),
+        "auxiliary": auxiliary_rows,
+        "both": np.arange(n_main + n_aux),
+    }[source]
     weights = [1.0] * n_main + [float(auxiliary_weight)] * n_aux
-    return _search([*texts, *auxiliary_texts], [*labels, *auxiliary_labels], folds,
-                   candidate_grid(features, lang, grids), lang, metric, n_jobs,
-                   sample_weight=weights, refit_rows=refit_rows)
+    return _search(
+        [*texts, *auxiliary_texts],
+        [*labels, *auxiliary_labels],
+        folds,
+        candidate_grid(features, lang, grids),
+        lang,
+        metric,
+        n_jobs,
+        sample_weight=weights,
+        refit_rows=refit_rows,
+    )
 
 
 # --- saving and loading --------------------------------------------------------------------
+
 
 def training_data_sha256(texts: Sequence[str], labels: Sequence[str]) -> str:
     """SHA-256 of the training data in a canonical form.
@@ -557,17 +671,29 @@ def save_model(estimator: Pipeline, path: str | os.PathLike[str], metadata: dict
     >>> load_model("models/my_model.skops").metadata  # doctest: +SKIP
     {'lang': 'en'}
     """
-    content = {"format": MODEL_FORMAT, "format_version": MODEL_FORMAT_VERSION,
-               "pipeline": estimator, "metadata": metadata}
+    content = {
+        "format": MODEL_FORMAT,
+        "format_version": MODEL_FORMAT_VERSION,
+        "pipeline": estimator,
+        "metadata": metadata,
+    }
     data = _canonical_skops(sio.dumps(content))
     with atomic_write(path, "wb") as handle:
         handle.write(data)
 
 
-def save_selection(selection: ModelSelection, path: str | os.PathLike[str],
-                   texts: Sequence[str], labels: Sequence[str], *, target: str, lang: str,
-                   text_column: str = "text", label_column: str | None = None,
-                   extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def save_selection(
+    selection: ModelSelection,
+    path: str | os.PathLike[str],
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    target: str,
+    lang: str,
+    text_column: str = "text",
+    label_column: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Save a selected model with its metadata (:func:`model_metadata`); return the metadata.
 
     Parameters
@@ -599,9 +725,17 @@ def save_selection(selection: ModelSelection, path: str | os.PathLike[str],
     ('f_avg', 475)
     """
     metadata = model_metadata(
-        selection.estimator, texts, labels, target=target, lang=lang, text_column=text_column,
-        label_column=label_column or target, best_params=selection.best_params,
-        metric=selection.metric, cv_score=selection.cv_score)
+        selection.estimator,
+        texts,
+        labels,
+        target=target,
+        lang=lang,
+        text_column=text_column,
+        label_column=label_column or target,
+        best_params=selection.best_params,
+        metric=selection.metric,
+        cv_score=selection.cv_score,
+    )
     metadata.update(extra or {})
     save_model(selection.estimator, path, metadata)
     return metadata
@@ -655,23 +789,31 @@ def load_model(path: str | os.PathLike[str]) -> LoadedModel:
     if not data.startswith(_ZIP_MAGIC):
         raise ModelFileError(f"{path}: not a skops model file (not a zip archive)")
     try:
-        untrusted = [name for name in sio.get_untrusted_types(data=data)
-                     if name not in TRUSTED_TYPES]
+        untrusted = [
+            name for name in sio.get_untrusted_types(data=data) if name not in TRUSTED_TYPES
+        ]
         content = None if untrusted else sio.loads(data, trusted=TRUSTED_TYPES)
     except _DAMAGED_FILE_ERRORS as error:
-        raise ModelFileError(f"{path}: damaged or tampered model file ({_first_line(error)})"
-                             ) from None
+        raise ModelFileError(
+            f"{path}: damaged or tampered model file ({_first_line(error)})"
+        ) from None
     if untrusted:
-        raise ModelFileError(f"{path}: refusing to load untrusted type {untrusted[0]}"
-                             + (f" (and {len(untrusted) - 1} more)" if len(untrusted) > 1 else ""))
+        raise ModelFileError(
+            f"{path}: refusing to load untrusted type {untrusted[0]}"
+            + (f" (and {len(untrusted) - 1} more)" if len(untrusted) > 1 else "")
+        )
     if not isinstance(content, dict) or content.get("format") != MODEL_FORMAT:
-        raise ModelFileError(f"{path}: not a stance model file (a skops file without "
-                             f"format {MODEL_FORMAT!r})")
+        raise ModelFileError(
+            f"{path}: not a stance model file (a skops file without format {MODEL_FORMAT!r})"
+        )
     if content.get("format_version") != MODEL_FORMAT_VERSION:
-        raise ModelFileError(f"{path}: unsupported model format_version "
-                             f"{content.get('format_version')!r} (expected "
-                             f"{MODEL_FORMAT_VERSION})")
+        raise ModelFileError(
+            f"{path}: unsupported model format_version "
+            f"{content.get('format_version')!r} (expected "
+            f"{MODEL_FORMAT_VERSION})"
+        )
     if not isinstance(content.get("pipeline"), Pipeline) or not isinstance(
-            content.get("metadata"), dict):
+        content.get("metadata"), dict
+    ):
         raise ModelFileError(f"{path}: not a stance model file (no pipeline or metadata)")
     return LoadedModel(pipeline=content["pipeline"], metadata=content["metadata"])

@@ -76,6 +76,7 @@ class PredictionSummary:
 
 # --- the partition-level function ----------------------------------------------------------
 
+
 def output_columns(classes: Sequence[str], prefix: str = "") -> list[str]:
     """The columns prediction adds: ``predicted`` and one ``proba_<class>`` per class.
 
@@ -96,8 +97,13 @@ def output_columns(classes: Sequence[str], prefix: str = "") -> list[str]:
     return [f"{prefix}_{name}" for name in names] if prefix else names
 
 
-def check_columns(columns: Sequence[str], classes: Sequence[str], text_column: str,
-                  prefix: str = "", source: str = "the data") -> None:
+def check_columns(
+    columns: Sequence[str],
+    classes: Sequence[str],
+    text_column: str,
+    prefix: str = "",
+    source: str = "the data",
+) -> None:
     """Refuse data without the text column or with a column prediction would overwrite.
 
     Raises
@@ -109,8 +115,10 @@ def check_columns(columns: Sequence[str], classes: Sequence[str], text_column: s
         raise InputError(f"{source}: missing column(s) {text_column!r}")
     clash = [name for name in output_columns(classes, prefix) if name in columns]
     if clash:
-        raise InputError(f"{source}: already has a column {clash[0]!r}, which predict would add;"
-                         " rename it or pass --prefix")
+        raise InputError(
+            f"{source}: already has a column {clash[0]!r}, which predict would add;"
+            " rename it or pass --prefix"
+        )
 
 
 @functools.lru_cache(maxsize=4)
@@ -152,8 +160,12 @@ def has_text(texts: pd.Series) -> np.ndarray:
     return result
 
 
-def predict_frame(pipeline: Pipeline | str | os.PathLike[str], frame: pd.DataFrame,
-                  text_column: str, prefix: str = "") -> pd.DataFrame:
+def predict_frame(
+    pipeline: Pipeline | str | os.PathLike[str],
+    frame: pd.DataFrame,
+    text_column: str,
+    prefix: str = "",
+) -> pd.DataFrame:
     """Label the texts of one frame: the frame's columns, then the predicted label and one
     probability per class (:func:`output_columns`).
 
@@ -194,8 +206,12 @@ def predict_frame(pipeline: Pipeline | str | os.PathLike[str], frame: pd.DataFra
         proba[labelled] = pipeline.predict_proba(texts[labelled].astype(str).tolist())
         predicted[labelled] = np.asarray(classes, dtype=object)[proba[labelled].argmax(axis=1)]
     added = {predicted_column: pd.Series(predicted, index=frame.index, dtype=str)}
-    added.update({name: pd.Series(proba[:, i], index=frame.index, dtype="float64")
-                  for i, name in enumerate(proba_columns)})
+    added.update(
+        {
+            name: pd.Series(proba[:, i], index=frame.index, dtype="float64")
+            for i, name in enumerate(proba_columns)
+        }
+    )
     return frame.assign(**added)
 
 
@@ -219,8 +235,9 @@ def predict_meta(frame: Any, classes: Sequence[str], prefix: str = "") -> pd.Dat
     empty = getattr(frame, "_meta", frame).iloc[:0]
     predicted_column, *proba_columns = output_columns(classes, prefix)
     added = {predicted_column: pd.Series([], index=empty.index, dtype=str)}
-    added.update({name: pd.Series([], index=empty.index, dtype="float64")
-                  for name in proba_columns})
+    added.update(
+        {name: pd.Series([], index=empty.index, dtype="float64") for name in proba_columns}
+    )
     return empty.assign(**added)
 
 
@@ -240,23 +257,28 @@ def default_jobs() -> int:
 
 def _no_rows_of(lang: str, source: object, languages: Counter[str]) -> InputError:
     found = ", ".join(repr(code) for code in sorted(languages) if code) or "no codes"
-    return InputError(f"{source}: no rows with lang {lang!r} (column {LANG_COLUMN!r} has "
-                      f"{found})")
+    return InputError(f"{source}: no rows with lang {lang!r} (column {LANG_COLUMN!r} has {found})")
 
 
 # --- the local engine ----------------------------------------------------------------------
 
-def _prepared_chunks(chunks: Iterator[pd.DataFrame], source: Path, classes: Sequence[str],
-                     text_column: str, prefix: str, lang: str | None,
-                     summary: PredictionSummary) -> Iterator[pd.DataFrame]:
+
+def _prepared_chunks(
+    chunks: Iterator[pd.DataFrame],
+    source: Path,
+    classes: Sequence[str],
+    text_column: str,
+    prefix: str,
+    lang: str | None,
+    summary: PredictionSummary,
+) -> Iterator[pd.DataFrame]:
     """Check the header, count and filter languages; yield the first chunk even when empty
     (it carries the header line), later ones only when they have rows."""
     for number, chunk in enumerate(chunks):
         if number == 0:
             check_columns(list(chunk.columns), classes, text_column, prefix, str(source))
             if lang is not None and LANG_COLUMN not in chunk.columns:
-                raise InputError(f"{source}: no column {LANG_COLUMN!r} to select --lang "
-                                 f"{lang} by")
+                raise InputError(f"{source}: no column {LANG_COLUMN!r} to select --lang {lang} by")
         if LANG_COLUMN in chunk.columns:
             codes = normalise_lang(chunk[LANG_COLUMN])
             summary.languages.update(codes.value_counts().to_dict())
@@ -266,13 +288,15 @@ def _prepared_chunks(chunks: Iterator[pd.DataFrame], source: Path, classes: Sequ
             yield chunk
 
 
-def _predict_csv_chunk(pipeline: Pipeline | str, chunk: pd.DataFrame, text_column: str,
-                       prefix: str, header: bool) -> tuple[str, int, int]:
+def _predict_csv_chunk(
+    pipeline: Pipeline | str, chunk: pd.DataFrame, text_column: str, prefix: str, header: bool
+) -> tuple[str, int, int]:
     """One chunk as CSV text, with its row count and number of rows left unlabelled."""
     result = predict_frame(pipeline, chunk, text_column, prefix)
     empty = int((result[output_columns([], prefix)[0]] == "").sum())
-    text = result.to_csv(None, header=header, index=False, lineterminator="\n",
-                         float_format=FLOAT_FORMAT)
+    text = result.to_csv(
+        None, header=header, index=False, lineterminator="\n", float_format=FLOAT_FORMAT
+    )
     return text, len(result), empty
 
 
@@ -349,39 +373,56 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _in_pool(chunks: Iterator[pd.DataFrame], model_path: str, text_column: str, prefix: str,
-             jobs: int) -> Generator[tuple[str, int, int], None, None]:
+def _in_pool(
+    chunks: Iterator[pd.DataFrame], model_path: str, text_column: str, prefix: str, jobs: int
+) -> Generator[tuple[str, int, int], None, None]:
     """Label chunks in ``jobs`` processes; yield the results in input order, keeping at most
     ``CHUNKS_PER_JOB * jobs`` chunks in flight."""
     first = next(chunks, None)
     if first is None:
         return
     pending: deque[Future[tuple[str, int, int]]] = deque()
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(),
-                               initializer=_init_worker, initargs=(model_path,))
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=_pool_context(),
+        initializer=_init_worker,
+        initargs=(model_path,),
+    )
     try:
-        pending.append(pool.submit(_predict_csv_chunk, model_path, first, text_column, prefix,
-                                   True))
+        pending.append(
+            pool.submit(_predict_csv_chunk, model_path, first, text_column, prefix, True)
+        )
         for chunk in chunks:
-            pending.append(pool.submit(_predict_csv_chunk, model_path, chunk, text_column,
-                                       prefix, False))
+            pending.append(
+                pool.submit(_predict_csv_chunk, model_path, chunk, text_column, prefix, False)
+            )
             while len(pending) >= CHUNKS_PER_JOB * jobs:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
     except BrokenProcessPool:
-        raise InputError("a prediction worker process died (out of memory? try a smaller "
-                         "--chunksize or fewer --jobs)") from None
+        raise InputError(
+            "a prediction worker process died (out of memory? try a smaller "
+            "--chunksize or fewer --jobs)"
+        ) from None
     finally:  # on an error or Ctrl-C: drop the queued chunks, wait for the running ones
         for future in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def predict_csv(model_path: str | os.PathLike[str], data: str | os.PathLike[str],
-                out: str | os.PathLike[str], text_column: str, *, chunksize: int = 10_000,
-                jobs: int = 1, prefix: str = "", lang: str | None = None,
-                progress: Callable[[int], None] | None = None) -> PredictionSummary:
+def predict_csv(
+    model_path: str | os.PathLike[str],
+    data: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    text_column: str,
+    *,
+    chunksize: int = 10_000,
+    jobs: int = 1,
+    prefix: str = "",
+    lang: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> PredictionSummary:
     """Label a CSV of any length into another CSV: the local engine of ``stance predict``.
 
     The input is read in chunks of ``chunksize`` rows in this process and labelled in ``jobs``
@@ -430,16 +471,26 @@ def predict_csv(model_path: str | os.PathLike[str], data: str | os.PathLike[str]
     model = load_model(model_path)
     classes = [str(label) for label in model.pipeline.classes_]
     summary = PredictionSummary(model_lang=model.metadata.get("lang"))
-    chunks = _prepared_chunks(iter_csv_chunks(data, [text_column], chunksize), data, classes,
-                              text_column, prefix, lang, summary)
+    chunks = _prepared_chunks(
+        iter_csv_chunks(data, [text_column], chunksize),
+        data,
+        classes,
+        text_column,
+        prefix,
+        lang,
+        summary,
+    )
     head = [chunk for chunk in (next(chunks, None), next(chunks, None)) if chunk is not None]
     results: Generator[tuple[str, int, int], None, None]
     if jobs == 1 or len(head) < 2:  # one chunk: starting processes would cost more
-        results = (_predict_csv_chunk(model.pipeline, chunk, text_column, prefix, number == 0)
-                   for number, chunk in enumerate(_chain(head, chunks)))
+        results = (
+            _predict_csv_chunk(model.pipeline, chunk, text_column, prefix, number == 0)
+            for number, chunk in enumerate(_chain(head, chunks))
+        )
     else:
-        results = _in_pool(_chain(head, chunks), str(Path(model_path).resolve()), text_column,
-                           prefix, jobs)
+        results = _in_pool(
+            _chain(head, chunks), str(Path(model_path).resolve()), text_column, prefix, jobs
+        )
     with atomic_write(out) as handle, closing(results):  # closing stops the pool at once
         for text, rows, empty in results:
             handle.write(text)
@@ -459,6 +510,7 @@ def _chain(head: list[pd.DataFrame], rest: Iterator[pd.DataFrame]) -> Iterator[p
 
 
 # --- the Dask engine -----------------------------------------------------------------------
+
 
 def resolve_inputs(data: str) -> tuple[list[str], str]:
     """The files a path or glob (local, or any fsspec URL) matches, and their format.
@@ -486,11 +538,18 @@ def resolve_inputs(data: str) -> tuple[list[str], str]:
         raise InputError(f"{data}: no such file")
     if not glob.has_magic(data) and fs.isdir(paths[0]):
         raise InputError(f"{data}: is a folder; give its files, such as '{data}/*.parquet'")
-    kinds = {"parquet" if path.lower().endswith(_PARQUET_SUFFIXES)
-             else "csv" if path.lower().endswith(".csv") else "" for path in paths}
+    kinds = {
+        "parquet"
+        if path.lower().endswith(_PARQUET_SUFFIXES)
+        else "csv"
+        if path.lower().endswith(".csv")
+        else ""
+        for path in paths
+    }
     if "" in kinds:
-        odd = next(path for path in paths if not path.lower().endswith((*_PARQUET_SUFFIXES,
-                                                                         ".csv")))
+        odd = next(
+            path for path in paths if not path.lower().endswith((*_PARQUET_SUFFIXES, ".csv"))
+        )
         raise InputError(f"{data}: {odd} is neither a .csv nor a .parquet file")
     if len(kinds) > 1:
         raise InputError(f"{data}: matches both CSV and Parquet files; give one kind")
@@ -514,7 +573,7 @@ def _first_non_utf8(paths: Sequence[str]) -> str | None:
                     try:
                         decoder.decode(block)
                     except UnicodeDecodeError as error:
-                        before = block[:error.start].count(b"\n")
+                        before = block[: error.start].count(b"\n")
                         return f"{path}: line {line + before}"
                     line += block.count(b"\n")
                 decoder.decode(b"", final=True)
@@ -539,10 +598,16 @@ def _input_errors(data: str, paths: Sequence[str] = ()) -> Iterator[None]:
         raise InputError(f"{where or data}: not valid UTF-8 text") from None
     except pd.errors.EmptyDataError:
         raise InputError(f"{data}: a file is empty") from None
-    except (pd.errors.ParserError, pyarrow.ArrowException, ValueError, KeyError,
-            FileNotFoundError) as error:
-        raise InputError(f"{data}: cannot read ({type(error).__name__}: "
-                         f"{_first_line(error)})") from None
+    except (
+        pd.errors.ParserError,
+        pyarrow.ArrowException,
+        ValueError,
+        KeyError,
+        FileNotFoundError,
+    ) as error:
+        raise InputError(
+            f"{data}: cannot read ({type(error).__name__}: {_first_line(error)})"
+        ) from None
 
 
 def _check_out_folder(out: Path, inputs: Sequence[str], local: bool) -> None:
@@ -551,17 +616,24 @@ def _check_out_folder(out: Path, inputs: Sequence[str], local: bool) -> None:
         for path in inputs:
             resolved = Path(path).resolve()
             if resolved == out or out in resolved.parents:
-                raise InputError(f"--out {out} is or holds the input --data {path}; write the "
-                                 "predictions to another folder")
+                raise InputError(
+                    f"--out {out} is or holds the input --data {path}; write the "
+                    "predictions to another folder"
+                )
     if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: exists and is not a folder (--engine dask writes a folder "
-                         "of Parquet files)")
+        raise InputError(
+            f"{out}: exists and is not a folder (--engine dask writes a folder of Parquet files)"
+        )
     if out.is_dir():
-        other = [p.name for p in out.iterdir()
-                 if p.suffix not in _PARQUET_SUFFIXES and p.name not in _PARQUET_BYPRODUCTS]
+        other = [
+            p.name
+            for p in out.iterdir()
+            if p.suffix not in _PARQUET_SUFFIXES and p.name not in _PARQUET_BYPRODUCTS
+        ]
         if other:
-            raise InputError(f"{out}: holds files other than Parquet output ({other[0]}); "
-                             "choose a new folder")
+            raise InputError(
+                f"{out}: holds files other than Parquet output ({other[0]}); choose a new folder"
+            )
 
 
 def _part_name(number: int) -> str:
@@ -586,9 +658,10 @@ def _require_dask() -> None:
         import dask.dataframe  # noqa: F401
         import distributed  # noqa: F401
     except ImportError as error:
-        raise InputError(f"--engine dask needs dask and distributed ({error}): pip install "
-                         "'dask[dataframe]' distributed, or this package with its dask extra"
-                         ) from None
+        raise InputError(
+            f"--engine dask needs dask and distributed ({error}): pip install "
+            "'dask[dataframe]' distributed, or this package with its dask extra"
+        ) from None
 
 
 @contextmanager
@@ -604,19 +677,26 @@ def dask_client(scheduler: str | None = None, n_workers: int | None = None) -> I
         try:
             client = Client(scheduler, timeout="10s")
         except (OSError, ValueError, TypeError) as error:
-            raise InputError(f"--scheduler {scheduler}: cannot connect "
-                             f"({_first_line(error)})") from None
+            raise InputError(
+                f"--scheduler {scheduler}: cannot connect ({_first_line(error)})"
+            ) from None
         with client:
             yield client
         return
     forkserver = _start_forkserver(["distributed", "stance.predict"])
     method = {"distributed.worker.multiprocessing-method": "forkserver"} if forkserver else {}
     # Without a forkserver, the workers can ignore Ctrl-C only if it is ignored while they start.
-    with dask.config.set(method), (_sigint_deferred() if forkserver else _sigint_ignored()
-                                   ) as interrupted:
-        cluster = LocalCluster(n_workers=n_workers or default_jobs(), threads_per_worker=1,
-                               processes=True, dashboard_address=None,
-                               silence_logs=logging.CRITICAL)
+    with (
+        dask.config.set(method),
+        _sigint_deferred() if forkserver else _sigint_ignored() as interrupted,
+    ):
+        cluster = LocalCluster(
+            n_workers=n_workers or default_jobs(),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.CRITICAL,
+        )
     asyncio_logger = logging.getLogger("asyncio")
     level = asyncio_logger.level
     asyncio_logger.setLevel(logging.CRITICAL)  # an interrupted gather logs unretrieved tasks
@@ -630,10 +710,17 @@ def dask_client(scheduler: str | None = None, n_workers: int | None = None) -> I
         asyncio_logger.setLevel(level)
 
 
-def predict_dask(model_path: str | os.PathLike[str], data: str, out: str | os.PathLike[str],
-                 text_column: str, *, prefix: str = "", lang: str | None = None,
-                 scheduler: str | None = None, n_workers: int | None = None
-                 ) -> PredictionSummary:
+def predict_dask(
+    model_path: str | os.PathLike[str],
+    data: str,
+    out: str | os.PathLike[str],
+    text_column: str,
+    *,
+    prefix: str = "",
+    lang: str | None = None,
+    scheduler: str | None = None,
+    n_workers: int | None = None,
+) -> PredictionSummary:
     """Label CSV or Parquet files with a Dask cluster into a folder of Parquet files.
 
     Each worker loads the model once from ``model_path`` (so on a real cluster the model, the
@@ -686,8 +773,9 @@ def predict_dask(model_path: str | os.PathLike[str], data: str, out: str | os.Pa
 
     with _input_errors(data, paths):
         if kind == "csv":
-            frame = dd.read_csv(paths, dtype=str, keep_default_na=False, na_filter=False,
-                                encoding="utf-8-sig")
+            frame = dd.read_csv(
+                paths, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig"
+            )
         else:
             frame = dd.read_parquet(paths)
     check_columns(list(frame.columns), classes, text_column, prefix, data)
@@ -699,19 +787,29 @@ def predict_dask(model_path: str | os.PathLike[str], data: str, out: str | os.Pa
             frame = frame[codes == lang]
     elif lang is not None:
         raise InputError(f"{data}: no column {LANG_COLUMN!r} to select --lang {lang} by")
-    result = dd.map_partitions(predict_frame, model_file, frame, text_column, prefix,
-                               meta=predict_meta(frame, classes, prefix))
+    result = dd.map_partitions(
+        predict_frame,
+        model_file,
+        frame,
+        text_column,
+        prefix,
+        meta=predict_meta(frame, classes, prefix),
+    )
     predicted_column = output_columns(classes, prefix)[0]
     created = [folder for folder in out.parents if not folder.exists()]
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         with dask_client(scheduler, n_workers), _input_errors(data, paths):
-            write = result.to_parquet(staging, write_index=False, compute=False,
-                                      name_function=_part_name)
+            write = result.to_parquet(
+                staging, write_index=False, compute=False, name_function=_part_name
+            )
             _, rows, empty, counts = dask.compute(
-                write, result.shape[0], (result[predicted_column] == "").sum(),
-                languages if languages is not None else 0)
+                write,
+                result.shape[0],
+                (result[predicted_column] == "").sum(),
+                languages if languages is not None else 0,
+            )
         if int(rows) == 0:
             if lang is None:
                 raise InputError(f"{data}: no rows to label")

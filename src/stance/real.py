@@ -42,8 +42,21 @@ TEMPORAL_TEST_SESSION = 79
 
 #: Columns of the built real-statement dataset, in file order.
 COLUMNS = (
-    "id", "text", "lang", *LABEL_COLUMNS, "source", "document", "iso3", "session", "year",
-    "date", "sample", "group", "split", "temporal_split", "annotation",
+    "id",
+    "text",
+    "lang",
+    *LABEL_COLUMNS,
+    "source",
+    "document",
+    "iso3",
+    "session",
+    "year",
+    "date",
+    "sample",
+    "group",
+    "split",
+    "temporal_split",
+    "annotation",
 )
 
 
@@ -103,6 +116,7 @@ def agreement(real_dir: Path | None = None) -> pd.DataFrame:
 
 # --- rebuilding the sentences --------------------------------------------------------------
 
+
 def _speech_for(sentence_id: str, speeches: dict[str, corpora.Speech]) -> corpora.Speech:
     _, iso3, session, _index = sentence_id.split("-")
     for speech in speeches.values():
@@ -111,8 +125,9 @@ def _speech_for(sentence_id: str, speeches: dict[str, corpora.Speech]) -> corpor
     raise InputError(f"sentence {sentence_id}: its speech is not in the corpus")
 
 
-def rehydrate(labels: pd.DataFrame, ungdc_dir: Path | None = None,
-              presidential_dir: Path | None = None) -> pd.DataFrame:
+def rehydrate(
+    labels: pd.DataFrame, ungdc_dir: Path | None = None, presidential_dir: Path | None = None
+) -> pd.DataFrame:
     """The labelled sentences with their text, rebuilt from fetched corpora.
 
     Each sentence is found by id in its document's :func:`~stance.corpora.split_sentences`
@@ -124,8 +139,10 @@ def rehydrate(labels: pd.DataFrame, ungdc_dir: Path | None = None,
     presidential_dir = Path(presidential_dir or fetch.corpus_dir("presidential"))
     for corpus, folder in (("ungdc", ungdc_dir), ("presidential", presidential_dir)):
         if corpus in set(labels["source"]) and not folder.is_dir():
-            raise InputError(f"{folder}: the {corpus} corpus is not fetched (run: stance corpus "
-                             f"fetch {corpus}, or make corpora)")
+            raise InputError(
+                f"{folder}: the {corpus} corpus is not fetched (run: stance corpus "
+                f"fetch {corpus}, or make corpora)"
+            )
     parts = []
     un_labels = labels[labels["source"] == "ungdc"]
     if not un_labels.empty:
@@ -133,8 +150,10 @@ def rehydrate(labels: pd.DataFrame, ungdc_dir: Path | None = None,
         documents = sorted({tuple(i.split("-")[1:3]) for i in un_labels["sentence_id"]})
         missing = [key for key in documents if key not in by_key]
         if missing:
-            raise InputError(f"{ungdc_dir}: no speech {missing[0][0]}_{missing[0][1]} "
-                             "(fetch the corpus: stance corpus fetch ungdc)")
+            raise InputError(
+                f"{ungdc_dir}: no speech {missing[0][0]}_{missing[0][1]} "
+                "(fetch the corpus: stance corpus fetch ungdc)"
+            )
         parts += [corpora.speech_sentences(by_key[key]) for key in documents]
     press_labels = labels[labels["source"] == "presidential"]
     if not press_labels.empty:
@@ -143,39 +162,49 @@ def rehydrate(labels: pd.DataFrame, ungdc_dir: Path | None = None,
         missing = [doc for doc in documents if doc not in releases.index]
         if missing:
             raise InputError(f"{presidential_dir}: no press release {missing[0]}")
-        parts += [corpora.release_sentences(releases.loc[doc].rename(doc).to_frame().T
-                                            .reset_index(names="release_id").iloc[0])
-                  for doc in documents]
+        parts += [
+            corpora.release_sentences(
+                releases.loc[doc].rename(doc).to_frame().T.reset_index(names="release_id").iloc[0]
+            )
+            for doc in documents
+        ]
     sentences = pd.concat(parts, ignore_index=True).set_index("sentence_id")
     absent = sorted(set(labels["sentence_id"]) - set(sentences.index))
     if absent:
-        raise InputError(f"sentence {absent[0]}: not found in its document (the sentence "
-                         "splitter or the corpus differs from the labelled one)")
-    corpus = sentences[["text", "sentence_sha256", "document", "iso3", "session", "year",
-                        "date"]].rename(columns={"sentence_sha256": "sentence_sha256_corpus"})
+        raise InputError(
+            f"sentence {absent[0]}: not found in its document (the sentence "
+            "splitter or the corpus differs from the labelled one)"
+        )
+    corpus = sentences[
+        ["text", "sentence_sha256", "document", "iso3", "session", "year", "date"]
+    ].rename(columns={"sentence_sha256": "sentence_sha256_corpus"})
     joined = labels.merge(corpus, left_on="sentence_id", right_index=True, how="left")
     changed = joined[joined["sentence_sha256"] != joined["sentence_sha256_corpus"]]
     if not changed.empty:
-        raise InputError(f"sentence {changed.iloc[0]['sentence_id']}: its text no longer "
-                         "matches the committed SHA-256 (a different corpus release, or a "
-                         "changed sentence splitter)")
+        raise InputError(
+            f"sentence {changed.iloc[0]['sentence_id']}: its text no longer "
+            "matches the committed SHA-256 (a different corpus release, or a "
+            "changed sentence splitter)"
+        )
     return joined.drop(columns=["sentence_sha256_corpus"])
 
 
 # --- splits --------------------------------------------------------------------------------
 
+
 def split_groups(frame: pd.DataFrame) -> pd.Series:
     """The group of each sentence: its state for UN speeches (all sessions together), the ISO
     week of its release for press releases (both presidencies together)."""
     weeks = pd.to_datetime(frame["date"]).dt.isocalendar()
-    week = ("week-" + weeks["year"].astype(str) + "-W"
-            + weeks["week"].astype(str).str.zfill(2))
-    return pd.Series(np.where(frame["source"] == "ungdc", "state-" + frame["iso3"], week),
-                     index=frame.index)
+    week = "week-" + weeks["year"].astype(str) + "-W" + weeks["week"].astype(str).str.zfill(2)
+    return pd.Series(
+        np.where(frame["source"] == "ungdc", "state-" + frame["iso3"], week), index=frame.index
+    )
 
 
-def assign_splits(frame: pd.DataFrame, seed: int = config.SEED,
-                  test_share: float = TEST_SHARE) -> pd.DataFrame:
+def assign_splits(
+    frame: pd.DataFrame, seed: int = config.SEED, test_share: float = TEST_SHARE
+) -> pd.DataFrame:
     """Add ``group``, ``split`` and ``temporal_split``.
 
     ``split``: per source, about ``test_share`` of the groups go to ``test``, chosen by
@@ -201,9 +230,12 @@ def assign_splits(frame: pd.DataFrame, seed: int = config.SEED,
     return frame.assign(temporal_split=np.where(temporal, "test", "train"))
 
 
-def build_real_statements(real_dir: Path | None = None, ungdc_dir: Path | None = None,
-                          presidential_dir: Path | None = None,
-                          seed: int = config.SEED) -> pd.DataFrame:
+def build_real_statements(
+    real_dir: Path | None = None,
+    ungdc_dir: Path | None = None,
+    presidential_dir: Path | None = None,
+    seed: int = config.SEED,
+) -> pd.DataFrame:
     """The whole real-statement table: labels, rebuilt text, splits, in :data:`COLUMNS` order."""
     frame = rehydrate(read_labels(real_dir), ungdc_dir, presidential_dir)
     frame = frame.rename(columns={"sentence_id": "id"}).assign(lang="en")
@@ -214,18 +246,28 @@ def build_real_statements(real_dir: Path | None = None, ungdc_dir: Path | None =
 
 # --- card, writing, loading ----------------------------------------------------------------
 
+
 def summary_tables(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Sizes per source and split, and label counts per source."""
     sizes = pd.crosstab(frame["source"], frame["split"], margins=True, margins_name="all")
     sizes = sizes.rename_axis(index="source", columns=None)
-    labels = pd.concat(
-        {(column, source): label_counts(rows, column)
-         for column in LABEL_COLUMNS for source, rows in frame.groupby("source")},
-        axis=1).fillna(0).astype(int)
+    labels = (
+        pd.concat(
+            {
+                (column, source): label_counts(rows, column)
+                for column in LABEL_COLUMNS
+                for source, rows in frame.groupby("source")
+            },
+            axis=1,
+        )
+        .fillna(0)
+        .astype(int)
+    )
     labels.columns = [f"{column} ({source})" for column, source in labels.columns]
     labels.index.name = "label"
-    samples = pd.crosstab(frame["source"], frame["sample"]).rename_axis(index="source",
-                                                                        columns=None)
+    samples = pd.crosstab(frame["source"], frame["sample"]).rename_axis(
+        index="source", columns=None
+    )
     return {"sizes": sizes, "labels": labels, "samples": samples}
 
 
@@ -233,21 +275,26 @@ def dataset_card(frame: pd.DataFrame, kappa: pd.DataFrame, n_adjudicated: int) -
     """The card of the real-statement dataset folder, with every number computed."""
     tables = summary_tables(frame)
     n_states = frame.loc[frame["source"] == "ungdc", "iso3"].nunique()
-    n_test_states = frame.loc[(frame["source"] == "ungdc") & (frame["split"] == "test"),
-                              "iso3"].nunique()
+    n_test_states = frame.loc[
+        (frame["source"] == "ungdc") & (frame["split"] == "test"), "iso3"
+    ].nunique()
     sections = [
-        yaml_header(COLUMNS, ("en",), "Stance in real statements: UN General Debate and "
-                    "presidential press releases", "other"),
+        yaml_header(
+            COLUMNS,
+            ("en",),
+            "Stance in real statements: UN General Debate and presidential press releases",
+            "other",
+        ),
         "# Stance toward Russia's foreign policy and the war in Ukraine in real statements",
         f"{len(frame)} English sentences from real documents, each labelled for stance toward "
         "`russian_foreign_policy` and `ukraine_operation` (support / opposition / neutral) and "
-        "for sentiment, by the rules of `data/ANNOTATION.md` (section \"Real statements\"). The "
+        'for sentiment, by the rules of `data/ANNOTATION.md` (section "Real statements"). The '
         "labels, sentence ids and text hashes are committed in `data/real/`; the text is not: it "
         "is rebuilt from the public corpora (`stance corpus fetch`), so this folder is "
         "git-ignored.",
         "## Loading",
         "```python\nfrom stance.real import load_real_statements\ndf = load_real_statements()"
-        "  # pandas\nimport datasets\nds = datasets.load_dataset(\"data/external/real_statements\")"
+        '  # pandas\nimport datasets\nds = datasets.load_dataset("data/external/real_statements")'
         "\n```",
         "## Sources",
         "* **UN General Debate Corpus** (Jankin, Baturo & Dasandi, Harvard Dataverse "
@@ -261,9 +308,12 @@ def dataset_card(frame: pd.DataFrame, kappa: pd.DataFrame, n_adjudicated: int) -
         "from 24 February 2022), mostly keyword sentences.",
         "Sentences are cut by `stance.corpora.split_sentences`; ids name the document and the "
         "sentence's position (`un-ISO-SESSION-NNNN`, `kr-RELEASE-NNNN`, `ua-RELEASE-NNNN`).",
-        "## Sizes", card_table(tables["sizes"]),
-        "Sentences per sampling rule:", card_table(tables["samples"]),
-        "## Labels", card_table(tables["labels"]),
+        "## Sizes",
+        card_table(tables["sizes"]),
+        "Sentences per sampling rule:",
+        card_table(tables["samples"]),
+        "## Labels",
+        card_table(tables["labels"]),
         "## Splits",
         f"`split`: grouped so that a group is in one split only: UN sentences by state "
         f"({n_test_states} of {n_states} states in `test`), press releases by ISO week; about "
@@ -293,15 +343,20 @@ def dataset_card(frame: pd.DataFrame, kappa: pd.DataFrame, n_adjudicated: int) -
     return "\n\n".join(sections) + "\n"
 
 
-def build_real_dataset(real_dir: Path | None = None, out_dir: Path | None = None,
-                       ungdc_dir: Path | None = None, presidential_dir: Path | None = None,
-                       seed: int = config.SEED) -> pd.DataFrame:
+def build_real_dataset(
+    real_dir: Path | None = None,
+    out_dir: Path | None = None,
+    ungdc_dir: Path | None = None,
+    presidential_dir: Path | None = None,
+    seed: int = config.SEED,
+) -> pd.DataFrame:
     """Rebuild, check and write the real-statement dataset folder (card included)."""
     frame = build_real_statements(real_dir, ungdc_dir, presidential_dir, seed)
     kappa = agreement(real_dir)
     n_adjudicated = len(read_adjudication(real_dir))
-    write_dataset(frame, dataset_card(frame, kappa, n_adjudicated),
-                  out_dir or config.REAL_DATASET_DIR)
+    write_dataset(
+        frame, dataset_card(frame, kappa, n_adjudicated), out_dir or config.REAL_DATASET_DIR
+    )
     return frame
 
 
@@ -327,7 +382,9 @@ def load_real_statements(split: str | None = None, path: Path | None = None) -> 
     """
     path = Path(path or config.REAL_DATASET_DIR)
     if not path.is_dir():
-        raise InputError(f"{path}: the real-statement dataset is not built (run notebook 07 "
-                         "or make reproduce; it needs the fetched corpora)")
+        raise InputError(
+            f"{path}: the real-statement dataset is not built (run notebook 07 "
+            "or make reproduce; it needs the fetched corpora)"
+        )
     frame = read_dataset(path, COLUMNS, split)
     return frame.assign(session=frame["session"].astype(int), year=frame["year"].astype(int))

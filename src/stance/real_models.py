@@ -34,24 +34,49 @@ SOURCES = (
 #: The one model design the sources are compared with (the union of word and char n-grams,
 #: the kind most constructed-data models chose, with class weighting for the rare classes).
 SOURCE_GRID: dict[str, list[dict[str, list[Any]]]] = {
-    "word+char": [{"classifier__C": [10.0], "classifier__class_weight": ["balanced"]}]}
+    "word+char": [{"classifier__C": [10.0], "classifier__class_weight": ["balanced"]}]
+}
 #: The search for the winning source's final model, kept small so the notebook stays fast: the
 #: regularisation of the word + char design (word n-grams alone scored lower in cross-validation
 #: for every label, so the feature kind is fixed), balanced class weights.
 FINAL_GRID: dict[str, list[dict[str, list[Any]]]] = {
-    "word+char": [{"classifier__C": [3.0, 10.0, 30.0],
-                   "classifier__class_weight": ["balanced"]}],
+    "word+char": [{"classifier__C": [3.0, 10.0, 30.0], "classifier__class_weight": ["balanced"]}],
 }
 
 #: A transparent keyword baseline for stance (both targets): words that in diplomatic English
 #: mostly signal condemnation of Russia's war, or its defence. Written from the guidelines'
 #: rules (R4–R8), not fitted to data; a sentence with cues of both kinds, or none, is neutral.
-OPPOSITION_CUES = ("aggression", "invasion", "invaded", "withdraw", "annexation", "occupation",
-                   "occupied", "war crimes", "atrocities", "unprovoked", "brutal",
-                   "condemn", "sanctions against russia", "sanctions on russia")
-SUPPORT_CUES = ("special military operation", "liberat", "neo-nazi", "nazis", "russophob",
-                "provocation", "illegitimate sanctions", "illegal sanctions", "kyiv regime",
-                "kiev regime", "nato expansion", "expansion of nato", "genocide in donbas")
+OPPOSITION_CUES = (
+    "aggression",
+    "invasion",
+    "invaded",
+    "withdraw",
+    "annexation",
+    "occupation",
+    "occupied",
+    "war crimes",
+    "atrocities",
+    "unprovoked",
+    "brutal",
+    "condemn",
+    "sanctions against russia",
+    "sanctions on russia",
+)
+SUPPORT_CUES = (
+    "special military operation",
+    "liberat",
+    "neo-nazi",
+    "nazis",
+    "russophob",
+    "provocation",
+    "illegitimate sanctions",
+    "illegal sanctions",
+    "kyiv regime",
+    "kiev regime",
+    "nato expansion",
+    "expansion of nato",
+    "genocide in donbas",
+)
 
 
 def keyword_stance(texts: Sequence[str]) -> list[str]:
@@ -61,8 +86,9 @@ def keyword_stance(texts: Sequence[str]) -> list[str]:
         lowered = str(text).lower()
         against = any(cue in lowered for cue in OPPOSITION_CUES)
         pro = any(cue in lowered for cue in SUPPORT_CUES)
-        labels.append("opposition" if against and not pro else
-                      "support" if pro and not against else "neutral")
+        labels.append(
+            "opposition" if against and not pro else "support" if pro and not against else "neutral"
+        )
     return labels
 
 
@@ -75,63 +101,94 @@ class SourceComparison:
     sources: dict[str, str]
 
 
-def _select(real_train: pd.DataFrame, constructed: pd.DataFrame, label: str, source: str,
-            weight: float, grids: dict[str, list[dict[str, list[Any]]]]
-            ) -> models.ModelSelection:
+def _select(
+    real_train: pd.DataFrame,
+    constructed: pd.DataFrame,
+    label: str,
+    source: str,
+    weight: float,
+    grids: dict[str, list[dict[str, list[Any]]]],
+) -> models.ModelSelection:
     return models.select_with_auxiliary(
-        real_train["text"].tolist(), real_train[label].tolist(), real_train["group"].tolist(),
-        constructed["text"].tolist(), constructed[label].tolist(), source=source,
-        auxiliary_weight=weight, lang="en", grids=grids)
+        real_train["text"].tolist(),
+        real_train[label].tolist(),
+        real_train["group"].tolist(),
+        constructed["text"].tolist(),
+        constructed[label].tolist(),
+        source=source,
+        auxiliary_weight=weight,
+        lang="en",
+        grids=grids,
+    )
 
 
-def compare_sources(real_train: pd.DataFrame, constructed: pd.DataFrame,
-                    labels: Sequence[str] = LABEL_COLUMNS, n_jobs: int = 1) -> pd.DataFrame:
+def compare_sources(
+    real_train: pd.DataFrame,
+    constructed: pd.DataFrame,
+    labels: Sequence[str] = LABEL_COLUMNS,
+    n_jobs: int = 1,
+) -> pd.DataFrame:
     """CV score (grouped 5-fold on the real training split) of each source in :data:`SOURCES`
     for each label, with the fixed design :data:`SOURCE_GRID`. One row per label and source."""
-    tasks = [(label, name, source, weight) for label in labels
-             for name, source, weight in SOURCES]
+    tasks = [(label, name, source, weight) for label in labels for name, source, weight in SOURCES]
     fitted = Parallel(n_jobs=n_jobs)(
         delayed(_select)(real_train, constructed, label, source, weight, SOURCE_GRID)
-        for label, _, source, weight in tasks)
-    return pd.DataFrame([
-        {"label": label, "training_data": name, "metric": selection.metric,
-         "cv_score": selection.cv_score,
-         "cv_std": float(selection.cv_results[f"std_{selection.metric}"].iloc[0])}
-        for (label, name, _, _), selection in zip(tasks, fitted, strict=True)])
+        for label, _, source, weight in tasks
+    )
+    return pd.DataFrame(
+        [
+            {
+                "label": label,
+                "training_data": name,
+                "metric": selection.metric,
+                "cv_score": selection.cv_score,
+                "cv_std": float(selection.cv_results[f"std_{selection.metric}"].iloc[0]),
+            }
+            for (label, name, _, _), selection in zip(tasks, fitted, strict=True)
+        ]
+    )
 
 
 def best_sources(comparison: pd.DataFrame) -> dict[str, str]:
     """The training data with the highest CV score per label (ties: the earlier source)."""
     order = {name: i for i, (name, _, _) in enumerate(SOURCES)}
     ranked = comparison.assign(order=comparison["training_data"].map(order)).sort_values(
-        ["label", "cv_score", "order"], ascending=[True, False, True])
+        ["label", "cv_score", "order"], ascending=[True, False, True]
+    )
     return dict(ranked.groupby("label", sort=False)["training_data"].first())
 
 
-def fit_final_models(real_train: pd.DataFrame, constructed: pd.DataFrame,
-                     sources: Mapping[str, str], n_jobs: int = 1
-                     ) -> dict[str, models.ModelSelection]:
+def fit_final_models(
+    real_train: pd.DataFrame, constructed: pd.DataFrame, sources: Mapping[str, str], n_jobs: int = 1
+) -> dict[str, models.ModelSelection]:
     """For each label, search :data:`FINAL_GRID` on its chosen training data and refit."""
     spec = {name: (source, weight) for name, source, weight in SOURCES}
     labels = list(sources)
     fitted = Parallel(n_jobs=n_jobs)(
         delayed(_select)(real_train, constructed, label, *spec[sources[label]], FINAL_GRID)
-        for label in labels)
+        for label in labels
+    )
     return dict(zip(labels, fitted, strict=True))
 
 
-def training_rows(real_train: pd.DataFrame, constructed: pd.DataFrame,
-                  training_data: str) -> pd.DataFrame:
+def training_rows(
+    real_train: pd.DataFrame, constructed: pd.DataFrame, training_data: str
+) -> pd.DataFrame:
     """The rows a source trains on (text and labels), for the model file's metadata."""
     source = {name: source for name, source, _ in SOURCES}[training_data]
-    parts = {"main": [real_train], "both": [real_train, constructed],
-             "auxiliary": [constructed]}[source]
+    parts = {"main": [real_train], "both": [real_train, constructed], "auxiliary": [constructed]}[
+        source
+    ]
     return pd.concat([part[["text", *LABEL_COLUMNS]] for part in parts], ignore_index=True)
 
 
-def save_real_models(selections: Mapping[str, models.ModelSelection],
-                     sources: Mapping[str, str], real_train: pd.DataFrame,
-                     constructed: pd.DataFrame, directory: Path | None = None) -> list[Path]:
+def save_real_models(
+    selections: Mapping[str, models.ModelSelection],
+    sources: Mapping[str, str],
+    real_train: pd.DataFrame,
+    constructed: pd.DataFrame,
+    directory: Path | None = None,
+) -> list[Path]:
     """Save each label's model as ``models/{label}_en.skops`` with where its data came from."""
     from stance.experiments import model_path
 
@@ -140,18 +197,29 @@ def save_real_models(selections: Mapping[str, models.ModelSelection],
     for label, selection in selections.items():
         rows = training_rows(real_train, constructed, sources[label])
         path = model_path(directory, label, "en")
-        models.save_selection(selection, path, rows["text"].tolist(), rows[label].tolist(),
-                              target=label, lang="en",
-                              extra={"training_data": sources[label]})
+        models.save_selection(
+            selection,
+            path,
+            rows["text"].tolist(),
+            rows[label].tolist(),
+            target=label,
+            lang="en",
+            extra={"training_data": sources[label]},
+        )
         paths.append(path)
     return paths
 
 
 # --- the real test -------------------------------------------------------------------------
 
-def baseline_systems(label: str, real_train: pd.DataFrame, test: pd.DataFrame,
-                     predicted_sentiment: Sequence[str], seed: int = config.SEED
-                     ) -> dict[str, list[str]]:
+
+def baseline_systems(
+    label: str,
+    real_train: pd.DataFrame,
+    test: pd.DataFrame,
+    predicted_sentiment: Sequence[str],
+    seed: int = config.SEED,
+) -> dict[str, list[str]]:
     """The baselines of one label on the real test rows.
 
     Stance: majority class, stratified random, sentiment-as-stance (from the sentiment model's
@@ -165,43 +233,62 @@ def baseline_systems(label: str, real_train: pd.DataFrame, test: pd.DataFrame,
     }
     if label in TARGETS:
         systems["sentiment as stance (predicted sentiment)"] = evaluate.sentiment_as_stance(
-            list(predicted_sentiment))
+            list(predicted_sentiment)
+        )
         systems["keyword rule"] = keyword_stance(test["text"].tolist())
     else:
         systems["VADER"] = vader_labels(test["text"].tolist())
     return systems
 
 
-def real_test_systems(shipped: Mapping[str, Any], constructed_only: Mapping[str, Any],
-                      real_train: pd.DataFrame, test: pd.DataFrame, seed: int = config.SEED
-                      ) -> dict[str, dict[str, list[str]]]:
+def real_test_systems(
+    shipped: Mapping[str, Any],
+    constructed_only: Mapping[str, Any],
+    real_train: pd.DataFrame,
+    test: pd.DataFrame,
+    seed: int = config.SEED,
+) -> dict[str, dict[str, list[str]]]:
     """Every system's predictions on the real test rows, per label: the shipped model
     (``"model"``), the model trained on constructed statements only, and the baselines of
     :func:`baseline_systems` (sentiment-as-stance reads the shipped sentiment model's output)."""
     texts = test["text"].tolist()
-    systems = {label: {"model": list(shipped[label].predict(texts)),
-                       "constructed-only model": list(constructed_only[label].predict(texts))}
-               for label in shipped}
+    systems = {
+        label: {
+            "model": list(shipped[label].predict(texts)),
+            "constructed-only model": list(constructed_only[label].predict(texts)),
+        }
+        for label in shipped
+    }
     sentiment = systems["sentiment"]["model"]
     for label, predictions in systems.items():
         predictions.update(baseline_systems(label, real_train, test, sentiment, seed))
     return systems
 
 
-def score_on_real_test(test: pd.DataFrame, systems: Mapping[str, Mapping[str, Sequence[str]]],
-                       n_resamples: int = 1000, seed: int = config.SEED) -> pd.DataFrame:
+def score_on_real_test(
+    test: pd.DataFrame,
+    systems: Mapping[str, Mapping[str, Sequence[str]]],
+    n_resamples: int = 1000,
+    seed: int = config.SEED,
+) -> pd.DataFrame:
     """Macro-F1 and F_avg with 95% bootstrap intervals, and accuracy, of every system of
     :func:`real_test_systems`, one row per label and system."""
     from stance.experiments import score_systems
 
-    frames = [score_systems(test[label].tolist(), predictions, n_resamples, seed).assign(
-        label=label) for label, predictions in systems.items()]
+    frames = [
+        score_systems(test[label].tolist(), predictions, n_resamples, seed).assign(label=label)
+        for label, predictions in systems.items()
+    ]
     table = pd.concat(frames, ignore_index=True)
     return table[["label", *[c for c in table.columns if c != "label"]]]
 
 
-def paired_gains(test: pd.DataFrame, systems: Mapping[str, Mapping[str, Sequence[str]]],
-                 n_resamples: int = 1000, seed: int = config.SEED) -> pd.DataFrame:
+def paired_gains(
+    test: pd.DataFrame,
+    systems: Mapping[str, Mapping[str, Sequence[str]]],
+    n_resamples: int = 1000,
+    seed: int = config.SEED,
+) -> pd.DataFrame:
     """Macro-F1 of the shipped model minus that of every other system, per label, on shared
     bootstrap resamples: the difference, its 95% interval and a two-sided p-value."""
     rows = []
@@ -209,15 +296,24 @@ def paired_gains(test: pd.DataFrame, systems: Mapping[str, Mapping[str, Sequence
         for other, predicted in predictions.items():
             if other == "model":
                 continue
-            gain = evaluate.paired_bootstrap(test[label].tolist(), predictions["model"],
-                                             predicted, "macro_f1", n_resamples, seed=seed)
+            gain = evaluate.paired_bootstrap(
+                test[label].tolist(),
+                predictions["model"],
+                predicted,
+                "macro_f1",
+                n_resamples,
+                seed=seed,
+            )
             rows.append({"label": label, "versus": other, **gain})
     return pd.DataFrame(rows)
 
 
-def temporal_scores(frame: pd.DataFrame, constructed: pd.DataFrame,
-                    selections: Mapping[str, models.ModelSelection],
-                    sources: Mapping[str, str]) -> pd.DataFrame:
+def temporal_scores(
+    frame: pd.DataFrame,
+    constructed: pd.DataFrame,
+    selections: Mapping[str, models.ModelSelection],
+    sources: Mapping[str, str],
+) -> pd.DataFrame:
     """Train on the UN sessions up to 78 (and press releases), test on session 79 (2024):
     each label's chosen design and data, refitted on the temporal training rows."""
     train = frame[frame["temporal_split"] == "train"]
@@ -226,30 +322,43 @@ def temporal_scores(frame: pd.DataFrame, constructed: pd.DataFrame,
     for label, selection in selections.items():
         data = training_rows(train, constructed, sources[label])
         estimator = models.build_pipeline(selection.best_params["features"], "en").set_params(
-            **{key: (tuple(value) if isinstance(value, list) else value)
-               for key, value in selection.best_params.items() if key != "features"})
+            **{
+                key: (tuple(value) if isinstance(value, list) else value)
+                for key, value in selection.best_params.items()
+                if key != "features"
+            }
+        )
         weights = np.ones(len(data))
         if sources[label].startswith("real + constructed"):
             weight = {name: w for name, _, w in SOURCES}[sources[label]]
-            weights[len(train):] = weight
+            weights[len(train) :] = weight
         with threadpool_limits(limits=1):  # small problems: more BLAS threads only slow them
-            estimator.fit(data["text"].tolist(), data[label].tolist(),
-                          classifier__sample_weight=weights)
+            estimator.fit(
+                data["text"].tolist(), data[label].tolist(), classifier__sample_weight=weights
+            )
             predicted = estimator.predict(test["text"].tolist())
         scores = evaluate.classification_scores(test[label].tolist(), list(predicted))
         counts = test[label].value_counts().sort_index()
-        rows.append({"label": label, "n_train": len(data), "n_test": len(test),
-                     "test_labels": ", ".join(f"{k} {v}" for k, v in counts.items()),
-                     "macro_f1": scores["macro_f1"], "f_avg": scores.get("f_avg"),
-                     "majority_macro_f1": evaluate.classification_scores(
-                         test[label].tolist(), evaluate.majority_baseline(
-                             train[label].tolist(), len(test)))["macro_f1"]})
+        rows.append(
+            {
+                "label": label,
+                "n_train": len(data),
+                "n_test": len(test),
+                "test_labels": ", ".join(f"{k} {v}" for k, v in counts.items()),
+                "macro_f1": scores["macro_f1"],
+                "f_avg": scores.get("f_avg"),
+                "majority_macro_f1": evaluate.classification_scores(
+                    test[label].tolist(),
+                    evaluate.majority_baseline(train[label].tolist(), len(test)),
+                )["macro_f1"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def ship_constructed_models(labels: Sequence[str], lang: str,
-                            source_dir: Path | None = None, target_dir: Path | None = None
-                            ) -> list[Path]:
+def ship_constructed_models(
+    labels: Sequence[str], lang: str, source_dir: Path | None = None, target_dir: Path | None = None
+) -> list[Path]:
     """Ship the constructed-data models of a language without real text (Turkish): copy
     ``models/constructed/{label}_{lang}.skops`` to ``models/`` (byte-identical, atomically)."""
     from stance.experiments import model_path
@@ -267,8 +376,9 @@ def ship_constructed_models(labels: Sequence[str], lang: str,
     return paths
 
 
-def challenge_set_errors(shipped: Mapping[str, Any], constructed_test: pd.DataFrame
-                         ) -> pd.DataFrame:
+def challenge_set_errors(
+    shipped: Mapping[str, Any], constructed_test: pd.DataFrame
+) -> pd.DataFrame:
     """Error rates of the shipped English models on the constructed test statements, per label
     and hard-case tag (highest first)."""
     from stance.experiments import error_rates_by
@@ -281,5 +391,6 @@ def challenge_set_errors(shipped: Mapping[str, Any], constructed_test: pd.DataFr
         frames.append(error_rates_by(errors, "hard_case").assign(label=label))
     table = pd.concat(frames, ignore_index=True)
     table = table[["label", "hard_case", "texts", "errors", "error_rate"]]
-    return table.sort_values(["error_rate", "label", "hard_case"],
-                             ascending=[False, True, True], ignore_index=True)
+    return table.sort_values(
+        ["error_rate", "label", "hard_case"], ascending=[False, True, True], ignore_index=True
+    )

@@ -40,20 +40,29 @@ class Headline:
 
 #: The headline of the index: the blocks of the README's "Results on real statements".
 HEADLINE = (
-    Headline("results/real_test_summary.md",
-             "The shipped English models scored **once** on the real test split, with 95% "
-             "bootstrap intervals over sentences, beside the model trained on constructed "
-             "statements only and the baselines. Stance models are selected by F_avg (mean F1 "
-             "of *support* and *opposition*), sentiment by macro-F1.", "07",
-             "Real statements: the test split"),
+    Headline(
+        "results/real_test_summary.md",
+        "The shipped English models scored **once** on the real test split, with 95% "
+        "bootstrap intervals over sentences, beside the model trained on constructed "
+        "statements only and the baselines. Stance models are selected by F_avg (mean F1 "
+        "of *support* and *opposition*), sentiment by macro-F1.",
+        "07",
+        "Real statements: the test split",
+    ),
     Headline("figures/07_real_test_scores.png", "Scores on the real test split.", "07"),
-    Headline("results/real_findings.md",
-             "Written by `stance.findings` from the result tables of notebooks 07 and 08.",
-             heading="The findings"),
-    Headline("results/vote_auc.md",
-             "ROC AUC of a speech's net stance (share of sentences read as support − share read "
-             "as opposition) for states that voted yes against those that voted no or "
-             "abstained.", "08", "Speeches and UN votes"),
+    Headline(
+        "results/real_findings.md",
+        "Written by `stance.findings` from the result tables of notebooks 07 and 08.",
+        heading="The findings",
+    ),
+    Headline(
+        "results/vote_auc.md",
+        "ROC AUC of a speech's net stance (share of sentences read as support − share read "
+        "as opposition) for states that voted yes against those that voted no or "
+        "abstained.",
+        "08",
+        "Speeches and UN votes",
+    ),
     Headline("figures/08_net_stance_by_vote.png", "Net stance of the speeches by vote.", "08"),
 )
 
@@ -123,7 +132,7 @@ def _whole_sentences(paragraph: str) -> str:
     if not ends or ends[-1].end() == len(paragraph):
         return paragraph
     for match in reversed(ends):
-        cut = paragraph[:match.end()]
+        cut = paragraph[: match.end()]
         if cut.count("**") % 2 == 0 and cut.count("`") % 2 == 0 and len(cut) > 2:
             return cut
     return paragraph
@@ -137,8 +146,9 @@ def notebook_summary(path: Path) -> tuple[str, str]:
         if cell["cell_type"] != "markdown":
             continue
         lines = [line.strip() for line in "".join(cell["source"]).splitlines()]
-        title = next((line.lstrip("#").strip() for line in lines if line.startswith("#")),
-                     path.stem)
+        title = next(
+            (line.lstrip("#").strip() for line in lines if line.startswith("#")), path.stem
+        )
         paragraph: list[str] = []
         for line in lines:
             if line.startswith("#") or not line:
@@ -152,20 +162,25 @@ def notebook_summary(path: Path) -> tuple[str, str]:
 
 def _nav(pages: list[tuple[str, str]], position: int) -> str:
     """The navigation bar of page ``position``: previous notebook, index, next notebook."""
+
     def link(number: int, css: str, rel: str, arrow_left: str, arrow_right: str) -> str:
         if not 0 <= number < len(pages):
             return f'<span class="{css}"></span>'
         name, title = pages[number]
-        return (f'<span class="{css}"><a rel="{rel}" href="{name}.html">{arrow_left}'
-                f"{html.escape(title, quote=False)}{arrow_right}</a></span>")
+        return (
+            f'<span class="{css}"><a rel="{rel}" href="{name}.html">{arrow_left}'
+            f"{html.escape(title, quote=False)}{arrow_right}</a></span>"
+        )
 
-    return "".join([
-        '<nav class="stance-nav" aria-label="Notebooks">',
-        link(position - 1, "stance-prev", "prev", "← ", ""),
-        '<span class="stance-index"><a href="index.html">↑ Index of the notebooks</a></span>',
-        link(position + 1, "stance-next", "next", "", " →"),
-        "</nav>",
-    ])
+    return "".join(
+        [
+            '<nav class="stance-nav" aria-label="Notebooks">',
+            link(position - 1, "stance-prev", "prev", "← ", ""),
+            '<span class="stance-index"><a href="index.html">↑ Index of the notebooks</a></span>',
+            link(position + 1, "stance-next", "next", "", " →"),
+            "</nav>",
+        ]
+    )
 
 
 def _page_exporter():
@@ -173,8 +188,11 @@ def _page_exporter():
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="lab", template_file="stance_page.html.j2",
-                        extra_loaders=[DictLoader({"stance_page.html.j2": _PAGE_TEMPLATE})])
+    return HTMLExporter(
+        template_name="lab",
+        template_file="stance_page.html.j2",
+        extra_loaders=[DictLoader({"stance_page.html.j2": _PAGE_TEMPLATE})],
+    )
 
 
 def _headline(root: Path, out_dir: Path, pages: list[str]) -> list[str]:
@@ -187,8 +205,10 @@ def _headline(root: Path, out_dir: Path, pages: list[str]) -> list[str]:
         if block.heading:
             parts.append(f"<h3>{html.escape(block.heading, quote=False)}</h3>")
         caption = block.caption
-        page = next((name for name in pages if block.notebook
-                     and name.startswith(f"{block.notebook}_")), None)
+        page = next(
+            (name for name in pages if block.notebook and name.startswith(f"{block.notebook}_")),
+            None,
+        )
         if page:
             caption += f" From [notebook {block.notebook}]({page}.html)."
         if source.suffix == ".png":
@@ -196,16 +216,19 @@ def _headline(root: Path, out_dir: Path, pages: list[str]) -> list[str]:
             with atomic_write(out_dir / target, "wb") as handle:
                 handle.write(source.read_bytes())
             alt = html.escape(block.caption.rstrip("."))
-            parts.append(f'<figure><img src="{target}" alt="{alt}">'
-                         f"<figcaption>{_inline_markdown(caption)}</figcaption></figure>")
+            parts.append(
+                f'<figure><img src="{target}" alt="{alt}">'
+                f"<figcaption>{_inline_markdown(caption)}</figcaption></figure>"
+            )
         else:
             parts.append(f'<div class="caption">{_markdown(caption)}</div>')
             parts.append(_markdown(source.read_text(encoding="utf-8")))
     return parts
 
 
-def build_report(notebooks: list[Path], out_dir: Path | None = None,
-                 root: Path | None = None) -> Path:
+def build_report(
+    notebooks: list[Path], out_dir: Path | None = None, root: Path | None = None
+) -> Path:
     """Render ``notebooks`` to pages in ``out_dir`` (default: ``report/`` under ``root``) and
     write the index (headline from the result files under ``root``, default: the project
     root); return the index's path."""
@@ -219,28 +242,48 @@ def build_report(notebooks: list[Path], out_dir: Path | None = None,
     pages = [(path.stem, title) for path, (title, _) in zip(notebooks, summaries, strict=True)]
     for position, path in enumerate(notebooks):
         notebook = nbformat.read(path, as_version=4)
-        body, _ = exporter.from_notebook_node(notebook, resources={
-            "metadata": {"name": pages[position][1]},
-            "stance_nav": _nav(pages, position), "stance_css": _NAV_CSS})
+        body, _ = exporter.from_notebook_node(
+            notebook,
+            resources={
+                "metadata": {"name": pages[position][1]},
+                "stance_nav": _nav(pages, position),
+                "stance_css": _NAV_CSS,
+            },
+        )
         atomic_write_text(out_dir / f"{path.stem}.html", body)
 
-    items = [f'<li><a href="{name}.html">{_inline_markdown(title)}</a>\n{_markdown(prose)}</li>'
-             for (name, title), (_, prose) in zip(pages, summaries, strict=True)]
+    items = [
+        f'<li><a href="{name}.html">{_inline_markdown(title)}</a>\n{_markdown(prose)}</li>'
+        for (name, title), (_, prose) in zip(pages, summaries, strict=True)
+    ]
     headline = _headline(root, out_dir, [name for name, _ in pages])
-    index = "\n".join([
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
-        f"<title>{html.escape(SITE_TITLE, quote=False)}: results and notebooks</title>",
-        f"<style>{_INDEX_CSS}</style>", "</head>", "<body>",
-        f"<h1>{html.escape(SITE_TITLE, quote=False)}</h1>",
-        "<p>The headline results, read from the committed tables in <code>results/</code>, and "
-        "the project's notebooks as executed by <code>make reproduce</code>, with their outputs "
-        "and figures. Read the notebooks in order: each page links to the previous and the "
-        "next.</p>",
-        *(["<h2>Headline results</h2>", *headline] if headline else []),
-        "<h2>The notebooks</h2>", '<ol class="notebooks">', *items, "</ol>",
-        "<footer>Written by <code>stance report</code> (<code>make report</code>) from "
-        "the committed notebooks and result files; nothing was re-run.</footer>",
-        "</body>", "</html>", ""])
+    index = "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
+            f"<title>{html.escape(SITE_TITLE, quote=False)}: results and notebooks</title>",
+            f"<style>{_INDEX_CSS}</style>",
+            "</head>",
+            "<body>",
+            f"<h1>{html.escape(SITE_TITLE, quote=False)}</h1>",
+            "<p>The headline results, read from the committed tables in <code>results/</code>, and "
+            "the project's notebooks as executed by <code>make reproduce</code>, with their "
+            "outputs and figures. Read the notebooks in order: each page links to the previous "
+            "and the next.</p>",
+            *(["<h2>Headline results</h2>", *headline] if headline else []),
+            "<h2>The notebooks</h2>",
+            '<ol class="notebooks">',
+            *items,
+            "</ol>",
+            "<footer>Written by <code>stance report</code> (<code>make report</code>) from "
+            "the committed notebooks and result files; nothing was re-run.</footer>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
     atomic_write_text(out_dir / "index.html", index)
     return out_dir / "index.html"

@@ -91,8 +91,9 @@ def run_pipeline(notebooks: list[Path], log: Callable[[str], None] = print) -> d
         except Exception as error:
             text = _ANSI_ESCAPE.sub("", str(error)).strip()
             lines = [line for line in text.splitlines() if line.strip()]
-            raise RuntimeError(f"{path.name}: {lines[-1] if lines else type(error).__name__}") \
-                from None
+            raise RuntimeError(
+                f"{path.name}: {lines[-1] if lines else type(error).__name__}"
+            ) from None
         seconds[path.name] = round(time.perf_counter() - start, 1)
         log(f"[{number}/{len(notebooks)}] {path.name} done in {seconds[path.name]:.1f} s")
     return seconds
@@ -100,9 +101,13 @@ def run_pipeline(notebooks: list[Path], log: Callable[[str], None] = print) -> d
 
 def _changed_cells(committed: dict, rebuilt: dict) -> list[int]:
     """Numbers (1-based) of the code cells whose outputs differ between two notebooks."""
+
     def outputs(notebook: dict) -> list[str]:
-        return [json.dumps(c.get("outputs", []), sort_keys=True)
-                for c in notebook["cells"] if c["cell_type"] == "code"]
+        return [
+            json.dumps(c.get("outputs", []), sort_keys=True)
+            for c in notebook["cells"]
+            if c["cell_type"] == "code"
+        ]
 
     old, new = outputs(committed), outputs(rebuilt)
     changed = [i + 1 for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b]
@@ -130,26 +135,42 @@ def check(root: Path | None = None, log: Callable[[str], None] = print) -> list[
                 (clone / "data" / "external").mkdir(parents=True, exist_ok=True)
                 (clone / "data" / "external" / corpus).symlink_to(fetched.resolve())
         env = {**os.environ, "PYTHONPATH": str(clone / "src"), "STANCE_ROOT": str(clone)}
-        result = subprocess.run([sys.executable, "-m", "stance", "reproduce"], cwd=clone,
-                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "stance", "reproduce"],
+            cwd=clone,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         if result.returncode != 0:
             return [f"the rebuild failed: {result.stdout.strip().splitlines()[-1]}"]
         log(result.stdout.strip())
         status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=all"], cwd=clone, check=True,
-            stdout=subprocess.PIPE, text=True).stdout.splitlines()
+            ["git", "status", "--porcelain", "--untracked-files=all"],
+            cwd=clone,
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout.splitlines()
         differences = []
         for line in sorted(status):
             code, name = line[:2].strip(), line[3:]
             if code == "M" and name.endswith(".ipynb"):
-                committed = json.loads(subprocess.run(
-                    ["git", "show", f"HEAD:{name}"], cwd=clone, check=True,
-                    stdout=subprocess.PIPE, text=True).stdout)
+                committed = json.loads(
+                    subprocess.run(
+                        ["git", "show", f"HEAD:{name}"],
+                        cwd=clone,
+                        check=True,
+                        stdout=subprocess.PIPE,
+                        text=True,
+                    ).stdout
+                )
                 rebuilt = json.loads((clone / name).read_text(encoding="utf-8"))
                 cells = _changed_cells(committed, rebuilt)
-                detail = f"outputs of code cell(s) {', '.join(map(str, cells))}" if cells \
-                    else "metadata"
+                detail = (
+                    f"outputs of code cell(s) {', '.join(map(str, cells))}" if cells else "metadata"
+                )
                 differences.append(f"{name}: {detail} differ")
             else:
                 what = {"M": "content differs", "D": "not rebuilt", "??": "new, not committed"}

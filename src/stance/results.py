@@ -20,8 +20,9 @@ import pandas as pd
 from stance import config
 from stance.io import atomic_write_text
 
-_BLOCK = re.compile(r"(<!-- BEGIN (?P<name>[\w./-]+) -->\n)(?P<body>.*?)(<!-- END (?P=name) -->)",
-                    re.DOTALL)
+_BLOCK = re.compile(
+    r"(<!-- BEGIN (?P<name>[\w./-]+) -->\n)(?P<body>.*?)(<!-- END (?P=name) -->)", re.DOTALL
+)
 
 
 def _plain(value):
@@ -39,27 +40,34 @@ def _plain(value):
 
 def markdown_table(table: pd.DataFrame, floatfmt: str = "{:.3f}") -> str:
     """A DataFrame as a GitHub Markdown table; floats formatted with ``floatfmt``."""
+
     def cell(value) -> str:
         if isinstance(value, float | np.floating):
             return "" if np.isnan(value) else floatfmt.format(value)
         return str(value)
 
     header = "| " + " | ".join(map(str, table.columns)) + " |"
-    rule = "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(table[c]) else "---"
-                          for c in table.columns) + "|"
-    body = ["| " + " | ".join(cell(v) for v in row) + " |"
-            for row in table.itertuples(index=False)]
+    rule = (
+        "|"
+        + "|".join(
+            "---:" if pd.api.types.is_numeric_dtype(table[c]) else "---" for c in table.columns
+        )
+        + "|"
+    )
+    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
     return "\n".join([header, rule, *body]) + "\n"
 
 
-def write_table(table: pd.DataFrame, name: str, directory: Path | None = None,
-                floatfmt: str = "{:.3f}") -> pd.DataFrame:
+def write_table(
+    table: pd.DataFrame, name: str, directory: Path | None = None, floatfmt: str = "{:.3f}"
+) -> pd.DataFrame:
     """Write ``table`` as ``name.json`` (records) and ``name.md`` into ``directory`` (default:
     the project's ``results/``); return it for display."""
     directory = directory or config.RESULTS_DIR
     records = _plain(table.to_dict(orient="records"))
-    atomic_write_text(Path(directory) / f"{name}.json",
-                      json.dumps(records, indent=2, ensure_ascii=False) + "\n")
+    atomic_write_text(
+        Path(directory) / f"{name}.json", json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    )
     atomic_write_text(Path(directory) / f"{name}.md", markdown_table(table, floatfmt))
     return table
 
@@ -68,8 +76,10 @@ def write_json(data: dict, name: str, directory: Path | None = None) -> dict:
     """Write a nested result (sorted keys, rounded floats) as ``name.json`` into ``directory``
     (default: the project's ``results/``); return it."""
     directory = directory or config.RESULTS_DIR
-    atomic_write_text(Path(directory) / f"{name}.json",
-                      json.dumps(_plain(data), indent=2, ensure_ascii=False) + "\n")
+    atomic_write_text(
+        Path(directory) / f"{name}.json",
+        json.dumps(_plain(data), indent=2, ensure_ascii=False) + "\n",
+    )
     return data
 
 
@@ -109,8 +119,11 @@ def with_intervals(table: pd.DataFrame, metrics: list[str], digits: int = 3) -> 
     row (NaN, e.g. F_avg of sentiment) becomes an empty cell."""
     table = table.copy()
     for metric in metrics:
-        table[metric] = ["" if pd.isna(p) else f"{p:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
-                         for p, lo, hi in zip(table[metric], table[f"{metric}_low"],
-                                              table[f"{metric}_high"], strict=True)]
+        table[metric] = [
+            "" if pd.isna(p) else f"{p:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
+            for p, lo, hi in zip(
+                table[metric], table[f"{metric}_low"], table[f"{metric}_high"], strict=True
+            )
+        ]
         table = table.drop(columns=[f"{metric}_low", f"{metric}_high"])
     return table

@@ -30,8 +30,18 @@ SPLITS = ("test", "train")
 
 #: Columns of the built constructed-statement dataset, in file order.
 COLUMNS = (
-    "id", "statement_id", "text", "lang", *LABEL_COLUMNS, "speaker_role", "genre", "origin",
-    "group", "split", "hard_case", "source",
+    "id",
+    "statement_id",
+    "text",
+    "lang",
+    *LABEL_COLUMNS,
+    "speaker_role",
+    "genre",
+    "origin",
+    "group",
+    "split",
+    "hard_case",
+    "source",
 )
 
 
@@ -44,18 +54,21 @@ def source_line(row: pd.Series) -> str:
     return f"{row['source_file']}: line {row['source_row']}"
 
 
-def check_row_values(row: pd.Series, allowed: Mapping[str, Sequence[str]],
-                     where: Callable[[pd.Series], str]) -> None:
+def check_row_values(
+    row: pd.Series, allowed: Mapping[str, Sequence[str]], where: Callable[[pd.Series], str]
+) -> None:
     """Raise :class:`DatasetError` when the row's value in a column of ``allowed`` is not one of
     that column's values; ``where(row)`` names the row."""
     for column, values in allowed.items():
         if row[column] not in values:
-            raise DatasetError(f"{where(row)}: {column} {row[column]!r} is not one of "
-                               f"{', '.join(values)}")
+            raise DatasetError(
+                f"{where(row)}: {column} {row[column]!r} is not one of {', '.join(values)}"
+            )
 
 
-def check_values(frame: pd.DataFrame, allowed: Mapping[str, Sequence[str]],
-                 where: Callable[[pd.Series], str]) -> None:
+def check_values(
+    frame: pd.DataFrame, allowed: Mapping[str, Sequence[str]], where: Callable[[pd.Series], str]
+) -> None:
     """:func:`check_row_values` for every row, in table order (``row.name`` is its index)."""
     for _, row in frame.iterrows():
         check_row_values(row, allowed, where)
@@ -105,10 +118,12 @@ def validate(frame: pd.DataFrame) -> None:
             conflict = (group[labels].nunique() > 1).any()
             detail = "with conflicting labels" if conflict else "given twice"
             name = first["statement_id"] if what == "statement_id" else f"“{first['text'][:40]}”"
-            raise DatasetError(f"{where(second)}: duplicate {what} {name} {detail} "
-                               f"(first at {where(first)})")
+            raise DatasetError(
+                f"{where(second)}: duplicate {what} {name} {detail} (first at {where(first)})"
+            )
     per_statement = frame.groupby("statement_id")[[*labels, "group"]].nunique()
     inconsistent = per_statement[(per_statement > 1).any(axis=1)]
     if not inconsistent.empty:
-        raise DatasetError(f"statement {inconsistent.index[0]}: its language versions disagree "
-                           "on labels or group")
+        raise DatasetError(
+            f"statement {inconsistent.index[0]}: its language versions disagree on labels or group"
+        )

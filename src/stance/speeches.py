@@ -34,12 +34,17 @@ PUBLISHED_TOTALS = {
 }
 UN_MEMBERS = 193
 #: The General Debate session whose speeches follow each vote most closely.
-SESSION_AFTER_VOTE = {"A/RES/68/262": 69, "A/RES/ES-11/1": 77, "A/RES/ES-11/4": 77,
-                      "A/RES/ES-11/6": 78}
+SESSION_AFTER_VOTE = {
+    "A/RES/68/262": 69,
+    "A/RES/ES-11/1": 77,
+    "A/RES/ES-11/4": 77,
+    "A/RES/ES-11/6": 78,
+}
 
 
-def candidate_sentences(ungdc_dir: Path | None = None,
-                        sessions: Sequence[int] = corpora.SESSIONS) -> pd.DataFrame:
+def candidate_sentences(
+    ungdc_dir: Path | None = None, sessions: Sequence[int] = corpora.SESSIONS
+) -> pd.DataFrame:
     """Every keyword sentence of every speech of ``sessions`` (reserved states included: they
     are only scored, never labelled or tuned on)."""
     from stance import fetch
@@ -49,17 +54,21 @@ def candidate_sentences(ungdc_dir: Path | None = None,
     return sentences[sentences["mentions_target"]].reset_index(drop=True)
 
 
-def state_folds(states: Sequence[str], n_folds: int = 5, seed: int = config.SEED
-                ) -> dict[str, int]:
+def state_folds(states: Sequence[str], n_folds: int = 5, seed: int = config.SEED) -> dict[str, int]:
     """A seeded assignment of states (ISO3 codes) to ``n_folds`` folds."""
     unique = sorted(set(states))
     order = np.random.default_rng(seed).permutation(len(unique))
     return {unique[i]: rank % n_folds for rank, i in enumerate(order)}
 
 
-def cross_fitted_predictions(candidates: pd.DataFrame, labelled: pd.DataFrame,
-                             estimator, label: str, n_folds: int = 5,
-                             seed: int = config.SEED) -> pd.DataFrame:
+def cross_fitted_predictions(
+    candidates: pd.DataFrame,
+    labelled: pd.DataFrame,
+    estimator,
+    label: str,
+    n_folds: int = 5,
+    seed: int = config.SEED,
+) -> pd.DataFrame:
     """Predict ``label`` for each candidate sentence with a model (a fresh clone of
     ``estimator``) trained on the labelled sentences of the *other* folds' states only.
 
@@ -80,20 +89,28 @@ def cross_fitted_predictions(candidates: pd.DataFrame, labelled: pd.DataFrame,
             model = clone(estimator).fit(training["text"].tolist(), training[label].tolist())
             proba = model.predict_proba(rows["text"].tolist())
         classes = [str(c) for c in model.classes_]
-        parts.append(rows.assign(
-            predicted=np.asarray(classes, dtype=object)[proba.argmax(axis=1)],
-            **{f"proba_{c}": proba[:, i] for i, c in enumerate(classes)}, fold=fold))
+        parts.append(
+            rows.assign(
+                predicted=np.asarray(classes, dtype=object)[proba.argmax(axis=1)],
+                **{f"proba_{c}": proba[:, i] for i, c in enumerate(classes)},
+                fold=fold,
+            )
+        )
     return pd.concat(parts).sort_values("sentence_id", ignore_index=True)
 
 
 def speech_stance(predictions: pd.DataFrame) -> pd.DataFrame:
     """Per speech: candidate sentences, shares predicted support and opposition, and net
     stance = share support − share opposition (−1: every candidate opposes, +1: all support)."""
-    table = predictions.groupby(["iso3", "session", "year"]).agg(
-        sentences=("predicted", "size"),
-        share_support=("predicted", lambda p: float(np.mean(p == "support"))),
-        share_opposition=("predicted", lambda p: float(np.mean(p == "opposition"))),
-    ).reset_index()
+    table = (
+        predictions.groupby(["iso3", "session", "year"])
+        .agg(
+            sentences=("predicted", "size"),
+            share_support=("predicted", lambda p: float(np.mean(p == "support"))),
+            share_opposition=("predicted", lambda p: float(np.mean(p == "opposition"))),
+        )
+        .reset_index()
+    )
     table["net_stance"] = table["share_support"] - table["share_opposition"]
     table["reserved"] = table["iso3"].isin(corpora.RESERVED_STATES)
     return table.sort_values(["session", "iso3"], ignore_index=True)
@@ -106,32 +123,44 @@ def read_votes(path: Path | None = None) -> pd.DataFrame:
     votes = read_csv(path, VOTE_COLUMNS)
     bad = votes[~votes["vote"].isin(VOTES)]
     if not bad.empty:
-        raise InputError(f"{path}: line {bad.index[0] + 2}: vote {bad.iloc[0]['vote']!r} is not "
-                         f"one of {', '.join(VOTES)}")
+        raise InputError(
+            f"{path}: line {bad.index[0] + 2}: vote {bad.iloc[0]['vote']!r} is not "
+            f"one of {', '.join(VOTES)}"
+        )
     duplicated = votes[votes.duplicated(["symbol", "iso3"])]
     if not duplicated.empty:
-        raise InputError(f"{path}: line {duplicated.index[0] + 2}: a second vote of "
-                         f"{duplicated.iloc[0]['iso3']} on {duplicated.iloc[0]['symbol']}")
+        raise InputError(
+            f"{path}: line {duplicated.index[0] + 2}: a second vote of "
+            f"{duplicated.iloc[0]['iso3']} on {duplicated.iloc[0]['symbol']}"
+        )
     for symbol, rows in votes.groupby("symbol"):
         if symbol not in PUBLISHED_TOTALS:
             raise InputError(f"{path}: unknown resolution {symbol}")
         counts = rows["vote"].value_counts()
         found = tuple(int(counts.get(v, 0)) for v in ("yes", "no", "abstain"))
         if found != PUBLISHED_TOTALS[symbol] or len(rows) != UN_MEMBERS:
-            raise InputError(f"{path}: {symbol}: {found} yes/no/abstain in {len(rows)} rows, "
-                             f"published {PUBLISHED_TOTALS[symbol]} of {UN_MEMBERS} members")
+            raise InputError(
+                f"{path}: {symbol}: {found} yes/no/abstain in {len(rows)} rows, "
+                f"published {PUBLISHED_TOTALS[symbol]} of {UN_MEMBERS} members"
+            )
     return votes
 
 
-def vote_auc(speeches: pd.DataFrame, votes: pd.DataFrame, symbol: str,
-             n_resamples: int = 1000, seed: int = config.SEED) -> dict[str, float | int | str]:
+def vote_auc(
+    speeches: pd.DataFrame,
+    votes: pd.DataFrame,
+    symbol: str,
+    n_resamples: int = 1000,
+    seed: int = config.SEED,
+) -> dict[str, float | int | str]:
     """How well net stance separates states that voted yes from those that voted no or
     abstained (absent states left out), as ROC AUC with a percentile-bootstrap interval over
     states. Yes on these resolutions supports Ukraine, so the score is −net stance: AUC 1 means
     every yes-voter spoke more against Russia than every no- or abstain-voter, 0.5 is chance."""
     session = SESSION_AFTER_VOTE[symbol]
     joined = speeches[speeches["session"] == session].merge(
-        votes[(votes["symbol"] == symbol) & (votes["vote"] != "absent")], on="iso3")
+        votes[(votes["symbol"] == symbol) & (votes["vote"] != "absent")], on="iso3"
+    )
     y = (joined["vote"] == "yes").to_numpy(dtype=int)
     score = -joined["net_stance"].to_numpy(dtype=float)
     if len(set(y)) < 2:
@@ -143,14 +172,21 @@ def vote_auc(speeches: pd.DataFrame, votes: pd.DataFrame, symbol: str,
         if len(set(y[rows])) == 2:
             resampled.append(roc_auc_score(y[rows], score[rows]))
     low, high = np.percentile(resampled, [2.5, 97.5])
-    return {"symbol": symbol, "session": session, "states": len(y),
-            "voted_yes": int(y.sum()), "voted_no_or_abstained": int(len(y) - y.sum()),
-            "auc": round(float(roc_auc_score(y, score)), 3), "auc_low": round(float(low), 3),
-            "auc_high": round(float(high), 3)}
+    return {
+        "symbol": symbol,
+        "session": session,
+        "states": len(y),
+        "voted_yes": int(y.sum()),
+        "voted_no_or_abstained": int(len(y) - y.sum()),
+        "auc": round(float(roc_auc_score(y, score)), 3),
+        "auc_low": round(float(low), 3),
+        "auc_high": round(float(high), 3),
+    }
 
 
-def largest_changes(speeches: pd.DataFrame, n: int = 8, first: int = 69,
-                    last: int = 79) -> pd.DataFrame:
+def largest_changes(
+    speeches: pd.DataFrame, n: int = 8, first: int = 69, last: int = 79
+) -> pd.DataFrame:
     """The yearly net stance of the ``n`` states whose mean net stance changed most between the
     first three and the last three sessions (states with a speech in every session)."""
     complete = speeches.groupby("iso3")["session"].nunique() == (last - first + 1)

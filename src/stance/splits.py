@@ -43,8 +43,9 @@ def grouped_split(
     The first fold is taken, or with ``accept`` the first for which ``accept(train, test)``
     holds (``None`` when none does). Deterministic for a given ``seed``.
     """
-    folds = StratifiedGroupKFold(n_splits=fold_count(test_size, groups), shuffle=True,
-                                 random_state=seed)
+    folds = StratifiedGroupKFold(
+        n_splits=fold_count(test_size, groups), shuffle=True, random_state=seed
+    )
     with warnings.catch_warnings():  # strata rarer than the folds are expected in small data
         warnings.filterwarnings("ignore", message="The least populated class")
         for train, test in folds.split(np.zeros(len(strata)), strata, groups=groups):
@@ -53,8 +54,9 @@ def grouped_split(
     return None
 
 
-def assign_splits(frame: pd.DataFrame, test_size: float = TEST_SIZE,
-                  seed: int = config.SEED) -> pd.DataFrame:
+def assign_splits(
+    frame: pd.DataFrame, test_size: float = TEST_SIZE, seed: int = config.SEED
+) -> pd.DataFrame:
     """Add a ``split`` column: about ``test_size`` of the statements go to ``test``.
 
     Stratified by the joint stance labels of both targets, grouped by ``group`` (no group spans
@@ -68,25 +70,31 @@ def assign_splits(frame: pd.DataFrame, test_size: float = TEST_SIZE,
     return frame.assign(split=split)
 
 
-def near_duplicates(frame: pd.DataFrame,
-                    threshold: float = NEAR_DUPLICATE_THRESHOLD) -> pd.DataFrame:
+def near_duplicates(
+    frame: pd.DataFrame, threshold: float = NEAR_DUPLICATE_THRESHOLD
+) -> pd.DataFrame:
     """Pairs of texts in different splits (same language) whose TF-IDF cosine is >= threshold."""
     pairs = []
     for lang, texts in frame.groupby("lang", sort=True):
-        vectors = TfidfVectorizer(preprocessor=TextNormalizer(str(lang)), ngram_range=(1, 2),
-                                  sublinear_tf=True).fit_transform(texts["text"].tolist())
+        vectors = TfidfVectorizer(
+            preprocessor=TextNormalizer(str(lang)), ngram_range=(1, 2), sublinear_tf=True
+        ).fit_transform(texts["text"].tolist())
         train = np.flatnonzero((texts["split"] == "train").to_numpy())
         test = np.flatnonzero((texts["split"] == "test").to_numpy())
         similarity = (vectors[test] @ vectors[train].T).toarray()
         for i, j in zip(*np.nonzero(similarity >= threshold), strict=True):
-            pairs.append({"lang": lang, "test_id": texts["id"].iloc[test[i]],
-                          "train_id": texts["id"].iloc[train[j]],
-                          "cosine": round(float(similarity[i, j]), 3)})
+            pairs.append(
+                {
+                    "lang": lang,
+                    "test_id": texts["id"].iloc[test[i]],
+                    "train_id": texts["id"].iloc[train[j]],
+                    "cosine": round(float(similarity[i, j]), 3),
+                }
+            )
     return pd.DataFrame(pairs, columns=["lang", "test_id", "train_id", "cosine"])
 
 
-def check_no_leakage(frame: pd.DataFrame,
-                     threshold: float = NEAR_DUPLICATE_THRESHOLD) -> None:
+def check_no_leakage(frame: pd.DataFrame, threshold: float = NEAR_DUPLICATE_THRESHOLD) -> None:
     """Fail when a group spans both splits or a test text nearly duplicates a training text."""
     spans = frame.groupby("group")["split"].nunique()
     if (spans > 1).any():
@@ -94,6 +102,8 @@ def check_no_leakage(frame: pd.DataFrame,
     pairs = near_duplicates(frame, threshold)
     if not pairs.empty:
         first = pairs.iloc[0]
-        raise DatasetError(f"{len(pairs)} near-duplicate pair(s) across splits (TF-IDF cosine >= "
-                           f"{threshold}), e.g. {first.test_id} ~ {first.train_id} "
-                           f"({first.cosine}); put them in one group")
+        raise DatasetError(
+            f"{len(pairs)} near-duplicate pair(s) across splits (TF-IDF cosine >= "
+            f"{threshold}), e.g. {first.test_id} ~ {first.train_id} "
+            f"({first.cosine}); put them in one group"
+        )

@@ -17,8 +17,15 @@ SUPPORTED_LANGUAGES = ("en", "tr")
 _TURKISH_UPPER_I = str.maketrans({"İ": "i", "I": "ı"})
 #: Typographic quotes and apostrophes and their plain forms. Replaced one by one with
 #: ``str.replace``, which is several times faster than ``str.translate`` with a dict.
-_QUOTE_CHARACTERS = (("’", "'"), ("‘", "'"), ("`", "'"), ("“", '"'), ("”", '"'), ("«", '"'),
-                     ("»", '"'))
+_QUOTE_CHARACTERS = (
+    ("’", "'"),
+    ("‘", "'"),
+    ("`", "'"),
+    ("“", '"'),
+    ("”", '"'),
+    ("«", '"'),
+    ("»", '"'),
+)
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -97,12 +104,31 @@ _BOILERPLATE = [re.compile(p, re.IGNORECASE) for p in BOILERPLATE_PATTERNS]
 #: Phrases that attribute a quotation to its speaker when they follow it (Turkish puts the verb
 #: after the quote) or, for English, when they come just before or after it.
 ATTRIBUTION_AFTER = (
-    r"dedi", r"diye konuştu", r"ifadesini kullandı", r"ifadelerini kullandı", r"bilgisini paylaştı",
-    r"açıklamasında bulundu", r"diye ekledi", r"değerlendirmesinde bulundu", r"vurguladı",
-    r"said", r"says", r"told", r"added", r"stated", r"declared", r"wrote",
+    r"dedi",
+    r"diye konuştu",
+    r"ifadesini kullandı",
+    r"ifadelerini kullandı",
+    r"bilgisini paylaştı",
+    r"açıklamasında bulundu",
+    r"diye ekledi",
+    r"değerlendirmesinde bulundu",
+    r"vurguladı",
+    r"said",
+    r"says",
+    r"told",
+    r"added",
+    r"stated",
+    r"declared",
+    r"wrote",
 )
 ATTRIBUTION_BEFORE = (
-    r"said", r"says", r"told [\w ]{0,30}", r"added", r"stated", r"declared", r"wrote",
+    r"said",
+    r"says",
+    r"told [\w ]{0,30}",
+    r"added",
+    r"stated",
+    r"declared",
+    r"wrote",
 )
 
 _QUOTE = re.compile(r"[“\"«](?P<quote>[^“”\"«»]{3,}?)[”\"»]")
@@ -160,9 +186,7 @@ def _speaker(sentence_start: str, speakers: Mapping[str, Sequence[str]]) -> str 
     return first[1] if first else None
 
 
-def extract_quotes(
-    text: str, speakers: Mapping[str, Sequence[str]] | None = None
-) -> list[Quote]:
+def extract_quotes(text: str, speakers: Mapping[str, Sequence[str]] | None = None) -> list[Quote]:
     """Extract the attributed quotations from a news article.
 
     A quotation is text between quotation marks (typographic, straight or guillemets) with an

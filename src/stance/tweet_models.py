@@ -107,19 +107,25 @@ CLASS_WEIGHTS = (None, "balanced", "balanced_per_target")
 #: The candidates :func:`select_tweet_model` compares by cross-validation (6 candidates).
 PARAM_GRID: dict[str, list[Any]] = {"C": [1.0, 3.0, 10.0], "sentiment_weight": [0.0, 0.3]}
 #: Types a saved :class:`TweetStanceClassifier` holds beyond scikit-learn's (for skops).
-TRUSTED_TYPES = ["stance.tweet_models.TweetStanceClassifier",
-                 "stance.tweet_models.TargetAugmentedFeatures",
-                 "stance.tweet_models.TweetNormalizer", "stance.sentiment.VaderFeatures"]
+TRUSTED_TYPES = [
+    "stance.tweet_models.TweetStanceClassifier",
+    "stance.tweet_models.TargetAugmentedFeatures",
+    "stance.tweet_models.TweetNormalizer",
+    "stance.sentiment.VaderFeatures",
+]
 
 _HASHTAG = re.compile(r"#(\w+)")
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])"
-                             r"|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
+_CAMEL_BOUNDARY = re.compile(
+    r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])"
+    r"|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])"
+)
 _MENTION = re.compile(r"@\w+")
 _URL = re.compile(r"https?://\S+")
 _WHITESPACE = re.compile(r"\s+")
 
 
 # --- text ------------------------------------------------------------------------------------
+
 
 def segment_hashtag(body: str) -> str:
     """The words of a CamelCase or digit-separated hashtag body (``HillaryForPrison`` →
@@ -128,8 +134,12 @@ def segment_hashtag(body: str) -> str:
     return _CAMEL_BOUNDARY.sub(" ", body).replace("_", " ").strip()
 
 
-def normalize_tweet(text: str, lowercase: bool = True, segment_hashtags: bool = True,
-                    drop_tags: Sequence[str] = (SEMEVAL_TAG,)) -> str:
+def normalize_tweet(
+    text: str,
+    lowercase: bool = True,
+    segment_hashtags: bool = True,
+    drop_tags: Sequence[str] = (SEMEVAL_TAG,),
+) -> str:
     """Normalise a tweet for n-gram features: drop ``drop_tags``, map user mentions to
     ``@user`` and URLs to ``http``, add the words of segmentable hashtags after the hashtag,
     NFC, optionally lowercase, single spaces."""
@@ -138,6 +148,7 @@ def normalize_tweet(text: str, lowercase: bool = True, segment_hashtags: bool = 
         text = re.sub(rf"{re.escape(tag)}\b", " ", text)
     text = _URL.sub("http", _MENTION.sub("@user", text))
     if segment_hashtags:
+
         def add_words(match: re.Match[str]) -> str:
             words = segment_hashtag(match.group(1))
             return match.group(0) if words == match.group(1) else f"{match.group(0)} {words}"
@@ -160,18 +171,22 @@ class TweetNormalizer:
         return normalize_tweet(text, self.lowercase, self.segment_hashtags)
 
     def __repr__(self) -> str:
-        return (f"TweetNormalizer(lowercase={self.lowercase!r}, "
-                f"segment_hashtags={self.segment_hashtags!r})")
+        return (
+            f"TweetNormalizer(lowercase={self.lowercase!r}, "
+            f"segment_hashtags={self.segment_hashtags!r})"
+        )
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TweetNormalizer) and (
-            (other.lowercase, other.segment_hashtags) == (self.lowercase, self.segment_hashtags))
+            (other.lowercase, other.segment_hashtags) == (self.lowercase, self.segment_hashtags)
+        )
 
     def __hash__(self) -> int:
         return hash(("TweetNormalizer", self.lowercase, self.segment_hashtags))
 
 
 # --- features --------------------------------------------------------------------------------
+
 
 def split_target_text(X: Any) -> tuple[np.ndarray, list[str]]:
     """The targets and texts of ``X``: a DataFrame with ``target`` and ``text`` columns, or
@@ -226,8 +241,9 @@ class TargetAugmentedFeatures(TransformerMixin, BaseEstimator):
 def target_balanced_weights(targets: Sequence[str], labels: Sequence[str]) -> np.ndarray:
     """Sample weights that balance the classes within each target: an item of class ``c`` in
     target ``t`` weighs ``n_t / (k_t * n_tc)`` (scikit-learn's ``"balanced"``, per target)."""
-    frame = pd.DataFrame({"target": np.asarray(targets, dtype=object),
-                          "label": np.asarray(labels, dtype=object)})
+    frame = pd.DataFrame(
+        {"target": np.asarray(targets, dtype=object), "label": np.asarray(labels, dtype=object)}
+    )
     size = frame.groupby("target")["label"].transform("size")
     classes = frame.groupby("target")["label"].transform("nunique")
     count = frame.groupby(["target", "label"])["label"].transform("size")
@@ -235,6 +251,7 @@ def target_balanced_weights(targets: Sequence[str], labels: Sequence[str]) -> np
 
 
 # --- the classifier --------------------------------------------------------------------------
+
 
 class TweetStanceClassifier(ClassifierMixin, BaseEstimator):
     """Target-marked character n-grams (+ VADER scores) → multinomial logistic regression.
@@ -258,11 +275,18 @@ class TweetStanceClassifier(ClassifierMixin, BaseEstimator):
         Optional cache for the feature step (``joblib.Memory``-like), for model selection.
     """
 
-    def __init__(self, C: float = 3.0, shared_weight: float = 0.5,
-                 sentiment_weight: float = 0.3, char_ngram_range: tuple[int, int] = (2, 5),
-                 lowercase: bool = True, segment_hashtags: bool = True,
-                 class_weight: str | None = "balanced_per_target", max_iter: int = 200,
-                 memory: Any = None) -> None:
+    def __init__(
+        self,
+        C: float = 3.0,
+        shared_weight: float = 0.5,
+        sentiment_weight: float = 0.3,
+        char_ngram_range: tuple[int, int] = (2, 5),
+        lowercase: bool = True,
+        segment_hashtags: bool = True,
+        class_weight: str | None = "balanced_per_target",
+        max_iter: int = 200,
+        memory: Any = None,
+    ) -> None:
         self.C = C
         self.shared_weight = shared_weight
         self.sentiment_weight = sentiment_weight
@@ -276,25 +300,39 @@ class TweetStanceClassifier(ClassifierMixin, BaseEstimator):
     def build_pipeline(self) -> Pipeline:
         """The unfitted ``features`` → ``classifier`` pipeline these parameters describe."""
         char = TfidfVectorizer(
-            analyzer="char", ngram_range=tuple(self.char_ngram_range), sublinear_tf=True,
-            preprocessor=TweetNormalizer(self.lowercase, self.segment_hashtags), lowercase=False)
+            analyzer="char",
+            ngram_range=tuple(self.char_ngram_range),
+            sublinear_tf=True,
+            preprocessor=TweetNormalizer(self.lowercase, self.segment_hashtags),
+            lowercase=False,
+        )
         parts: list[tuple[str, Any]] = [("char", char)]
         weights = {"char": 1.0}
         if self.sentiment_weight:
             parts.append(("sentiment", VaderFeatures()))
             weights["sentiment"] = float(self.sentiment_weight)
         text_features = FeatureUnion(parts, transformer_weights=weights)
-        return Pipeline([
-            ("features", TargetAugmentedFeatures(text_features, self.shared_weight)),
-            ("classifier", LogisticRegression(
-                C=self.C, solver="newton-cg", max_iter=self.max_iter,
-                class_weight="balanced" if self.class_weight == "balanced" else None)),
-        ], memory=self.memory)
+        return Pipeline(
+            [
+                ("features", TargetAugmentedFeatures(text_features, self.shared_weight)),
+                (
+                    "classifier",
+                    LogisticRegression(
+                        C=self.C,
+                        solver="newton-cg",
+                        max_iter=self.max_iter,
+                        class_weight="balanced" if self.class_weight == "balanced" else None,
+                    ),
+                ),
+            ],
+            memory=self.memory,
+        )
 
     def fit(self, X: Any, y: Sequence[str]) -> TweetStanceClassifier:
         if self.class_weight not in CLASS_WEIGHTS:
-            raise ValueError(f"class_weight must be one of {CLASS_WEIGHTS}, "
-                             f"not {self.class_weight!r}")
+            raise ValueError(
+                f"class_weight must be one of {CLASS_WEIGHTS}, not {self.class_weight!r}"
+            )
         targets, _ = split_target_text(X)
         labels = np.asarray(y, dtype=object)
         params = {}
@@ -317,6 +355,7 @@ class TweetStanceClassifier(ClassifierMixin, BaseEstimator):
 
 # --- selection -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class TweetModelSelection:
     """The refitted best model, its parameters, the pooled CV score (official F_avg of the
@@ -335,18 +374,28 @@ class TweetModelSelection:
 def candidates(param_grid: Mapping[str, Sequence[Any]] = PARAM_GRID) -> list[dict[str, Any]]:
     """Every combination of ``param_grid``, in a fixed order (the first key varies slowest)."""
     keys = list(param_grid)
-    return [dict(zip(keys, values, strict=True))
-            for values in itertools.product(*(param_grid[k] for k in keys))]
+    return [
+        dict(zip(keys, values, strict=True))
+        for values in itertools.product(*(param_grid[k] for k in keys))
+    ]
 
 
-def _fold_predictions(base: TweetStanceClassifier, grid: list[dict[str, Any]], X: pd.DataFrame,
-                      y: np.ndarray, train: np.ndarray, test: np.ndarray) -> list[np.ndarray]:
+def _fold_predictions(
+    base: TweetStanceClassifier,
+    grid: list[dict[str, Any]],
+    X: pd.DataFrame,
+    y: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+) -> list[np.ndarray]:
     """Each candidate's predictions for one validation fold (feature steps shared by cache)."""
     memory = FitCache()  # candidates differing only in C share a fold's features
     X_train, X_test = X.iloc[train].reset_index(drop=True), X.iloc[test].reset_index(drop=True)
     with threadpool_limits(limits=1):
-        return [clone(base).set_params(memory=memory, **params).fit(X_train, y[train])
-                .predict(X_test) for params in grid]
+        return [
+            clone(base).set_params(memory=memory, **params).fit(X_train, y[train]).predict(X_test)
+            for params in grid
+        ]
 
 
 def official_f_avg(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
@@ -356,10 +405,15 @@ def official_f_avg(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
     return f_avg(list(y_true), list(y_pred), ("favor", "against"))
 
 
-def select_tweet_model(X: pd.DataFrame, y: Sequence[str],
-                       param_grid: Mapping[str, Sequence[Any]] = PARAM_GRID,
-                       base: TweetStanceClassifier | None = None, n_splits: int = 5,
-                       seed: int = config.SEED, n_jobs: int = 1) -> TweetModelSelection:
+def select_tweet_model(
+    X: pd.DataFrame,
+    y: Sequence[str],
+    param_grid: Mapping[str, Sequence[Any]] = PARAM_GRID,
+    base: TweetStanceClassifier | None = None,
+    n_splits: int = 5,
+    seed: int = config.SEED,
+    n_jobs: int = 1,
+) -> TweetModelSelection:
     """Choose the parameters of a :class:`TweetStanceClassifier` by cross-validation.
 
     The folds are stratified by target and label together (``n_splits`` is lowered when a
@@ -386,7 +440,8 @@ def select_tweet_model(X: pd.DataFrame, y: Sequence[str],
     tasks = [(fold, members) for fold in range(len(folds)) for members in groups.values()]
     results = Parallel(n_jobs=n_jobs)(
         delayed(_fold_predictions)(base, [grid[i] for i in members], X, y, *folds[fold])
-        for fold, members in tasks)
+        for fold, members in tasks
+    )
     oof = [np.empty(len(y), dtype=object) for _ in grid]
     for (fold, members), predictions in zip(tasks, results, strict=True):
         for index, predicted in zip(members, predictions, strict=True):
@@ -396,14 +451,24 @@ def select_tweet_model(X: pd.DataFrame, y: Sequence[str],
     with threadpool_limits(limits=1):
         estimator = clone(base).set_params(**grid[best]).fit(X, y)
     ranks = pd.Series(scores).rank(method="min", ascending=False).astype(int)
-    table = pd.DataFrame({
-        "rank": ranks.tolist(), "cv_f_avg": [round(s, 4) for s in scores],
-        **{key: [params[key] for params in grid] for key in param_grid},
-        "params": [json.dumps(params, sort_keys=True) for params in grid]})
+    table = pd.DataFrame(
+        {
+            "rank": ranks.tolist(),
+            "cv_f_avg": [round(s, 4) for s in scores],
+            **{key: [params[key] for params in grid] for key in param_grid},
+            "params": [json.dumps(params, sort_keys=True) for params in grid],
+        }
+    )
     table = table.sort_values("rank", kind="stable", ignore_index=True)  # grid order on ties
-    return TweetModelSelection(estimator=estimator, best_params=dict(grid[best]), metric="f_avg",
-                               cv_score=round(scores[best], 4), cv_results=table,
-                               oof_predictions=oof[best], n_splits=len(folds))
+    return TweetModelSelection(
+        estimator=estimator,
+        best_params=dict(grid[best]),
+        metric="f_avg",
+        cv_score=round(scores[best], 4),
+        cv_results=table,
+        oof_predictions=oof[best],
+        n_splits=len(folds),
+    )
 
 
 def describe(estimator: TweetStanceClassifier) -> str:
@@ -416,5 +481,7 @@ def configuration(estimator: TweetStanceClassifier) -> dict[str, Any]:
     """A model's parameters as plain JSON values (the cache left out)."""
     params = estimator.get_params()
     params.pop("memory", None)
-    return {key: list(value) if isinstance(value, tuple) else value
-            for key, value in sorted(params.items())}
+    return {
+        key: list(value) if isinstance(value, tuple) else value
+        for key, value in sorted(params.items())
+    }

@@ -81,8 +81,9 @@ PUBLISHED_BASELINES = (
 )
 
 
-def published_baselines_lines(baselines: Sequence[PublishedScore] = PUBLISHED_BASELINES,
-                              markdown: bool = False) -> list[str]:
+def published_baselines_lines(
+    baselines: Sequence[PublishedScore] = PUBLISHED_BASELINES, markdown: bool = False
+) -> list[str]:
     """The published scores as table lines with numbered footnotes, then the footnotes.
 
     Each source and each note is one footnote, numbered in order of first use; a row carries
@@ -99,18 +100,22 @@ def published_baselines_lines(baselines: Sequence[PublishedScore] = PUBLISHED_BA
     marks = [[numbers[t] for t in (score.source, score.note) if t] for score in baselines]
     if markdown:
         lines = ["| system | F_avg | sources and notes |", "|---|---:|---|"]
-        lines += [f"| {score.system} | {score.f_avg_percent:.2f} | "
-                  f"{', '.join(f'[{n}]' for n in mark)} |"
-                  for score, mark in zip(baselines, marks, strict=True)]
+        lines += [
+            f"| {score.system} | {score.f_avg_percent:.2f} | {', '.join(f'[{n}]' for n in mark)} |"
+            for score, mark in zip(baselines, marks, strict=True)
+        ]
         return [*lines, "", *(f"[{n}] {text}  " for text, n in numbers.items())]
     width = max(len(score.system) for score in baselines)
-    lines = [f"  {score.system:<{width}}  {score.f_avg_percent:>5.2f}  "
-             f"{' '.join(f'[{n}]' for n in mark)}"
-             for score, mark in zip(baselines, marks, strict=True)]
+    lines = [
+        f"  {score.system:<{width}}  {score.f_avg_percent:>5.2f}  "
+        f"{' '.join(f'[{n}]' for n in mark)}"
+        for score, mark in zip(baselines, marks, strict=True)
+    ]
     return [*lines, *(f"  [{n}] {text}" for text, n in numbers.items())]
 
 
 # --- loading -------------------------------------------------------------------------------
+
 
 def _label_names(ids: Sequence[Any], where: Callable[[int], str]) -> list[str]:
     """Label names for TweetEval label ids given as ints (hub) or strings (files)."""
@@ -118,15 +123,18 @@ def _label_names(ids: Sequence[Any], where: Callable[[int], str]) -> list[str]:
     for position, value in enumerate(ids):
         key = str(value).strip()
         if key not in {"0", "1", "2"}:
-            raise InputError(f"{where(position)}: label {value!r} is not 0 (none), "
-                             "1 (against) or 2 (favor)")
+            raise InputError(
+                f"{where(position)}: label {value!r} is not 0 (none), 1 (against) or 2 (favor)"
+            )
         names.append(LABELS[int(key)])
     return names
 
 
 def _items(target: str, split: str, texts: Sequence[str], labels: Sequence[str]) -> pd.DataFrame:
-    return pd.DataFrame({"target": target, "split": split, "text": list(texts),
-                         "label": list(labels)}, columns=list(ITEM_COLUMNS))
+    return pd.DataFrame(
+        {"target": target, "split": split, "text": list(texts), "label": list(labels)},
+        columns=list(ITEM_COLUMNS),
+    )
 
 
 def _lines(path: Path) -> list[str]:
@@ -138,8 +146,9 @@ def _lines(path: Path) -> list[str]:
     return [line.removesuffix("\r") for line in lines]
 
 
-def load_tweeteval_dir(path: str | os.PathLike[str],
-                       targets: Sequence[str] = TARGETS) -> pd.DataFrame:
+def load_tweeteval_dir(
+    path: str | os.PathLike[str], targets: Sequence[str] = TARGETS
+) -> pd.DataFrame:
     """Read the stance task from TweetEval's file layout into one table of :data:`ITEM_COLUMNS`.
 
     Each ``<split>_labels.txt`` must have one label per line of ``<split>_text.txt``; a missing
@@ -158,8 +167,9 @@ def load_tweeteval_dir(path: str | os.PathLike[str],
             text_path, labels_path = folder / f"{split}_text.txt", folder / f"{split}_labels.txt"
             texts, ids = _lines(text_path), _lines(labels_path)
             if len(ids) != len(texts):
-                raise InputError(f"{labels_path}: {len(ids)} labels for {len(texts)} texts in "
-                                 f"{text_path.name}")
+                raise InputError(
+                    f"{labels_path}: {len(ids)} labels for {len(texts)} texts in {text_path.name}"
+                )
             if not texts:
                 raise InputError(f"{text_path}: no items")
             labels = _label_names(ids, lambda i, p=labels_path: f"{p}: line {i + 1}")
@@ -180,8 +190,9 @@ def tweeteval_from_hub(dataset_dicts: Mapping[str, Any]) -> pd.DataFrame:
             names = getattr(dataset.features["label"], "names", None)
             if names is not None and tuple(names) != LABELS:
                 raise InputError(f"{name}: label names {names} differ from {list(LABELS)}")
-            labels = _label_names(dataset["label"],
-                                  lambda i, where=f"{name} {hub_split}": f"{where}: item {i}")
+            labels = _label_names(
+                dataset["label"], lambda i, where=f"{name} {hub_split}": f"{where}: item {i}"
+            )
             parts.append(_items(target, split, dataset["text"], labels))
     return pd.concat(parts, ignore_index=True)
 
@@ -198,16 +209,20 @@ def load_tweeteval_hub(targets: Sequence[str] = TARGETS) -> pd.DataFrame:
     loaded = {}
     for target in targets:
         try:
-            loaded[target] = datasets.load_dataset(HUB_DATASET, f"stance_{target}",
-                                                   cache_dir=str(config.CACHE_DIR / "datasets"))
+            loaded[target] = datasets.load_dataset(
+                HUB_DATASET, f"stance_{target}", cache_dir=str(config.CACHE_DIR / "datasets")
+            )
         except (OSError, ValueError) as error:  # network, missing config, hub errors
             detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
-            raise InputError(f"{HUB_DATASET} stance_{target}: could not load "
-                             f"({type(error).__name__}: {detail[:160]})") from None
+            raise InputError(
+                f"{HUB_DATASET} stance_{target}: could not load "
+                f"({type(error).__name__}: {detail[:160]})"
+            ) from None
     return tweeteval_from_hub(loaded)
 
 
 # --- running -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class TweetEvalResult:
@@ -228,33 +243,48 @@ class TweetEvalResult:
         return {
             "benchmark": "TweetEval stance (SemEval-2016 Task 6)",
             "official_metric": "F_avg = mean of F1(against) and F1(favor), test items of all "
-                               "targets pooled",
+            "targets pooled",
             "official_f_avg": round(self.official_f_avg, 4),
             "official_f_avg_percent": round(100 * self.official_f_avg, 2),
             "pooled": self.pooled,
             "model": MODEL_DESCRIPTION,
             "selection": self.selection,
             # one model serves all targets run together: each target's configuration is it
-            "per_target": {row["target"]: {**{k: v for k, v in row.items() if k != "target"},
-                                           "configuration": self.selection["configuration"]}
-                           for row in self.per_target.to_dict(orient="records")},
-            "predictions": {target: rows["predicted"].tolist()
-                            for target, rows in self.predictions.groupby("target", sort=False)},
+            "per_target": {
+                row["target"]: {
+                    **{k: v for k, v in row.items() if k != "target"},
+                    "configuration": self.selection["configuration"],
+                }
+                for row in self.per_target.to_dict(orient="records")
+            },
+            "predictions": {
+                target: rows["predicted"].tolist()
+                for target, rows in self.predictions.groupby("target", sort=False)
+            },
             "published_baselines": [
-                {"system": score.system, "f_avg_percent": score.f_avg_percent,
-                 "source": score.source, "note": score.note} for score in PUBLISHED_BASELINES],
+                {
+                    "system": score.system,
+                    "f_avg_percent": score.f_avg_percent,
+                    "source": score.source,
+                    "note": score.note,
+                }
+                for score in PUBLISHED_BASELINES
+            ],
             "published_baselines_note": "copied from the cited papers, not re-measured here",
         }
 
 
-MODEL_DESCRIPTION = ("TF-IDF character 2-5-grams of normalised tweets (+ VADER scores when "
-                     "selected), marked by target, multinomial logistic regression with class "
-                     "weights balanced per target; one model for all targets run together "
-                     "(stance.tweet_models.TweetStanceClassifier)")
+MODEL_DESCRIPTION = (
+    "TF-IDF character 2-5-grams of normalised tweets (+ VADER scores when "
+    "selected), marked by target, multinomial logistic regression with class "
+    "weights balanced per target; one model for all targets run together "
+    "(stance.tweet_models.TweetStanceClassifier)"
+)
 
 
-def run_tweeteval(items: pd.DataFrame, log: Callable[[str], None] | None = None,
-                  n_jobs: int = config.N_JOBS) -> TweetEvalResult:
+def run_tweeteval(
+    items: pd.DataFrame, log: Callable[[str], None] | None = None, n_jobs: int = config.N_JOBS
+) -> TweetEvalResult:
     """Select and fit one :class:`~stance.tweet_models.TweetStanceClassifier` on the train + val
     items of all targets in ``items`` (5-fold CV over :data:`stance.tweet_models.PARAM_GRID`,
     scored by the pooled official F_avg), predict the test items, and score per target and
@@ -263,11 +293,14 @@ def run_tweeteval(items: pd.DataFrame, log: Callable[[str], None] | None = None,
     test = items[items["split"] == "test"].reset_index(drop=True)
     targets = list(dict.fromkeys(items["target"]))
     if log:
-        log(f"selecting one model for {len(targets)} targets on {len(train)} train + val "
-            f"tweets ({len(tweet_models.candidates())} candidates, 5-fold CV) ...")
+        log(
+            f"selecting one model for {len(targets)} targets on {len(train)} train + val "
+            f"tweets ({len(tweet_models.candidates())} candidates, 5-fold CV) ..."
+        )
     try:
         selection = tweet_models.select_tweet_model(
-            train[["target", "text"]], train["label"].tolist(), n_jobs=n_jobs)
+            train[["target", "text"]], train["label"].tolist(), n_jobs=n_jobs
+        )
     except models.TrainingDataError as error:
         raise InputError(f"train + val: {error}") from None
     predicted_all = selection.estimator.predict(test[["target", "text"]])
@@ -279,21 +312,39 @@ def run_tweeteval(items: pd.DataFrame, log: Callable[[str], None] | None = None,
         gold = test.loc[in_test, "label"].tolist()
         predicted = [str(label) for label in predicted_all[in_test]]
         scores = evaluate.classification_scores(gold, predicted, LABELS)
-        cv_f_avg = evaluate.f_avg(train.loc[in_train, "label"].tolist(),
-                                  list(selection.oof_predictions[in_train]), OFFICIAL_PAIR)
-        per_target.append({"target": target, "n_train": int(in_train.sum()),
-                           "n_test": int(in_test.sum()), "features": features,
-                           "selection_metric": selection.metric,
-                           "cv_score": round(cv_f_avg, 4), "f_avg": scores["f_avg"],
-                           "macro_f1": scores["macro_f1"]})
-        predictions.append(pd.DataFrame({"target": target,
-                                         "text": test.loc[in_test, "text"].tolist(),
-                                         "gold": gold, "predicted": predicted}))
+        cv_f_avg = evaluate.f_avg(
+            train.loc[in_train, "label"].tolist(),
+            list(selection.oof_predictions[in_train]),
+            OFFICIAL_PAIR,
+        )
+        per_target.append(
+            {
+                "target": target,
+                "n_train": int(in_train.sum()),
+                "n_test": int(in_test.sum()),
+                "features": features,
+                "selection_metric": selection.metric,
+                "cv_score": round(cv_f_avg, 4),
+                "f_avg": scores["f_avg"],
+                "macro_f1": scores["macro_f1"],
+            }
+        )
+        predictions.append(
+            pd.DataFrame(
+                {
+                    "target": target,
+                    "text": test.loc[in_test, "text"].tolist(),
+                    "gold": gold,
+                    "predicted": predicted,
+                }
+            )
+        )
     pooled = pd.concat(predictions, ignore_index=True)
     gold, predicted = pooled["gold"].tolist(), pooled["predicted"].tolist()
     cv_table = selection.cv_results.drop(columns="params")
     return TweetEvalResult(
-        per_target=pd.DataFrame(per_target), predictions=pooled,
+        per_target=pd.DataFrame(per_target),
+        predictions=pooled,
         official_f_avg=evaluate.f_avg(gold, predicted, OFFICIAL_PAIR),
         pooled=evaluate.classification_scores(gold, predicted, LABELS),
         selection={
@@ -305,7 +356,8 @@ def run_tweeteval(items: pd.DataFrame, log: Callable[[str], None] | None = None,
             "chosen": selection.best_params,
             "configuration": tweet_models.configuration(selection.estimator),
             "candidates": json.loads(cv_table.to_json(orient="records")),
-        })
+        },
+    )
 
 
 # --- result files --------------------------------------------------------------------------
@@ -318,55 +370,81 @@ def tweeteval_markdown(result: TweetEvalResult) -> str:
     baselines beside the measured score, each with its footnoted source."""
     data = result.to_json()
     selection = data["selection"]
-    lines = ["# TweetEval stance (SemEval-2016 Task 6)", "",
-             f"Official score (F_avg = mean of F1(against) and F1(favor), test tweets of all "
-             f"targets pooled): **{data['official_f_avg_percent']:.2f}**; macro-F1 over the "
-             f"three classes {100 * data['pooled']['macro_f1']:.2f}, n = {data['pooled']['n']}.",
-             "", f"Model: {data['model']}.", "",
-             "Chosen by 5-fold cross-validation on train + val only (folds "
-             f"{selection['folds']}); the test split was used once, for these scores.", "",
-             "| target | n train+val | n test | features | CV F_avg | test F_avg | "
-             "test macro-F1 |", "|---|---:|---:|---|---:|---:|---:|"]
+    lines = [
+        "# TweetEval stance (SemEval-2016 Task 6)",
+        "",
+        f"Official score (F_avg = mean of F1(against) and F1(favor), test tweets of all "
+        f"targets pooled): **{data['official_f_avg_percent']:.2f}**; macro-F1 over the "
+        f"three classes {100 * data['pooled']['macro_f1']:.2f}, n = {data['pooled']['n']}.",
+        "",
+        f"Model: {data['model']}.",
+        "",
+        "Chosen by 5-fold cross-validation on train + val only (folds "
+        f"{selection['folds']}); the test split was used once, for these scores.",
+        "",
+        "| target | n train+val | n test | features | CV F_avg | test F_avg | test macro-F1 |",
+        "|---|---:|---:|---|---:|---:|---:|",
+    ]
     for target, row in data["per_target"].items():
-        lines.append(f"| {target} | {row['n_train']} | {row['n_test']} | {row['features']} | "
-                     f"{100 * row['cv_score']:.2f} | {100 * row['f_avg']:.2f} | "
-                     f"{100 * row['macro_f1']:.2f} |")
+        lines.append(
+            f"| {target} | {row['n_train']} | {row['n_test']} | {row['features']} | "
+            f"{100 * row['cv_score']:.2f} | {100 * row['f_avg']:.2f} | "
+            f"{100 * row['macro_f1']:.2f} |"
+        )
     chosen = ", ".join(f"{key} = {value}" for key, value in sorted(selection["chosen"].items()))
-    fixed = ", ".join(f"{key} = {value}" for key, value in selection["configuration"].items()
-                      if key not in selection["chosen"])
-    lines += ["", "Per-target CV F_avg: the chosen candidate's out-of-fold predictions for that "
-              "target; the same configuration serves every target.", "",
-              f"Chosen configuration (all targets): {chosen} (CV F_avg "
-              f"{100 * selection['cv_score']:.2f}); fixed: {fixed}.", "",
-              "| rank | " + " | ".join(k for k in selection["chosen"]) + " | CV F_avg |",
-              "|---:|" + "---:|" * len(selection["chosen"]) + "---:|"]
+    fixed = ", ".join(
+        f"{key} = {value}"
+        for key, value in selection["configuration"].items()
+        if key not in selection["chosen"]
+    )
+    lines += [
+        "",
+        "Per-target CV F_avg: the chosen candidate's out-of-fold predictions for that "
+        "target; the same configuration serves every target.",
+        "",
+        f"Chosen configuration (all targets): {chosen} (CV F_avg "
+        f"{100 * selection['cv_score']:.2f}); fixed: {fixed}.",
+        "",
+        "| rank | " + " | ".join(k for k in selection["chosen"]) + " | CV F_avg |",
+        "|---:|" + "---:|" * len(selection["chosen"]) + "---:|",
+    ]
     for row in selection["candidates"]:
-        lines.append(f"| {row['rank']} | " + " | ".join(str(row[k]) for k in selection["chosen"])
-                     + f" | {100 * row['cv_f_avg']:.2f} |")
+        lines.append(
+            f"| {row['rank']} | "
+            + " | ".join(str(row[k]) for k in selection["chosen"])
+            + f" | {100 * row['cv_f_avg']:.2f} |"
+        )
     measured = data["official_f_avg_percent"]
     below = [s for s in PUBLISHED_BASELINES if s.f_avg_percent < measured]
     above = [s for s in PUBLISHED_BASELINES if s.f_avg_percent > measured]
-    lines += ["", f"CV F_avg on train + val {100 * selection['cv_score']:.2f}, test F_avg "
-              f"{measured:.2f} (test − CV {measured - 100 * selection['cv_score']:+.2f}).", "",
-              "## Published results on the same test set", "",
-              f"This model, measured here: **{measured:.2f}**, above {len(below)} and below "
-              f"{len(above)} of the {len(PUBLISHED_BASELINES)} published scores below (above: "
-              f"{', '.join(s.system for s in below) or 'none'}). They are copied from their "
-              "sources, not re-measured here.", "",
-              *published_baselines_lines(PUBLISHED_BASELINES, markdown=True)]
+    lines += [
+        "",
+        f"CV F_avg on train + val {100 * selection['cv_score']:.2f}, test F_avg "
+        f"{measured:.2f} (test − CV {measured - 100 * selection['cv_score']:+.2f}).",
+        "",
+        "## Published results on the same test set",
+        "",
+        f"This model, measured here: **{measured:.2f}**, above {len(below)} and below "
+        f"{len(above)} of the {len(PUBLISHED_BASELINES)} published scores below (above: "
+        f"{', '.join(s.system for s in below) or 'none'}). They are copied from their "
+        "sources, not re-measured here.",
+        "",
+        *published_baselines_lines(PUBLISHED_BASELINES, markdown=True),
+    ]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def write_tweeteval_results(result: TweetEvalResult,
-                            directory: str | os.PathLike[str] | None = None
-                            ) -> tuple[Path, Path]:
+def write_tweeteval_results(
+    result: TweetEvalResult, directory: str | os.PathLike[str] | None = None
+) -> tuple[Path, Path]:
     """Write ``tweeteval.json`` (:meth:`TweetEvalResult.to_json`, sorted keys) and
     ``tweeteval.md`` into ``directory`` (default: the project's ``results/``), atomically; the
     same result gives the same bytes. Returns the two paths."""
     directory = Path(directory or config.RESULTS_DIR)
     json_path, md_path = directory / f"{RESULTS_NAME}.json", directory / f"{RESULTS_NAME}.md"
-    atomic_write_text(json_path, json.dumps(result.to_json(), indent=2, sort_keys=True,
-                                            ensure_ascii=False) + "\n")
+    atomic_write_text(
+        json_path, json.dumps(result.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
     atomic_write_text(md_path, tweeteval_markdown(result))
     return json_path, md_path
 
