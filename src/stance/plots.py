@@ -1,7 +1,7 @@
 """Figures. Every figure the project writes goes through :func:`save_figure`.
 
-Plot functions draw what :mod:`stance.data` or :mod:`stance.evaluate` computed and compute nothing
-themselves (:func:`top_feature_bars`, given an unfolded table, asks
+Plot functions draw what :mod:`stance.describe`, :mod:`stance.evaluate` and the other modules
+computed and compute nothing themselves (:func:`top_feature_bars`, given an unfolded table, asks
 :func:`stance.interpret.fold_char_ngrams` which bars to draw). :func:`save_figure` makes files
 byte-reproducible: bundled DejaVu Sans (and DejaVu Sans Mono), a fixed SVG hash salt, and no
 date, software or creator metadata.
