@@ -11,7 +11,7 @@ export PYTHONHASHSEED := 0
 .PHONY: help setup lock corpora reproduce test check report adapt benchmark benchmark-tweeteval lint clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed (found $$($(PYTHON) --version))"; exit 1; }
@@ -87,7 +87,7 @@ benchmark: $(STAMP)  ## time every notebook (BASELINE=ref to compare with an old
 	$(PY) -m benchmarks.speed
 	$(PY) -c 'from stance.results import update_readme; update_readme()'
 
-benchmark-tweeteval: $(STAMP)  ## the TweetEval stance benchmark on $$STANCE_TWEETEVAL -> results/tweeteval.*
+benchmark-tweeteval: $(STAMP)  ## the TweetEval stance benchmark on the folder in STANCE_TWEETEVAL -> results/tweeteval.*
 	@test -n "$$STANCE_TWEETEVAL" || { echo "make benchmark-tweeteval: set STANCE_TWEETEVAL to a copy of TweetEval's datasets/stance folder"; exit 2; }
 	$(PY) -m stance benchmark tweeteval --path "$$STANCE_TWEETEVAL" --results-dir results
 	$(PY) -c 'from stance.results import update_readme; update_readme()'
