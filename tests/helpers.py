@@ -228,3 +228,14 @@ def assert_one_line_error(code: int, err: str, culprit: str) -> None:
     assert lines[0].startswith("stance: error:")
     assert culprit in lines[0]
     assert "Traceback" not in err
+
+
+def train_word_model(data: Path, out: Path, *, grouped: bool = True) -> Path:
+    """Train a model through ``stance train`` (word features keep it quick) and return its
+    path: the fixture model of the command-line tests."""
+    from stance.cli import main
+
+    group = ["--group-column", GROUP] if grouped else []
+    argv = ["train", "--data", str(data), "--text-column", TEXT, "--label-column", LABEL]
+    assert main([*argv, *group, "--features", "word", "--out", str(out)]) == 0
+    return out

@@ -17,7 +17,6 @@ import pytest
 
 import stance
 from stance import models
-from stance.cli import main
 from tests.helpers import (
     GROUP,
     LABEL,
@@ -26,6 +25,7 @@ from tests.helpers import (
     four_class_rows,
     run,
     stance_rows,
+    train_word_model,
     write_csv,
 )
 
@@ -43,28 +43,7 @@ def data_csv(workdir: Path) -> Path:
 @pytest.fixture(scope="module")
 def model(workdir: Path, data_csv: Path) -> Path:
     """A model trained once through the command (word features keep it quick)."""
-    path = workdir / "model.skops"
-    assert (
-        main(
-            [
-                "train",
-                "--data",
-                str(data_csv),
-                "--text-column",
-                TEXT,
-                "--label-column",
-                LABEL,
-                "--group-column",
-                GROUP,
-                "--features",
-                "word",
-                "--out",
-                str(path),
-            ]
-        )
-        == 0
-    )
-    return path
+    return train_word_model(data_csv, workdir / "model.skops")
 
 
 # --- the happy paths -----------------------------------------------------------------------

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from stance import models
-from stance.cli import main
 from tests.helpers import (
     GROUP,
     LABEL,
@@ -26,6 +25,7 @@ from tests.helpers import (
     assert_one_line_error,
     run,
     stance_rows,
+    train_word_model,
     write_csv,
 )
 
@@ -39,25 +39,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def model(workdir: Path) -> Path:
     """An English model (metadata lang 'en', label column 'label'), trained once."""
     data = write_csv(workdir / "train.csv", stance_rows())
-    path = workdir / "model.skops"
-    assert (
-        main(
-            [
-                "train",
-                "--data",
-                str(data),
-                "--text-column",
-                TEXT,
-                "--label-column",
-                LABEL,
-                "--features",
-                "word",
-                "--out",
-                str(path),
-            ]
-        )
-        == 0
-    )
+    path = train_word_model(data, workdir / "model.skops", grouped=False)
     return path
 
 

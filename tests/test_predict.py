@@ -23,14 +23,13 @@ from stance import models, predict
 from stance.cli import main
 from stance.io import InputError
 from tests.helpers import (
-    GROUP,
-    LABEL,
     SUBJECTS,
     TEMPLATES,
     TEXT,
     assert_one_line_error,
     run,
     stance_rows,
+    train_word_model,
 )
 
 CLASSES = ["neutral", "opposition", "support"]
@@ -86,27 +85,7 @@ def model(workdir: Path) -> Path:
     """A model trained once through the command (word features keep it quick)."""
     data, path = workdir / "train.csv", workdir / "model.skops"
     training_rows().to_csv(data, index=False)
-    assert (
-        main(
-            [
-                "train",
-                "--data",
-                str(data),
-                "--text-column",
-                TEXT,
-                "--label-column",
-                LABEL,
-                "--group-column",
-                GROUP,
-                "--features",
-                "word",
-                "--out",
-                str(path),
-            ]
-        )
-        == 0
-    )
-    return path
+    return train_word_model(data, path)
 
 
 @pytest.fixture(scope="module")
