@@ -239,3 +239,19 @@ def train_word_model(data: Path, out: Path, *, grouped: bool = True) -> Path:
     argv = ["train", "--data", str(data), "--text-column", TEXT, "--label-column", LABEL]
     assert main([*argv, *group, "--features", "word", "--out", str(out)]) == 0
     return out
+
+
+def predict_args(model: Path, data: object, out: Path, *extra: object) -> list[object]:
+    """The arguments of ``stance predict`` with the test's text column, then ``extra``."""
+    return [
+        "predict",
+        "--model",
+        model,
+        "--data",
+        data,
+        "--text-column",
+        TEXT,
+        "--out",
+        out,
+        *extra,
+    ]

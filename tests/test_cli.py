@@ -23,6 +23,7 @@ from tests.helpers import (
     TEXT,
     assert_one_line_error,
     four_class_rows,
+    predict_args,
     run,
     stance_rows,
     train_word_model,
@@ -165,15 +166,7 @@ def test_any_label_names_work(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert (
         run(
             capsys,
-            "predict",
-            "--model",
-            model_path,
-            "--data",
-            data,
-            "--text-column",
-            TEXT,
-            "--out",
-            predicted,
+            *predict_args(model_path, data, predicted),
         )[0]
         == 0
     )
@@ -211,15 +204,7 @@ def test_predict_in_chunks_equals_predict_at_once(
     for out, extra in ((whole, []), (chunked, ["--chunksize", "7"])):
         code, _, err = run(
             capsys,
-            "predict",
-            "--model",
-            model,
-            "--data",
-            data,
-            "--text-column",
-            TEXT,
-            "--out",
-            out,
+            *predict_args(model, data, out),
             *extra,
         )
         assert code == 0 and err == ""
@@ -239,15 +224,7 @@ def test_predict_leaves_empty_text_unlabelled(
     out = tmp_path / "gaps.predicted.csv"
     code, _, err = run(
         capsys,
-        "predict",
-        "--model",
-        model,
-        "--data",
-        data,
-        "--text-column",
-        TEXT,
-        "--out",
-        out,
+        *predict_args(model, data, out),
         "--chunksize",
         "3",
     )
@@ -271,15 +248,7 @@ def test_predict_shows_progress_only_on_a_terminal(
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     code, _, err = run(
         capsys,
-        "predict",
-        "--model",
-        model,
-        "--data",
-        data_csv,
-        "--text-column",
-        TEXT,
-        "--out",
-        tmp_path / "p.csv",
+        *predict_args(model, data_csv, tmp_path / "p.csv"),
         "--chunksize",
         "25",
     )

@@ -23,6 +23,7 @@ from tests.helpers import (
     LABEL,
     TEXT,
     assert_one_line_error,
+    predict_args,
     run,
     stance_rows,
     train_word_model,
@@ -212,15 +213,7 @@ def test_folders_created_for_out_are_removed_after_a_failure(
     out = tmp_path / "new" / "deeper" / "predicted.csv"
     code, _, err = run(
         capsys,
-        "predict",
-        "--model",
-        model,
-        "--data",
-        data,
-        "--text-column",
-        TEXT,
-        "--out",
-        out,
+        *predict_args(model, data, out),
         "--chunksize",
         "7",
     )

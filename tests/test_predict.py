@@ -27,6 +27,7 @@ from tests.helpers import (
     TEMPLATES,
     TEXT,
     assert_one_line_error,
+    predict_args,
     run,
     stance_rows,
     train_word_model,
@@ -58,21 +59,6 @@ def unlabelled_rows(n: int, seed: int = 0) -> pd.DataFrame:
             "lang": ["tr" if i % 5 == 4 else "en" for i in range(n)],
         }
     )
-
-
-def predict_args(model: Path, data: object, out: Path, *extra: object) -> list[object]:
-    return [
-        "predict",
-        "--model",
-        model,
-        "--data",
-        data,
-        "--text-column",
-        TEXT,
-        "--out",
-        out,
-        *extra,
-    ]
 
 
 @pytest.fixture(scope="module")
