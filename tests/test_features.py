@@ -194,7 +194,8 @@ def test_grid_search_scores_equal_scikit_learns_grid_search():
         refit=False,
     )
     reference.fit(texts, labels, classifier__sample_weight=weights)
-    ours = models._search(texts, labels, folds, grid, "tr", "macro_f1", 1, sample_weight=weights)
+    task = models.SearchTask(labels, folds, "macro_f1", sample_weight=weights)
+    ours = models._search(texts, task, grid, "tr", 1)
     expected = pd.DataFrame(
         {
             "mean": np.round(reference.cv_results_["mean_test_score"], 4),
@@ -210,6 +211,41 @@ def test_grid_search_scores_equal_scikit_learns_grid_search():
     assert table["params"].tolist() == expected["params"].tolist()
     assert ours.best_params == models._readable(reference.best_params_)
     assert ours.cv_score == round(float(reference.best_score_), 4)
+
+
+def test_shared_search_of_several_tasks_gives_each_tasks_own_fold_scores():
+    """Tasks that share training rows (two labels, two weights, one row set for every fold)
+    get exactly GridSearchCV's per-fold scores, as if each were searched alone."""
+    texts, labels, groups = toy_corpus("en", n=40)
+    other_labels = labels[1:] + labels[:1]
+    folds = list(StratifiedGroupKFold(3, shuffle=True, random_state=0).split(texts, labels, groups))
+    same_training = [(folds[0][0], validation) for _, validation in folds]
+    weights = np.linspace(0.5, 1.5, len(texts))
+    tasks = [
+        models.SearchTask(labels, folds, "macro_f1"),
+        models.SearchTask(other_labels, folds, "macro_f1", sample_weight=weights),
+        models.SearchTask(labels, folds, "macro_f1", sample_weight=weights * 2),
+        models.SearchTask(labels, same_training, "macro_f1"),
+    ]
+    grid = models.candidate_grid("auto", "en")
+    candidates = list(ParameterGrid(grid))
+    scores = models.cross_validate_tasks(texts, tasks, candidates, n_jobs=2)
+    for task, task_scores in zip(tasks, scores, strict=True):
+        reference = GridSearchCV(
+            models.build_pipeline("word", "en"),
+            grid,
+            cv=task.folds,
+            scoring=make_scorer(f1_score, average="macro"),
+            refit=False,
+        )
+        fit_params = {}
+        if task.sample_weight is not None:
+            fit_params["classifier__sample_weight"] = task.sample_weight
+        reference.fit(texts, task.labels, **fit_params)
+        expected = np.array(
+            [reference.cv_results_[f"split{i}_test_score"] for i in range(len(task.folds))]
+        ).T
+        np.testing.assert_array_equal(task_scores, expected)
 
 
 def json_params(params: dict) -> str:

@@ -301,11 +301,26 @@ def test_training_data_comparison_ships_a_model_that_records_its_source(tmp_path
     frame = _toy_frame(36).assign(split="train", temporal_split=["train"] * 30 + ["test"] * 6)
     constructed = _toy_frame(12).assign(text=lambda f: f["text"].str.replace("we ", "they "))
     labels = ("russian_foreign_policy", "sentiment")
-    comparison = real_models.compare_sources(frame, constructed, labels)
-    assert len(comparison) == len(labels) * len(real_models.SOURCES)
-    assert set(comparison["metric"]) == {"f_avg", "macro_f1"}
-    sources = real_models.best_sources(comparison)
-    selections = real_models.fit_final_models(frame, constructed, sources)
+    choice = real_models.choose_real_models(frame, constructed, labels, n_jobs=2)
+    assert len(choice.table) == len(labels) * len(real_models.SOURCES)
+    assert set(choice.table["metric"]) == {"f_avg", "macro_f1"}
+    sources, selections = choice.sources, choice.selections
+    assert sources == real_models.best_sources(choice.table)
+    # the final search equals searching the winning source alone
+    for label, selection in selections.items():
+        alone = models.select_with_auxiliary(
+            frame["text"].tolist(),
+            frame[label].tolist(),
+            frame["group"].tolist(),
+            constructed["text"].tolist(),
+            constructed[label].tolist(),
+            source={name: source for name, source, _ in real_models.SOURCES}[sources[label]],
+            auxiliary_weight={name: w for name, _, w in real_models.SOURCES}[sources[label]],
+            grids=real_models.FINAL_GRID,
+        )
+        pd.testing.assert_frame_equal(selection.cv_results, alone.cv_results)
+        texts = frame["text"].tolist()
+        assert list(selection.estimator.predict(texts)) == list(alone.estimator.predict(texts))
     paths = real_models.save_real_models(selections, sources, frame, constructed, tmp_path)
     metadata = models.load_model(paths[0]).metadata
     assert metadata["training_data"] == sources["russian_foreign_policy"]

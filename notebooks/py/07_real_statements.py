@@ -72,9 +72,9 @@ agreement
 # %%
 constructed = data.load_statements("train")
 constructed = constructed[constructed["lang"] == "en"]
-comparison = real_models.compare_sources(train, constructed, n_jobs=config.N_JOBS)
-results.write_table(comparison, "real_training_data")
-comparison.pivot(index="training_data", columns="label", values="cv_score")
+choice = real_models.choose_real_models(train, constructed, n_jobs=config.N_JOBS)
+results.write_table(choice.table, "real_training_data")
+choice.table.pivot(index="training_data", columns="label", values="cv_score")
 
 # %% [markdown]
 # Each label's final model is searched on its best training data (`C` of the word + char design)
@@ -84,8 +84,7 @@ comparison.pivot(index="training_data", columns="label", values="cv_score")
 # project, and their accuracy on real statements is unmeasured.**
 
 # %%
-sources = real_models.best_sources(comparison)
-selections = real_models.fit_final_models(train, constructed, sources, n_jobs=config.N_JOBS)
+sources, selections = choice.sources, choice.selections
 real_models.save_real_models(selections, sources, train, constructed)
 real_models.ship_constructed_models(data.LABEL_COLUMNS, "tr")
 chosen = pd.DataFrame([{"label": label, "training_data": sources[label],

@@ -195,10 +195,11 @@ class FitCache:
 
 @dataclass(frozen=True)
 class ModelSelection:
-    """The refitted best pipeline, its JSON-friendly parameters, the metric it was chosen by
-    and its mean CV score, every candidate's scores, and the number of folds actually used."""
+    """The refitted best pipeline (``None`` when only scored), its JSON-friendly parameters,
+    the metric it was chosen by and its mean CV score, every candidate's scores, and the number
+    of folds actually used."""
 
-    estimator: Pipeline
+    estimator: Pipeline | None
     best_params: dict[str, Any]
     metric: str
     cv_score: float
@@ -332,15 +333,8 @@ def select_model(
     _check_lengths(texts, labels, groups)
     metric = resolve_metric(metric, labels)
     cv = cv_splitter(labels, groups, n_splits, seed)
-    return _search(
-        list(texts),
-        list(labels),
-        list(cv.split(texts, labels, groups)),
-        candidate_grid(features, lang),
-        lang,
-        metric,
-        n_jobs,
-    )
+    task = SearchTask(list(labels), list(cv.split(texts, labels, groups)), metric)
+    return _search(list(texts), task, candidate_grid(features, lang), lang, n_jobs)
 
 
 def candidate_grid(
@@ -388,27 +382,50 @@ def _split_candidate(candidate: dict[str, Any]) -> tuple[BaseEstimator, dict[str
     }
 
 
-def _fold_scores(
+@dataclass(frozen=True)
+class SearchTask:
+    """One model selection to run in a shared search (:func:`cross_validate_tasks`).
+
+    ``labels`` and ``sample_weight`` cover every text of the search; ``folds`` are (training
+    rows, validation rows) pairs; the chosen candidate is refitted on ``refit_rows`` (all rows
+    when ``None``). Tasks over the same texts share their feature work wherever their training
+    rows are the same, e.g. several labels of one corpus, or one corpus at several weights.
+    """
+
+    labels: list[str]
+    folds: list[tuple[np.ndarray, np.ndarray]]
+    metric: str
+    sample_weight: np.ndarray | None = None
+    refit_rows: np.ndarray | None = None
+
+
+def _training_key(rows: np.ndarray) -> bytes:
+    return np.asarray(rows, dtype=np.int64).tobytes()
+
+
+def _group_scores(
     texts: list[str],
-    labels: list[str],
-    fold: tuple[Any, Any],
+    train_rows: np.ndarray,
+    members: list[tuple[int, int, np.ndarray]],
+    tasks: list[SearchTask],
     candidates: list[dict[str, Any]],
-    scorer: Any,
-    sample_weight: np.ndarray | None,
-) -> list[float]:
-    """Every candidate's validation score on one fold.
+) -> list[tuple[int, int, list[float]]]:
+    """Every candidate's validation score for the (task, fold) pairs that train on one row set.
 
     Exactly what :class:`~sklearn.model_selection.GridSearchCV` computes for the pipeline of
     :func:`build_pipeline`, with the feature work shared: each distinct feature step is fitted
-    once (and word/char sub-ranges sliced from the widest, see
-    :func:`stance.features.fold_feature_matrices`), and each validation fold transformed once,
-    instead of once per candidate.
+    once on the rows (and word/char sub-ranges sliced from the widest, see
+    :func:`stance.features.fold_feature_matrices`), the validation rows are transformed once,
+    and a classifier fitted for a task is scored on each of its folds that train on these rows.
     """
-    train_rows, validation_rows = fold
     train_texts = [texts[i] for i in train_rows]
-    validation_texts = [texts[i] for i in validation_rows]
-    train_labels = [labels[i] for i in train_rows]
-    validation_labels = [labels[i] for i in validation_rows]
+    validation_sets: dict[bytes, tuple[int, int]] = {}
+    validation_texts: list[str] = []
+    for _, _, rows in members:
+        key = _training_key(rows)
+        if key not in validation_sets:
+            validation_sets[key] = (len(validation_texts), len(validation_texts) + len(rows))
+            validation_texts.extend(texts[i] for i in rows)
     split = [_split_candidate(candidate) for candidate in candidates]
     keys = [repr(step) for step, _ in split]
     distinct = dict(zip(keys, (step for step, _ in split), strict=False))
@@ -419,54 +436,99 @@ def _fold_scores(
             strict=True,
         )
     )
-    fit_params = {} if sample_weight is None else {"sample_weight": sample_weight[train_rows]}
-    scores = []
-    for key, (_, classifier_params) in zip(keys, split, strict=True):
-        train_matrix, validation_matrix = matrices[key]
-        classifier = build_pipeline().named_steps["classifier"].set_params(**classifier_params)
-        classifier.fit(train_matrix, train_labels, **fit_params)
-        scores.append(float(scorer(classifier, validation_matrix, validation_labels)))
-    return scores
+    by_task: dict[int, list[tuple[int, np.ndarray]]] = {}
+    for task_index, fold_index, rows in members:
+        by_task.setdefault(task_index, []).append((fold_index, rows))
+    scores = {(task, fold): [] for task, fold, _ in members}
+    for task_index, task_folds in by_task.items():
+        task = tasks[task_index]
+        scorer = check_scoring(build_pipeline(), scoring=selection_scorer(task.metric, task.labels))
+        train_labels = [task.labels[i] for i in train_rows]
+        fit_params = (
+            {} if task.sample_weight is None else {"sample_weight": task.sample_weight[train_rows]}
+        )
+        for key, (_, classifier_params) in zip(keys, split, strict=True):
+            train_matrix, validation_matrix = matrices[key]
+            classifier = build_pipeline().named_steps["classifier"].set_params(**classifier_params)
+            classifier.fit(train_matrix, train_labels, **fit_params)
+            for fold_index, rows in task_folds:
+                start, stop = validation_sets[_training_key(rows)]
+                score = scorer(
+                    classifier, validation_matrix[start:stop], [task.labels[i] for i in rows]
+                )
+                scores[task_index, fold_index].append(float(score))
+    return [(task, fold, values) for (task, fold), values in scores.items()]
 
 
-def _search(
-    texts: list[str],
-    labels: list[str],
-    folds: list[tuple[Any, Any]],
-    grid: list[dict[str, Any]],
-    lang: str,
-    metric: str,
-    n_jobs: int,
-    sample_weight: Sequence[float] | None = None,
-    refit_rows: Sequence[int] | None = None,
-) -> ModelSelection:
-    """Grid search over explicit folds, then refit the best candidate on ``refit_rows``.
+def cross_validate_tasks(
+    texts: Sequence[str],
+    tasks: Sequence[SearchTask],
+    candidates: Sequence[dict[str, Any]],
+    n_jobs: int = 1,
+) -> list[np.ndarray]:
+    """Validation scores of every candidate on every fold of every task (candidates × folds).
 
-    Scores, their mean, standard deviation and rank are those of
-    :class:`~sklearn.model_selection.GridSearchCV` (``error_score="raise"``, ties to the
-    earlier candidate), computed with the shared feature work of :func:`_fold_scores`.
+    The (task, fold) pairs are grouped by their training rows, and each group is one parallel
+    job that fits the feature steps once (:func:`_group_scores`): the scores are the same as
+    searching each task alone, with a fraction of the feature fits.
     """
-    candidates = list(ParameterGrid(grid))
-    scorer = check_scoring(build_pipeline(), scoring=selection_scorer(metric, labels))
-    weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    texts, tasks, candidates = list(texts), list(tasks), list(candidates)
+    groups: dict[bytes, tuple[np.ndarray, list[tuple[int, int, np.ndarray]]]] = {}
+    for task_index, task in enumerate(tasks):
+        for fold_index, (train_rows, validation_rows) in enumerate(task.folds):
+            key = _training_key(train_rows)
+            groups.setdefault(key, (np.asarray(train_rows), []))[1].append(
+                (task_index, fold_index, np.asarray(validation_rows))
+            )
     # one BLAS thread: these problems are too small to gain from more, and results then do not
     # depend on the machine's thread count
     with threadpool_limits(limits=1):
-        per_fold = Parallel(n_jobs=n_jobs)(
-            delayed(_fold_scores)(texts, labels, fold, candidates, scorer, weights)
-            for fold in folds
+        results = Parallel(n_jobs=n_jobs)(
+            delayed(_group_scores)(texts, train_rows, members, tasks, candidates)
+            for train_rows, members in groups.values()
         )
-        scores = np.array(per_fold, dtype=np.float64).T  # candidates x folds
-        means = np.average(scores, axis=1)
-        stds = np.sqrt(np.average((scores - means[:, np.newaxis]) ** 2, axis=1))
-        ranks = rankdata(-means, method="min").astype(np.int32)
-        best_index = int(ranks.argmin())
-        rows = np.arange(len(texts)) if refit_rows is None else np.asarray(refit_rows)
-        first_kind = feature_kind(grid[0]["features"][0])
-        best = build_pipeline(first_kind, lang).set_params(**candidates[best_index])
-        refit_params = {} if weights is None else {"classifier__sample_weight": weights[rows]}
-        best.fit([texts[i] for i in rows], [labels[i] for i in rows], **refit_params)
+    scores = [np.empty((len(candidates), len(task.folds)), dtype=np.float64) for task in tasks]
+    for group in results:
+        for task_index, fold_index, values in group:
+            scores[task_index][:, fold_index] = values
+    return scores
 
+
+def candidate_key(candidate: dict[str, Any]) -> str:
+    """A candidate's parameters as canonical JSON (the ``params`` column of a CV table), so
+    candidates of different grids can be matched."""
+    return json.dumps(_readable(candidate), sort_keys=True)
+
+
+def selection_from_scores(
+    texts: Sequence[str],
+    task: SearchTask,
+    candidates: Sequence[dict[str, Any]],
+    scores: np.ndarray,
+    lang: str = "en",
+    refit: bool = True,
+) -> ModelSelection:
+    """The selection a task's CV scores (candidates × folds) make, refitted on its rows.
+
+    Means, standard deviations and ranks are those of
+    :class:`~sklearn.model_selection.GridSearchCV` (ties to the earlier candidate). With
+    ``refit=False`` the selection carries no estimator: for comparisons that only need scores.
+    """
+    candidates = list(candidates)
+    means = np.average(scores, axis=1)
+    stds = np.sqrt(np.average((scores - means[:, np.newaxis]) ** 2, axis=1))
+    ranks = rankdata(-means, method="min").astype(np.int32)
+    best_index = int(ranks.argmin())
+    best = None
+    if refit:
+        rows = np.arange(len(texts)) if task.refit_rows is None else np.asarray(task.refit_rows)
+        first_kind = feature_kind(candidates[0]["features"])
+        best = build_pipeline(first_kind, lang).set_params(**candidates[best_index])
+        weights = task.sample_weight
+        refit_params = {} if weights is None else {"classifier__sample_weight": weights[rows]}
+        with threadpool_limits(limits=1):
+            best.fit([texts[i] for i in rows], [task.labels[i] for i in rows], **refit_params)
+    metric = task.metric
     readable = [_readable(params) for params in candidates]
     table = pd.DataFrame(
         {
@@ -482,12 +544,25 @@ def _search(
     table = table.sort_values(["rank", "params"], kind="stable", ignore_index=True)
     return ModelSelection(
         estimator=best,
-        best_params=_readable(candidates[best_index]),
+        best_params=readable[best_index],
         metric=metric,
         cv_score=round(float(means[best_index]), 4),
         cv_results=table,
-        n_splits=len(folds),
+        n_splits=len(task.folds),
     )
+
+
+def _search(
+    texts: list[str],
+    task: SearchTask,
+    grid: list[dict[str, Any]],
+    lang: str,
+    n_jobs: int,
+) -> ModelSelection:
+    """Grid search of one task, then refit the best candidate (see :class:`SearchTask`)."""
+    candidates = list(ParameterGrid(grid))
+    (scores,) = cross_validate_tasks(texts, [task], candidates, n_jobs)
+    return selection_from_scores(texts, task, candidates, scores, lang)
 
 
 #: How a model can use a second, auxiliary training set (the constructed statements) beside
@@ -521,13 +596,40 @@ def select_with_auxiliary(
     this is how the project asks whether constructed statements help a model of real text.
     The chosen candidate is refitted on the rows its source trains on.
     """
-    if source not in TRAINING_SOURCES:
-        raise ValueError(f"source must be one of {', '.join(TRAINING_SOURCES)}, not {source!r}")
     _check_lengths(texts, labels, groups)
     _check_lengths(auxiliary_texts, auxiliary_labels)
+    task = auxiliary_task(
+        labels,
+        groups,
+        auxiliary_labels,
+        source=source,
+        auxiliary_weight=auxiliary_weight,
+        n_splits=n_splits,
+        seed=seed,
+        metric=metric,
+    )
+    texts = [*texts, *auxiliary_texts]
+    return _search(texts, task, candidate_grid(features, lang, grids), lang, n_jobs)
+
+
+def auxiliary_task(
+    labels: Sequence[str],
+    groups: Sequence[str],
+    auxiliary_labels: Sequence[str],
+    *,
+    source: str = "main",
+    auxiliary_weight: float = 1.0,
+    n_splits: int = 5,
+    seed: int = config.SEED,
+    metric: str = "auto",
+) -> SearchTask:
+    """The search task of :func:`select_with_auxiliary`, over the main texts followed by the
+    auxiliary ones: grouped folds of the main rows, each training on its source's rows."""
+    if source not in TRAINING_SOURCES:
+        raise ValueError(f"source must be one of {', '.join(TRAINING_SOURCES)}, not {source!r}")
     metric = resolve_metric(metric, labels)
-    n_main, n_aux = len(texts), len(auxiliary_texts)
-    main_folds = cv_splitter(labels, groups, n_splits, seed).split(texts, labels, groups)
+    n_main, n_aux = len(labels), len(auxiliary_labels)
+    main_folds = cv_splitter(labels, groups, n_splits, seed).split(labels, labels, groups)
     auxiliary_rows = np.arange(n_main, n_main + n_aux)
     folds = []
     for train_rows, val_rows in main_folds:
@@ -542,15 +644,11 @@ def select_with_auxiliary(
         "auxiliary": auxiliary_rows,
         "both": np.arange(n_main + n_aux),
     }[source]
-    weights = [1.0] * n_main + [float(auxiliary_weight)] * n_aux
-    return _search(
-        [*texts, *auxiliary_texts],
+    weights = np.asarray([1.0] * n_main + [float(auxiliary_weight)] * n_aux, dtype=float)
+    return SearchTask(
         [*labels, *auxiliary_labels],
         folds,
-        candidate_grid(features, lang, grids),
-        lang,
         metric,
-        n_jobs,
         sample_weight=weights,
         refit_rows=refit_rows,
     )

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
+from sklearn.model_selection import ParameterGrid
 from threadpoolctl import threadpool_limits
 
 from stance import config, evaluate, models
@@ -94,49 +95,57 @@ def keyword_stance(texts: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class SourceComparison:
-    """Per label: every source's CV score, and the winning source's final selection."""
+    """Per label: every source's CV score (``table``), the winning source (``sources``) and
+    its final selection, refitted (``selections``)."""
 
     table: pd.DataFrame
     selections: dict[str, models.ModelSelection]
     sources: dict[str, str]
 
 
-def _select(
-    real_train: pd.DataFrame,
-    constructed: pd.DataFrame,
-    label: str,
-    source: str,
-    weight: float,
-    grids: dict[str, list[dict[str, list[Any]]]],
-) -> models.ModelSelection:
-    return models.select_with_auxiliary(
-        real_train["text"].tolist(),
-        real_train[label].tolist(),
-        real_train["group"].tolist(),
-        constructed["text"].tolist(),
-        constructed[label].tolist(),
-        source=source,
-        auxiliary_weight=weight,
-        lang="en",
-        grids=grids,
-    )
+def _source_tasks(
+    real_train: pd.DataFrame, constructed: pd.DataFrame, choices: Sequence[tuple[str, str]]
+) -> list[models.SearchTask]:
+    """The search task of each (label, training data) pair, over the real training texts
+    followed by the constructed ones."""
+    spec = {name: (source, weight) for name, source, weight in SOURCES}
+    return [
+        models.auxiliary_task(
+            real_train[label].tolist(),
+            real_train["group"].tolist(),
+            constructed[label].tolist(),
+            source=spec[name][0],
+            auxiliary_weight=spec[name][1],
+        )
+        for label, name in choices
+    ]
 
 
-def compare_sources(
+def choose_real_models(
     real_train: pd.DataFrame,
     constructed: pd.DataFrame,
     labels: Sequence[str] = LABEL_COLUMNS,
     n_jobs: int = 1,
-) -> pd.DataFrame:
-    """CV score (grouped 5-fold on the real training split) of each source in :data:`SOURCES`
-    for each label, with the fixed design :data:`SOURCE_GRID`. One row per label and source."""
-    tasks = [(label, name, source, weight) for label in labels for name, source, weight in SOURCES]
-    fitted = Parallel(n_jobs=n_jobs)(
-        delayed(_select)(real_train, constructed, label, source, weight, SOURCE_GRID)
-        for label, _, source, weight in tasks
-    )
-    return pd.DataFrame(
-        [
+) -> SourceComparison:
+    """Choose each label's training data and final model by grouped 5-fold CV on the real
+    training split.
+
+    Every source in :data:`SOURCES` is scored with the fixed design :data:`SOURCE_GRID`
+    (``table``: one row per label and source); for the best source of each label
+    (:func:`best_sources`), :data:`FINAL_GRID` is searched and its winner refitted. The
+    searches share their feature work (:func:`stance.models.cross_validate_tasks`), and the
+    final search reuses the comparison's fold scores of the candidate both grids hold: the
+    results are those of searching each (label, source) pair alone.
+    """
+    texts = [*real_train["text"], *constructed["text"]]
+    choices = [(label, name) for label in labels for name, _, _ in SOURCES]
+    tasks = _source_tasks(real_train, constructed, choices)
+    source_candidates = list(ParameterGrid(models.candidate_grid("auto", "en", SOURCE_GRID)))
+    scores = models.cross_validate_tasks(texts, tasks, source_candidates, n_jobs)
+    rows = []
+    for (label, name), task, score in zip(choices, tasks, scores, strict=True):
+        selection = models.selection_from_scores(texts, task, source_candidates, score, refit=False)
+        rows.append(
             {
                 "label": label,
                 "training_data": name,
@@ -144,8 +153,29 @@ def compare_sources(
                 "cv_score": selection.cv_score,
                 "cv_std": float(selection.cv_results[f"std_{selection.metric}"].iloc[0]),
             }
-            for (label, name, _, _), selection in zip(tasks, fitted, strict=True)
-        ]
+        )
+    table = pd.DataFrame(rows)
+    sources = best_sources(table)
+    winners = [(label, sources[label]) for label in labels]
+    final_tasks = _source_tasks(real_train, constructed, winners)
+    final_candidates = list(ParameterGrid(models.candidate_grid("auto", "en", FINAL_GRID)))
+    source_keys = [models.candidate_key(candidate) for candidate in source_candidates]
+    missing = [c for c in final_candidates if models.candidate_key(c) not in source_keys]
+    missing_keys = [models.candidate_key(candidate) for candidate in missing]
+    new_scores = models.cross_validate_tasks(texts, final_tasks, missing, n_jobs)
+    final_scores = []
+    for winner, computed in zip(winners, new_scores, strict=True):
+        by_key = {
+            **dict(zip(source_keys, scores[choices.index(winner)], strict=True)),
+            **dict(zip(missing_keys, computed, strict=True)),
+        }
+        final_scores.append(np.array([by_key[models.candidate_key(c)] for c in final_candidates]))
+    selections = Parallel(n_jobs=n_jobs)(
+        delayed(models.selection_from_scores)(texts, task, final_candidates, score, "en")
+        for task, score in zip(final_tasks, final_scores, strict=True)
+    )
+    return SourceComparison(
+        table=table, selections=dict(zip(labels, selections, strict=True)), sources=sources
     )
 
 
@@ -156,19 +186,6 @@ def best_sources(comparison: pd.DataFrame) -> dict[str, str]:
         ["label", "cv_score", "order"], ascending=[True, False, True]
     )
     return dict(ranked.groupby("label", sort=False)["training_data"].first())
-
-
-def fit_final_models(
-    real_train: pd.DataFrame, constructed: pd.DataFrame, sources: Mapping[str, str], n_jobs: int = 1
-) -> dict[str, models.ModelSelection]:
-    """For each label, search :data:`FINAL_GRID` on its chosen training data and refit."""
-    spec = {name: (source, weight) for name, source, weight in SOURCES}
-    labels = list(sources)
-    fitted = Parallel(n_jobs=n_jobs)(
-        delayed(_select)(real_train, constructed, label, *spec[sources[label]], FINAL_GRID)
-        for label in labels
-    )
-    return dict(zip(labels, fitted, strict=True))
 
 
 def training_rows(
