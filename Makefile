@@ -50,6 +50,7 @@ lock:  ## re-pin requirements.txt: environment.yml's packages in a clean venv, p
 CORPORA := data/external/ungdc data/external/presidential
 data/external/%: data/real/%_manifest.csv | $(STAMP)
 	$(PY) -m stance corpus fetch $*
+data/external/ungdc: data/real/ungdc_files.csv
 
 corpora: $(CORPORA)  ## fetch the UN General Debate and press-release corpora if missing
 

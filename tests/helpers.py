@@ -255,3 +255,42 @@ def predict_args(model: Path, data: object, out: Path, *extra: object) -> list[o
         out,
         *extra,
     ]
+
+
+# --- the UN General Debate speaker list ----------------------------------------------------
+
+SPEAKER_HEADER = (
+    "Year",
+    "Session",
+    "ISO Code",
+    "Country",
+    "Name of Person Speaking",
+    "Post",
+    None,  # the publisher's file has an unnamed last column
+)
+#: Made-up rows for the fixture states of ``tests/fixtures/corpora/ungdc`` (sessions 77 and 78)
+#: plus rows the reader must skip or repair; the names are invented and must never come out.
+SPEAKER_ROWS = [
+    (2022, 77, "XAA", "Stateland A", "Ada Example", "President ", None),
+    (2022, 77, "XBB", "Stateland B", "Bo Example", None, None),
+    (2023, 78, "XCC", "Stateland C", "Cy Example", "Minister for Foreign Affairs", "a note"),
+    (2023, 78, "XAA", "Stateland A", "Di Example", "Deputy Prime Minister", None),
+    (2023, 78, "POR", "Portugal", "Ed Example", "Prime Minister", None),
+    (2023, 78, "XAA", "Stateland A", "Fy Example", "King", None),  # listed twice: first kept
+    (1990, 45, "XAA", "Stateland A", "Gu Example", "President", None),  # another session
+    (2023, 78, None, "No code", "Ho Example", "President", None),  # no state code: skipped
+]
+
+
+def write_speakers_xlsx(path: Path, rows: list[tuple] | None = None) -> Path:
+    """A small ``Speakers_by_session.xlsx`` in the publisher's layout (default: SPEAKER_ROWS)."""
+    from openpyxl import Workbook
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(SPEAKER_HEADER)
+    for row in SPEAKER_ROWS if rows is None else rows:
+        sheet.append(row)
+    book.save(path)
+    return path

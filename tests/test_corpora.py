@@ -7,6 +7,7 @@ import pytest
 
 from stance import corpora
 from stance.io import InputError
+from tests.helpers import write_speakers_xlsx
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpora"
 
@@ -157,3 +158,104 @@ def test_presidential_sample_skips_the_reserved_kremlin_window():
     assert corpora.is_reserved_release("kremlin", "2022-02-21")
     assert not corpora.is_reserved_release("president.gov.ua", "2022-02-25")
     assert set(sample["document"]) == {"kr-90001", "kr-90003", "ua-80001", "ua-80002"}
+
+
+# --- the speakers' posts -------------------------------------------------------------------
+
+
+def test_speaker_posts_one_row_per_state_and_session_without_names(tmp_path):
+    write_speakers_xlsx(tmp_path / "ungdc" / corpora.SPEAKERS_FILE)
+    posts = corpora.speaker_posts(tmp_path, sessions=[77, 78])  # found at any depth
+    assert list(posts.columns) == ["iso3", "session", "year", "speaker_post", "post_category"]
+    assert posts[["iso3", "session", "year"]].values.tolist() == [
+        ["XAA", 77, 2022],
+        ["XBB", 77, 2022],
+        ["PRT", 78, 2023],  # the list's misspelt code, corrected
+        ["XAA", 78, 2023],  # listed twice: the first row counts
+        ["XCC", 78, 2023],
+    ]
+    assert posts["speaker_post"].tolist() == [
+        "President",  # stripped
+        "",  # not given
+        "Prime Minister",
+        "Deputy Prime Minister",
+        "Minister for Foreign Affairs",
+    ]
+    assert posts["post_category"].tolist() == [
+        "head of state",
+        "not given",
+        "head of government",
+        "vice-president or deputy",
+        "foreign minister",
+    ]
+    text = posts.to_csv()
+    assert "Example" not in text and "Stateland" not in text  # no names, no countries
+    # the file itself can be given too; the default sessions are the project's (69–79)
+    only_78 = corpora.speaker_posts(tmp_path / "ungdc" / corpora.SPEAKERS_FILE, sessions=[78])
+    assert set(only_78["session"]) == {78}
+    pd.testing.assert_frame_equal(corpora.speaker_posts(tmp_path), posts)  # not session 45
+
+
+@pytest.mark.parametrize(
+    ("post", "category"),
+    [
+        ("President", "head of state"),
+        ("president", "head of state"),
+        ("Constitutional President", "head of state"),
+        ("President and Head of Government", "head of state"),
+        ("King and President of the Council of Ministers", "head of state"),
+        ("Amir", "head of state"),
+        ("Cairman of the Presidency", "head of state"),
+        ("Prime minister", "head of government"),
+        ("rime Minister and Minister for Europe and Foreign Affairs", "head of government"),
+        ("President of the Council of Ministers", "head of government"),
+        ("President of the Government", "head of government"),
+        ("Prime Minister and Minister for Foreign Affairs and Trade", "head of government"),
+        ("Vice-President", "vice-president or deputy"),
+        ("vice President", "vice-president or deputy"),
+        ("Deputy Prime Minister and Minister for Foreign Affairs", "vice-president or deputy"),
+        ("Vice-Chancellor and Federal Minister for Foreign Affairs", "vice-president or deputy"),
+        ("Crown Prince", "vice-president or deputy"),
+        ("Minister for Foreign Affairs", "foreign minister"),
+        ("Minister of  Foreign Affairs ", "foreign minister"),
+        ("Minsiter for Foreign and CARICOM Affairs", "foreign minister"),
+        ("Minister for International Relations and Cooperation", "foreign minister"),
+        (
+            "Minister at the Prime Minister’s Office and Second Minister for Foreign Affairs",
+            "foreign minister",
+        ),
+        ("Deputy Minister for Foreign Affairs", "other minister"),
+        ("Special Envoy of the Prime Minister and Minister for Public Service", "other minister"),
+        ("Union Minister for the Office of the State Counsellor", "other minister"),
+        ("Minister of Youth", "other minister"),
+        ("Permanent Representative", "ambassador or UN representative"),
+        ("Chair of the delegation", "ambassador or UN representative"),
+        ("Chairman", "other"),
+        ("", "not given"),
+        ("  ", "not given"),
+    ],
+)
+def test_post_category_normalises_spellings(post, category):
+    assert corpora.post_category(post) == category
+    assert category in corpora.POST_CATEGORIES
+
+
+def test_speaker_posts_errors_are_one_line(tmp_path):
+    with pytest.raises(InputError, match="no such folder"):
+        corpora.speaker_posts(tmp_path / "missing")
+    with pytest.raises(InputError, match=r"no Speakers_by_session\.xlsx .*stance corpus fetch"):
+        corpora.speaker_posts(tmp_path)
+    path = tmp_path / corpora.SPEAKERS_FILE
+    path.write_text("Year,Session,ISO Code,Post\n2022,77,XAA,President\n")
+    with pytest.raises(InputError, match=r"not a readable \.xlsx file") as caught:
+        corpora.speaker_posts(tmp_path)
+    assert "\n" not in str(caught.value)
+    path.unlink()
+    write_speakers_xlsx(path, rows=[(2022, 77, "XAA", "A", "B", "President", None)])
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    book.active["F1"] = "Office"  # the Post column renamed
+    book.save(path)
+    with pytest.raises(InputError, match="missing column 'Post'"):
+        corpora.speaker_posts(tmp_path)

@@ -15,17 +15,34 @@ import pandas as pd
 import pytest
 
 from stance import corpora, fetch
+from stance.io import InputError
+from tests.helpers import write_speakers_xlsx
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpora"
+SPEAKERS = corpora.SPEAKERS_FILE
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A project root whose manifests list the fixture corpora."""
+def sources(tmp_path: Path) -> Path:
+    """A copy of the fixture corpora whose UNGDC folder has a speaker list beside ``TXT/``, as
+    the publisher's has (``sources/ungdc/Speakers_by_session.xlsx``)."""
+    folder = tmp_path / "sources"
+    shutil.copytree(FIXTURES, folder)
+    write_speakers_xlsx(folder / "ungdc" / SPEAKERS)
+    return folder
+
+
+@pytest.fixture
+def project(tmp_path: Path, sources: Path) -> Path:
+    """A project root whose manifests list the fixture corpora (and the speaker list of
+    ``sources``, by hash)."""
     real = tmp_path / "data" / "real"
     real.mkdir(parents=True)
     fetch.ungdc_manifest(fetch.ungdc_documents(FIXTURES / "ungdc")).to_csv(
         real / "ungdc_manifest.csv", index=False
+    )
+    fetch.files_manifest({SPEAKERS: (sources / "ungdc" / SPEAKERS).read_bytes()}).to_csv(
+        real / "ungdc_files.csv", index=False
     )
     fetch.presidential_manifest(corpora.read_presidential(FIXTURES / "presidential")).to_csv(
         real / "presidential_manifest.csv", index=False
@@ -50,9 +67,13 @@ def stance_corpus(project: Path, *argv: str, **env: str) -> subprocess.Completed
     )
 
 
-def make_archive(source: Path, archive: Path) -> Path:
+def make_archive(source: Path, archive: Path, speakers: bool = True) -> Path:
+    """A gzip tar of ``source``'s ``TXT/`` (and of its speaker list when ``speakers``)."""
+    archive.parent.mkdir(parents=True, exist_ok=True)
     with tarfile.open(archive, "w:gz") as tar:
         tar.add(source / "TXT", arcname="UNGDC_fixture/TXT")
+        if speakers:
+            tar.add(source / SPEAKERS, arcname=f"UNGDC_fixture/{SPEAKERS}")
     return archive
 
 
@@ -74,29 +95,52 @@ def test_manifest_lists_each_speech_with_its_hash():
     assert manifest["sha256"].iloc[0] == fetch.sha256_bytes(text)
 
 
-def test_fetch_ungdc_from_a_folder(project):
-    done = stance_corpus(project, "fetch", "ungdc", "--source", str(FIXTURES))
+def test_fetch_ungdc_from_a_folder(project, sources):
+    done = stance_corpus(project, "fetch", "ungdc", "--source", str(sources))
     assert done.returncode == 0, done.stderr
     assert "ungdc: fetched into" in done.stdout
     assert fetched_files(project, "ungdc") == [
+        SPEAKERS,
         "TXT/Session 77 - 2022/XAA_77_2022.txt",
         "TXT/Session 77 - 2022/XBB_77_2022.txt",
         "TXT/Session 78 - 2023/XAA_78_2023.txt",
         "TXT/Session 78 - 2023/XCC_78_2023.txt",
     ]
+    fetched = project / "data" / "external" / "ungdc"
+    assert (fetched / SPEAKERS).read_bytes() == (sources / "ungdc" / SPEAKERS).read_bytes()
+    assert corpora.speaker_posts(fetched, sessions=[77, 78])["iso3"].tolist() == [
+        "XAA",
+        "XBB",
+        "PRT",
+        "XAA",
+        "XCC",
+    ]
 
 
-def test_fetch_ungdc_from_an_archive_given_by_environment_variable(project, tmp_path):
-    archive = make_archive(FIXTURES / "ungdc", tmp_path / "UNGDC.tgz")
+def test_fetch_ungdc_from_an_archive_given_by_environment_variable(project, sources, tmp_path):
+    archive = make_archive(sources / "ungdc", tmp_path / "downloads" / "UNGDC.tgz")
     done = stance_corpus(project, "fetch", "ungdc", STANCE_UNGDC=str(archive))
     assert done.returncode == 0, done.stderr
-    assert len(fetched_files(project, "ungdc")) == 4
+    assert len(fetched_files(project, "ungdc")) == 5
+    assert (project / "data" / "external" / "ungdc" / SPEAKERS).is_file()
 
 
-def test_fetch_downloads_from_a_url_with_pooch(project, tmp_path):
+def test_fetch_ungdc_finds_the_speaker_list_beside_an_archive(project, sources, tmp_path):
+    """On Harvard Dataverse the speaker list is a file of its own next to the archive."""
+    downloads = tmp_path / "downloads"
+    archive = make_archive(sources / "ungdc", downloads / "UNGDC.tgz", speakers=False)
+    shutil.copy(sources / "ungdc" / SPEAKERS, downloads / SPEAKERS)
+    done = stance_corpus(project, "fetch", "ungdc", "--source", str(archive))
+    assert done.returncode == 0, done.stderr
+    assert SPEAKERS in fetched_files(project, "ungdc")
+
+
+def test_fetch_downloads_from_a_url_with_pooch(project, sources, tmp_path):
+    """The archive and, beside it at the same URL, the speaker list (as on Dataverse)."""
     served = tmp_path / "served"
     served.mkdir()
-    make_archive(FIXTURES / "ungdc", served / "UNGDC.tgz")
+    make_archive(sources / "ungdc", served / "UNGDC.tgz", speakers=False)
+    shutil.copy(sources / "ungdc" / SPEAKERS, served / SPEAKERS)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -108,8 +152,9 @@ def test_fetch_downloads_from_a_url_with_pooch(project, tmp_path):
         server.shutdown()
         server.server_close()
     assert done.returncode == 0, done.stderr
-    assert len(fetched_files(project, "ungdc")) == 4
-    assert list((project / ".cache" / "downloads").glob("*UNGDC.tgz"))  # cached for next time
+    assert len(fetched_files(project, "ungdc")) == 5
+    cache = project / ".cache" / "downloads"
+    assert list(cache.glob("*UNGDC.tgz")) and list(cache.glob(f"*{SPEAKERS}"))  # for next time
 
 
 def test_fetch_presidential_from_a_folder(project):
@@ -120,12 +165,36 @@ def test_fetch_presidential_from_a_folder(project):
     assert fetched_files(project, "presidential") == ["putin.csv", "zelenskyy.csv"]
 
 
-def _bad_speech_copy(tmp_path: Path) -> Path:
+def _ungdc_copy(tmp_path: Path) -> Path:
+    """A copy of the UNGDC source of the ``sources`` fixture, to break."""
     copy = tmp_path / "edited"
-    shutil.copytree(FIXTURES / "ungdc", copy)
+    shutil.copytree(tmp_path / "sources" / "ungdc", copy)
+    return copy
+
+
+def _bad_speech_copy(tmp_path: Path) -> Path:
+    copy = _ungdc_copy(tmp_path)
     speech = copy / "TXT" / "Session 78 - 2023" / "XCC_78_2023.txt"
     speech.write_text(speech.read_text() + "An extra sentence someone added.\n")
     return copy
+
+
+def _no_speakers(tmp_path: Path) -> Path:
+    copy = _ungdc_copy(tmp_path)
+    (copy / SPEAKERS).unlink()
+    return copy
+
+
+def _edited_speakers(tmp_path: Path) -> Path:
+    copy = _ungdc_copy(tmp_path)
+    write_speakers_xlsx(copy / SPEAKERS, rows=[(2022, 77, "XAA", "A", "B", "King", None)])
+    return copy
+
+
+def _archive_without_speakers(tmp_path: Path) -> Path:
+    return make_archive(
+        tmp_path / "sources" / "ungdc", tmp_path / "alone" / "UNGDC.tgz", speakers=False
+    )
 
 
 def _not_gzip(tmp_path: Path) -> Path:
@@ -148,6 +217,9 @@ def _no_layout(tmp_path: Path) -> Path:
         (_no_layout, "no UN General Debate speeches found"),
         (_not_gzip, "not a readable gzip tar archive"),
         (_bad_speech_copy, "Session 78 - 2023/XCC_78_2023.txt differs from the manifest"),
+        (_no_speakers, f"no {SPEAKERS} in the folder, at any depth"),
+        (_edited_speakers, f"{SPEAKERS} differs from the manifest (SHA-256 mismatch)"),
+        (_archive_without_speakers, f"no {SPEAKERS} in the archive nor at"),
     ],
 )
 def test_bad_ungdc_sources_are_one_line_errors_and_write_nothing(
@@ -161,12 +233,14 @@ def test_bad_ungdc_sources_are_one_line_errors_and_write_nothing(
     assert not (project / "data" / "external" / "ungdc").exists()
 
 
-def test_a_failed_fetch_keeps_the_previous_copy(project, tmp_path):
-    assert stance_corpus(project, "fetch", "ungdc", "--source", str(FIXTURES)).returncode == 0
+def test_a_failed_fetch_keeps_the_previous_copy(project, sources, tmp_path):
+    assert stance_corpus(project, "fetch", "ungdc", "--source", str(sources)).returncode == 0
     before = fetched_files(project, "ungdc")
-    done = stance_corpus(project, "fetch", "ungdc", "--source", str(_bad_speech_copy(tmp_path)))
+    done = stance_corpus(project, "fetch", "ungdc", "--source", str(_edited_speakers(tmp_path)))
     assert done.returncode == 2
     assert fetched_files(project, "ungdc") == before
+    fetched = project / "data" / "external" / "ungdc" / SPEAKERS
+    assert fetched.read_bytes() == (sources / "ungdc" / SPEAKERS).read_bytes()
     assert sorted(p.name for p in (project / "data" / "external").iterdir()) == ["ungdc"]
 
 
@@ -254,9 +328,9 @@ def _labels_for_fixture(project: Path, broken: bool = False) -> None:
     ).to_csv(real / "adjudication.csv", index=False)
 
 
-def test_corpus_build_rebuilds_the_real_set_from_fetched_corpora(project):
+def test_corpus_build_rebuilds_the_real_set_from_fetched_corpora(project, sources):
     _labels_for_fixture(project)
-    assert stance_corpus(project, "fetch", "ungdc", "--source", str(FIXTURES)).returncode == 0
+    assert stance_corpus(project, "fetch", "ungdc", "--source", str(sources)).returncode == 0
     assert (
         stance_corpus(
             project, "fetch", "presidential", "--source", str(FIXTURES / "presidential")
@@ -270,9 +344,9 @@ def test_corpus_build_rebuilds_the_real_set_from_fetched_corpora(project):
     assert sorted(p.name for p in folder.iterdir()) == ["README.md", "test.csv", "train.csv"]
 
 
-def test_corpus_build_names_a_sentence_whose_hash_no_longer_matches(project):
+def test_corpus_build_names_a_sentence_whose_hash_no_longer_matches(project, sources):
     _labels_for_fixture(project, broken=True)
-    stance_corpus(project, "fetch", "ungdc", "--source", str(FIXTURES))
+    assert stance_corpus(project, "fetch", "ungdc", "--source", str(sources)).returncode == 0
     stance_corpus(project, "fetch", "presidential", "--source", str(FIXTURES / "presidential"))
     done = stance_corpus(project, "build")
     assert done.returncode == 2 and done.stderr.count("\n") == 1
@@ -286,3 +360,28 @@ def test_corpus_build_before_fetching_says_to_fetch(project):
     _labels_for_fixture(project)
     done = stance_corpus(project, "build")
     assert done.returncode == 2 and "not fetched (run: stance corpus fetch ungdc" in done.stderr
+
+
+def test_committed_files_list_names_the_speaker_list():
+    files = fetch.read_files("ungdc")  # data/real/ungdc_files.csv of this checkout
+    assert files["file"].tolist() == [SPEAKERS]
+    assert files["sha256"].str.fullmatch("[0-9a-f]{64}").all()
+
+
+def test_bad_files_lists_are_one_line_errors(tmp_path):
+    path = tmp_path / "ungdc_files.csv"
+    with pytest.raises(InputError, match="no list of the files of corpus 'ungdc'"):
+        fetch.read_files("ungdc", path)
+    path.write_text("name,sha256\nx,y\n")
+    with pytest.raises(InputError, match="missing column 'file'"):
+        fetch.read_files("ungdc", path)
+    path.write_text(f"file,sha256\nsub/{SPEAKERS},{'0' * 64}\n")
+    with pytest.raises(InputError, match="is not a file name"):
+        fetch.read_files("ungdc", path)
+
+
+def test_documents_of_an_archive_include_the_named_files(sources, tmp_path):
+    archive = make_archive(sources / "ungdc", tmp_path / "UNGDC.tgz")
+    names = [name for name, _ in fetch.ungdc_documents(archive, files={SPEAKERS})]
+    assert names[-1] == SPEAKERS and len(names) == 5
+    assert SPEAKERS not in [name for name, _ in fetch.ungdc_documents(archive)]

@@ -5,8 +5,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from stance import config, models, speeches
+from stance import config, corpora, models, speeches
 from stance.io import InputError
+from tests.helpers import write_speakers_xlsx
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpora"
 
@@ -112,3 +113,47 @@ def test_largest_changes_picks_states_with_every_session():
 
 def test_votes_path_default_is_in_raw_data():
     assert (config.RAW_DIR / speeches.VOTES_FILE).is_file()
+
+
+def test_speaker_posts_are_appended_without_changing_rows_or_columns(tmp_path):
+    write_speakers_xlsx(tmp_path / corpora.SPEAKERS_FILE)
+    posts = corpora.speaker_posts(tmp_path, sessions=[77, 78])
+    table = pd.DataFrame(
+        {
+            "iso3": ["XCC", "XAA", "XBB", "XDD", "XAA"],
+            "session": [78, 77, 77, 78, 78],
+            "year": [2023, 2022, 2022, 2023, 2023],
+            "net_stance": [0.5, -0.25, 0.0, 1.0, -1.0],
+        },
+        index=[10, 11, 12, 13, 14],
+    )
+    with_posts = speeches.add_speaker_posts(table, posts)
+    assert list(with_posts.columns) == [*table.columns, "speaker_post", "post_category"]
+    pd.testing.assert_frame_equal(with_posts[table.columns], table)
+    assert with_posts["speaker_post"].tolist() == [
+        "Minister for Foreign Affairs",
+        "President",
+        "",  # listed without a post
+        "",  # not listed
+        "Deputy Prime Minister",
+    ]
+    assert with_posts["post_category"].tolist() == [
+        "foreign minister",
+        "head of state",
+        "not given",
+        "not given",
+        "vice-president or deputy",
+    ]
+    again = speeches.add_speaker_posts(with_posts, posts)  # replaces, never duplicates
+    pd.testing.assert_frame_equal(again, with_posts)
+    with pytest.raises(InputError, match="XAA is listed twice in session 77"):
+        speeches.add_speaker_posts(table, pd.concat([posts, posts.head(1)]))
+
+
+def test_speaker_posts_default_to_the_fetched_corpus(tmp_path, monkeypatch):
+    monkeypatch.setenv("STANCE_ROOT", str(tmp_path))
+    table = pd.DataFrame({"iso3": ["XAA"], "session": [77], "year": [2022]})
+    with pytest.raises(InputError, match="no such folder"):
+        speeches.add_speaker_posts(table)
+    write_speakers_xlsx(tmp_path / "data" / "external" / "ungdc" / corpora.SPEAKERS_FILE)
+    assert speeches.add_speaker_posts(table)["speaker_post"].tolist() == ["President"]

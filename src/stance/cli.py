@@ -780,7 +780,9 @@ def build_parser() -> argparse.ArgumentParser:
         "copy and check a corpus into data/external/",
         "Copy the documents listed in the corpus's committed manifest (data/real/"
         "CORPUS_manifest.csv) from --source into data/external/CORPUS/, checking the SHA-256 "
-        "of every document; the folder is replaced only when all of them match. --source is a "
+        "of every document (for ungdc also the speaker list Speakers_by_session.xlsx, checked "
+        "against data/real/ungdc_files.csv; beside the archive when the archive lacks it); the "
+        "folder is replaced only when all of them match. --source is a "
         "local folder (the publisher's layout, at any depth), a local archive (the UNGDC "
         ".tgz), or a URL or doi: path that is downloaded (pooch: progress, cache in .cache/). "
         "Without --source: $STANCE_UNGDC or $STANCE_PRESIDENTIAL if set, else the publisher "

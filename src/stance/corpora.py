@@ -22,6 +22,7 @@ import csv
 import hashlib
 import os
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -391,6 +392,208 @@ def speech_sentences(speech: Speech, text: str | None = None) -> pd.DataFrame:
             "mentions_target": [mentions_target(s) for s in sentences],
         }
     )
+
+
+# --- UN General Debate: the speakers' posts -------------------------------------------------
+
+#: The publisher's list of speakers, at the top of the corpus beside ``TXT/``: one row per speech
+#: with ``Year``, ``Session``, ``ISO Code``, ``Country``, ``Name of Person Speaking`` and ``Post``
+#: (often empty before 1994, and in a few later rows). Names are never read.
+SPEAKERS_FILE = "Speakers_by_session.xlsx"
+SPEAKER_COLUMNS = ("Year", "Session", "ISO Code", "Post")
+#: State codes the speaker list misspells (checked against its ``Country`` column; the speech
+#: files use the correct ISO 3166-1 code): Portugal in sessions 71, 72 and 75, South Africa in
+#: 71, the DPRK in 72.
+SPEAKER_ISO3_FIXES = {"POR": "PRT", "ZFA": "ZAF", "PKR": "PRK"}
+
+#: The post categories of :func:`post_category`, highest rank first.
+POST_CATEGORIES = (
+    "head of state",
+    "head of government",
+    "vice-president or deputy",
+    "foreign minister",
+    "other minister",
+    "ambassador or UN representative",
+    "other",
+    "not given",
+)
+POST_NOT_GIVEN = "not given"
+_NOT_AFTER_VICE = r"(?<!vice-)(?<!vice )(?<!vice)"
+#: (category, pattern) in rank order; a post takes the first category whose pattern it matches,
+#: so a post that combines titles counts by its highest one ("President and Minister for
+#: Defence": head of state; "Deputy Prime Minister and Minister for Foreign Affairs": deputy).
+#: The patterns read the lower-cased post with runs of spaces folded, and allow the spelling
+#: slips seen in sessions 69–79 ("Cairman", "rime Minister", "Minsiter").
+_POST_RULES = (
+    (
+        "head of state",
+        # President, but not Vice-President, and not the heads of government called President
+        # of the Government (Spain) or of the Council of Ministers (Italy, Lebanon); the EU's
+        # President of the European Council and collective presidencies count here too.
+        rf"\b{_NOT_AFTER_VICE}president\b"
+        r"(?! of (?:the )?(?:government|council of ministers)\b)"
+        r"|\b(?:king|queen|emperor|emir|amir|sultan|pope|grand duke|head of state)\b"
+        r"|\b(?<!crown )prince\b|\bcaptains? regent\b"
+        r"|\b(?:chair\w*|cairman|member) of the presidency\b"
+        r"|\bpresidential council\b|\bsovereignty council\b|\bmilitary council\b",
+    ),
+    (
+        "head of government",
+        # Prime Minister, but not a deputy's, nor "of the Prime Minister" or "the Prime
+        # Minister's Office" (posts of ministers who work for one).
+        r"(?<!deputy )(?<!vice-)(?<!vice )(?<!of the )\bp?rime minister\b(?!['’]s)"
+        r"|\bhead of government\b|\bpresident of (?:the )?(?:government|council of ministers)\b"
+        r"|\bchairman of the council of ministers\b|\bpremier\b|\btaoiseach\b"
+        rf"|\b{_NOT_AFTER_VICE}chancellor\b|\bchief executive\b|\bchief advis[eo]r\b"
+        r"|(?<!of the )\bstate counsellor\b",
+    ),
+    (
+        "vice-president or deputy",
+        # deputies of a head of state or government (a deputy foreign minister is an "other
+        # minister"); a crown prince is his monarch's deputy.
+        r"\bvice[- ]?president\b|\b(?:deputy|vice)[- ]prime minister\b|\bvice[- ]?chancellor\b"
+        r"|\bcrown prince\b|\b(?:deputy|vice)[- ]chair\w* of the (?:cabinet|council|presiden)",
+    ),
+    (
+        "foreign minister",
+        # foreign, external or international affairs or relations, and the Holy See's
+        # Secretary of State and Secretary for Relations with States; not a deputy, vice or
+        # assistant minister of them.
+        r"^(?!.*\b(?:deputy|vice|assistant)[- ]minist)"
+        r".*(?:\bforeign\b|\bexternal (?:affairs|relations)\b"
+        r"|\binternational (?:affairs|relations)\b|\brelations with states\b"
+        r"|\bsecretary of state\b)",
+    ),
+    ("other minister", r"\bmin(?:ister|siter)|\bsecretary\b|\battou?rney[- ]general\b"),
+    (
+        "ambassador or UN representative",
+        # the permanent representative, or whoever chairs the delegation when no minister speaks
+        r"\bambassador|\brepresentative\b|\bdelegat(?:e|ion)\b|\bcharg[ée] d['’]affaires"
+        r"|\benvoy\b|\bobserver\b",
+    ),
+)
+_POST_PATTERNS = tuple((category, re.compile(pattern)) for category, pattern in _POST_RULES)
+
+
+def post_category(post: str) -> str:
+    """One of :data:`POST_CATEGORIES` for a speaker's post as the speaker list spells it.
+
+    A small, documented normalisation of the few hundred spellings of sessions 69–79: heads of
+    state (presidents, monarchs, emirs, the Pope, collective presidencies), heads of government
+    (prime ministers and their equivalents: President of the Government, Premier, Chancellor,
+    Chief Executive), vice-presidents and deputies of either (deputy prime ministers, crown
+    princes), foreign ministers, other ministers, ambassadors and heads of delegations, and
+    ``"other"``; an empty post is ``"not given"``. A post combining several titles takes the
+    highest (see ``_POST_RULES``). The raw post should be kept beside it: the rule is a
+    reading aid, not a source.
+
+    Examples
+    --------
+    >>> post_category("Deputy Prime Minister and Minister for Foreign Affairs")
+    'vice-president or deputy'
+    >>> post_category("Minister of Foreign Affairs ")
+    'foreign minister'
+    >>> post_category("")
+    'not given'
+    """
+    text = _SPACES.sub(" ", post).strip().lower()
+    if not text:
+        return POST_NOT_GIVEN
+    for category, pattern in _POST_PATTERNS:
+        if pattern.search(text):
+            return category
+    return "other"
+
+
+def _speakers_path(root: Path) -> Path:
+    if root.is_file():
+        return root
+    if not root.is_dir():
+        raise InputError(f"{root}: no such folder (run: stance corpus fetch ungdc)")
+    if (root / SPEAKERS_FILE).is_file():
+        return root / SPEAKERS_FILE
+    matches = sorted(root.rglob(SPEAKERS_FILE), key=lambda path: (len(path.parts), str(path)))
+    if not matches:
+        raise InputError(
+            f"{root}: no {SPEAKERS_FILE} (the UN General Debate Corpus's speaker list; "
+            "run: stance corpus fetch ungdc)"
+        )
+    return matches[0]
+
+
+def speaker_posts(root: str | os.PathLike[str], sessions: Iterable[int] = SESSIONS) -> pd.DataFrame:
+    """The post of each speaker of the given sessions, from the corpus's speaker list.
+
+    Parameters
+    ----------
+    root
+        The fetched corpus (``data/external/ungdc``, which holds :data:`SPEAKERS_FILE` at its
+        top), the publisher's folder (the file is found at any depth), or the file itself.
+    sessions
+        The session numbers to keep (default: :data:`SESSIONS`, 69–79).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per state and session, sorted by ``session`` then ``iso3``: ``iso3`` (with the
+        list's misspelt codes corrected, :data:`SPEAKER_ISO3_FIXES`), ``session``, ``year``
+        (as the list gives it; session + 1945 when it is empty), ``speaker_post`` (the raw post,
+        stripped; ``""`` when not given) and ``post_category`` (:func:`post_category`). Rows
+        without a state code or session number are skipped; a state listed twice in a session
+        keeps its first row. The speakers' names are never read.
+
+    Raises
+    ------
+    InputError
+        The file is missing, is not a readable ``.xlsx`` file, or lacks a column of
+        :data:`SPEAKER_COLUMNS`.
+
+    Examples
+    --------
+    >>> posts = speaker_posts("data/external/ungdc")  # doctest: +SKIP
+    >>> posts["post_category"].value_counts()  # doctest: +SKIP
+    """
+    from openpyxl.utils.exceptions import InvalidFileException  # only this reader needs it
+
+    path = _speakers_path(Path(root))
+    try:
+        frame = pd.read_excel(
+            path,
+            engine="openpyxl",
+            usecols=lambda column: str(column).strip() in SPEAKER_COLUMNS,
+            dtype=object,
+        )
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as error:
+        detail = str(error).strip().splitlines()[0][:80] if str(error).strip() else ""
+        raise InputError(
+            f"{path}: not a readable .xlsx file ({type(error).__name__}"
+            + (f": {detail}" if detail else "")
+            + ")"
+        ) from None
+    frame.columns = [str(column).strip() for column in frame.columns]
+    missing = [column for column in SPEAKER_COLUMNS if column not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{path}: missing column {missing[0]!r} (expected {', '.join(SPEAKER_COLUMNS)})"
+        )
+    iso3 = frame["ISO Code"].map(lambda code: "" if pd.isna(code) else str(code).strip().upper())
+    session = pd.to_numeric(frame["Session"], errors="coerce")
+    year = pd.to_numeric(frame["Year"], errors="coerce").fillna(session + 1945)
+    post = frame["Post"].map(lambda value: "" if pd.isna(value) else str(value).strip())
+    table = pd.DataFrame(
+        {
+            "iso3": iso3.replace(SPEAKER_ISO3_FIXES),
+            "session": session,
+            "year": year,
+            "speaker_post": post,
+        }
+    )
+    table = table[(table["iso3"] != "") & table["session"].isin(list(sessions))]
+    table = table.drop_duplicates(["iso3", "session"], keep="first").astype(
+        {"session": int, "year": int}
+    )
+    table["post_category"] = table["speaker_post"].map(post_category)
+    return table.sort_values(["session", "iso3"], ignore_index=True)
 
 
 # --- presidential press releases -------------------------------------------------------------

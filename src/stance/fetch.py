@@ -5,6 +5,12 @@ each (``data/real/*_manifest.csv``), never their text. Fetching copies exactly t
 documents from a source into the git-ignored ``data/external/<corpus>/`` and checks every hash,
 so the sentences rebuilt from them are the ones that were labelled.
 
+Besides the speeches, the UNGDC fetch copies the publisher's speaker list,
+``Speakers_by_session.xlsx`` (state, session and post of each speaker; see
+:func:`stance.corpora.speaker_posts`), checked against the SHA-256 committed in
+``data/real/ungdc_files.csv`` (columns ``file`` and ``sha256``: the corpus's files other than
+speeches, kept apart so that the speech manifest keeps one row per speech).
+
 A source is a local folder (the publisher's layout, at any depth), a local archive
 (the UNGDC's ``.tgz``), or a URL that :mod:`pooch` downloads into a cache, checks and reuses:
 ``https://...``, or ``doi:10.7910/DVN/0TJX8Y/<file>`` (pooch resolves Harvard Dataverse DOIs).
@@ -20,7 +26,7 @@ import os
 import shutil
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -47,6 +53,12 @@ CORPORA = tuple(SOURCE_VARIABLES)
 def manifest_path(corpus: str) -> Path:
     """Where the committed manifest of a corpus lives."""
     return config.REAL_DIR / f"{corpus}_manifest.csv"
+
+
+def files_path(corpus: str) -> Path:
+    """Where the committed list of a corpus's other files (not documents) and their SHA-256
+    lives: ``data/real/<corpus>_files.csv``, columns ``file`` and ``sha256``."""
+    return config.REAL_DIR / f"{corpus}_files.csv"
 
 
 def corpus_dir(corpus: str) -> Path:
@@ -106,14 +118,20 @@ def _stderr_is_terminal() -> bool:
 # --- UN General Debate ---------------------------------------------------------------------
 
 
-def _archive_speeches(archive: Path) -> Iterator[tuple[str, bytes]]:
-    """(``Session NN - YYYY/ISO_NN_YYYY.txt``, bytes) for every speech file in a gzip tar."""
+def _archive_documents(archive: Path, files: Collection[str] = ()) -> Iterator[tuple[str, bytes]]:
+    """(``Session NN - YYYY/ISO_NN_YYYY.txt``, bytes) for every speech file in a gzip tar, and
+    (name, bytes) for every member, at any depth, whose file name is one of ``files``."""
     try:
         with tarfile.open(archive, "r:gz") as tar:
             for member in tar:
                 if not member.isfile():
                     continue
                 parts = Path(member.name).parts
+                if parts and parts[-1] in files:
+                    handle = tar.extractfile(member)
+                    if handle is not None:
+                        yield parts[-1], handle.read()
+                    continue
                 if len(parts) < 2:
                     continue
                 session = corpora.SESSION_FOLDER.match(parts[-2])
@@ -128,22 +146,36 @@ def _archive_speeches(archive: Path) -> Iterator[tuple[str, bytes]]:
         ) from None
 
 
-def _folder_speeches(folder: Path) -> Iterator[tuple[str, bytes]]:
+def _folder_documents(folder: Path, files: Collection[str] = ()) -> Iterator[tuple[str, bytes]]:
     for speech in corpora.find_speeches(folder, sessions=range(1, 100)):
         yield speech.relative_path, speech.path.read_bytes()
+    for name in sorted(files):
+        # the shallowest copy when there are several (the top of the publisher's layout)
+        matches = sorted(folder.rglob(name), key=lambda path: (len(path.parts), str(path)))
+        if matches:
+            yield name, matches[0].read_bytes()
+
+
+def _local_source(source: str, log: Callable[[str], None] | None = None) -> Path:
+    """A local folder or file for ``source``: a URL is downloaded (and cached) first."""
+    path = download(source, log) if is_url(source) else Path(source)
+    if not (path.is_dir() or path.is_file()):
+        raise InputError(f"{path}: no such file or folder")
+    return path
 
 
 def ungdc_documents(
-    source: str | os.PathLike[str], log: Callable[[str], None] | None = None
+    source: str | os.PathLike[str],
+    log: Callable[[str], None] | None = None,
+    files: Collection[str] = (),
 ) -> Iterator[tuple[str, bytes]]:
-    """The speech files of a UNGDC source (folder, ``.tgz`` or URL), by relative path."""
-    source = str(source)
-    path = download(source, log) if is_url(source) else Path(source)
+    """The speech files of a UNGDC source (folder, ``.tgz`` or URL), by relative path, and the
+    files named in ``files`` (such as ``Speakers_by_session.xlsx``) found in it at any depth, by
+    name. A file of ``files`` that the source does not hold is left out."""
+    path = _local_source(str(source), log)
     if path.is_dir():
-        return _folder_speeches(path)
-    if path.is_file():
-        return _archive_speeches(path)
-    raise InputError(f"{path}: no such file or folder")
+        return _folder_documents(path, files)
+    return _archive_documents(path, files)
 
 
 def read_manifest(corpus: str, path: Path | None = None) -> pd.DataFrame:
@@ -152,6 +184,28 @@ def read_manifest(corpus: str, path: Path | None = None) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(f"{path}: no manifest for corpus {corpus!r}")
     return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def read_files(corpus: str, path: Path | None = None) -> pd.DataFrame:
+    """The committed list of a corpus's other files (:func:`files_path`): ``file``, ``sha256``."""
+    path = path or files_path(corpus)
+    if not path.is_file():
+        raise InputError(f"{path}: no list of the files of corpus {corpus!r}")
+    files = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [column for column in ("file", "sha256") if column not in files.columns]
+    if missing:
+        raise InputError(f"{path}: missing column {missing[0]!r}")
+    bad = [name for name in files["file"] if not name or name != Path(name).name]
+    if bad:
+        raise InputError(f"{path}: {bad[0]!r} is not a file name (no folders)")
+    return files
+
+
+def files_manifest(files: dict[str, bytes]) -> pd.DataFrame:
+    """The list of a corpus's other files: name and SHA-256 of each (``data/real/*_files.csv``)."""
+    return pd.DataFrame(
+        {"file": list(files), "sha256": [sha256_bytes(data) for data in files.values()]}
+    ).sort_values("file", ignore_index=True)
 
 
 def ungdc_manifest(
@@ -199,23 +253,54 @@ def _replace_folder(target: Path, fill: Callable[[Path], None]) -> None:
             shutil.rmtree(staging)
 
 
+def _beside(source: str, name: str, log: Callable[[str], None] | None) -> tuple[bytes | None, str]:
+    """A file published next to an archive source, and where it was looked for: in the local
+    archive's folder, or at the same URL or ``doi:`` dataset with the file's name (on Harvard
+    Dataverse, ``Speakers_by_session.xlsx`` is a file of its own beside the ``.tgz``)."""
+    if is_url(source):
+        url = f"{source.rsplit('/', 1)[0]}/{name}"
+        try:
+            return download(url, log).read_bytes(), url
+        except InputError:
+            return None, url
+    beside = Path(source).parent / name
+    return (beside.read_bytes() if beside.is_file() else None), str(beside)
+
+
 def fetch_ungdc(
     source: str | os.PathLike[str],
     destination: Path | None = None,
     manifest: pd.DataFrame | None = None,
     log: Callable[[str], None] | None = None,
+    files: pd.DataFrame | None = None,
 ) -> Path:
-    """Copy the manifest's speeches from ``source`` into ``destination``, checking each hash.
+    """Copy the manifest's speeches and the corpus's other files from ``source`` into
+    ``destination``, checking each hash.
 
-    Raises :class:`~stance.io.InputError` naming the first speech that is missing or whose text
-    differs from the manifest; ``destination`` is then left as it was.
+    The speeches go to ``TXT/Session NN - YYYY/`` as in the publisher's layout. The other files
+    are those of ``data/real/ungdc_files.csv`` (``files``; today ``Speakers_by_session.xlsx``, the
+    speakers' posts): each goes to the top of ``destination``. It is looked for at any depth in a
+    folder source or inside an archive, and, when an archive does not hold it, beside the
+    archive: in the same local folder, or at the same URL or ``doi:`` dataset (on Harvard
+    Dataverse the speaker list is a file of its own next to the ``.tgz``). The file is required,
+    not optional: the speech-level analysis reads it, so a fetched copy without it would fail
+    later and further from the cause.
+
+    Raises :class:`~stance.io.InputError` naming the first speech or file that is missing or
+    whose bytes differ from the committed SHA-256; ``destination`` is then left as it was.
     """
+    source = str(source)
     destination = destination or corpus_dir("ungdc")
     manifest = read_manifest("ungdc") if manifest is None else manifest
+    files = read_files("ungdc") if files is None else files
     wanted = {_speech_path(row): row["sha256"] for _, row in manifest.iterrows()}
+    wanted_files = dict(zip(files["file"], files["sha256"], strict=True))
     found: dict[str, bytes] = {}
-    for relative, data in ungdc_documents(source, log):
-        if relative in wanted and relative not in found:
+    found_files: dict[str, bytes] = {}
+    for relative, data in ungdc_documents(source, log, files=wanted_files):
+        if relative in wanted_files:
+            found_files.setdefault(relative, data)
+        elif relative in wanted and relative not in found:
             found[relative] = data
     missing = sorted(set(wanted) - set(found))
     if missing:
@@ -229,16 +314,38 @@ def fetch_ungdc(
                 f"{source}: {relative} differs from the manifest (SHA-256 "
                 "mismatch): a different release or an edited file"
             )
+    for name in sorted(wanted_files):
+        if name not in found_files and not Path(source).is_dir():
+            data, looked = _beside(source, name, log)
+            if data is None:
+                raise InputError(
+                    f"{source}: no {name} in the archive nor at {looked} (the UN General "
+                    "Debate Corpus publishes it beside the archive: download it too)"
+                )
+            found_files[name] = data
+        if name not in found_files:
+            raise InputError(
+                f"{source}: no {name} in the folder, at any depth (the UN General Debate "
+                "Corpus publishes it beside TXT/: copy it there)"
+            )
+        if sha256_bytes(found_files[name]) != wanted_files[name]:
+            raise InputError(
+                f"{source}: {name} differs from the manifest (SHA-256 mismatch): "
+                "a different release or an edited file"
+            )
 
     def fill(folder: Path) -> None:
         for relative in sorted(wanted):
             path = folder / "TXT" / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(found[relative])
+        for name in sorted(wanted_files):
+            (folder / name).write_bytes(found_files[name])
 
     _replace_folder(destination, fill)
     if log:
-        log(f"ungdc: {len(wanted)} speeches checked and written to {destination}")
+        extra = f" and {', '.join(sorted(wanted_files))}" if wanted_files else ""
+        log(f"ungdc: {len(wanted)} speeches{extra} checked and written to {destination}")
     return destination
 
 

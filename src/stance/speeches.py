@@ -116,6 +116,46 @@ def speech_stance(predictions: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["session", "iso3"], ignore_index=True)
 
 
+#: The columns :func:`add_speaker_posts` appends to a per-speech table.
+POST_COLUMNS = ("speaker_post", "post_category")
+
+
+def add_speaker_posts(table: pd.DataFrame, posts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``table`` (one row per speech, with ``iso3`` and ``session``, such as
+    :func:`speech_stance`'s) with two columns appended: ``speaker_post``, the post of who gave
+    the speech as the corpus's speaker list spells it, and ``post_category``, its category
+    (:func:`stance.corpora.post_category`).
+
+    ``posts`` is a :func:`stance.corpora.speaker_posts` table; by default it is read from the
+    fetched corpus (``data/external/ungdc/Speakers_by_session.xlsx``) for the sessions of
+    ``table``. A speech the list does not give a post for gets ``""`` and ``"not given"``. The
+    rows, their order and index, and the other columns are those of ``table`` (two columns of
+    these names already there are replaced).
+    """
+    if posts is None:
+        from stance import fetch
+
+        sessions = sorted({int(session) for session in table["session"]})
+        posts = corpora.speaker_posts(fetch.corpus_dir("ungdc"), sessions=sessions)
+    keys = ["iso3", "session"]
+    duplicated = posts[posts.duplicated(keys)]
+    if not duplicated.empty:
+        raise InputError(
+            f"speaker posts: {duplicated.iloc[0]['iso3']} is listed twice in session "
+            f"{duplicated.iloc[0]['session']}"
+        )
+    lookup = posts.assign(session=posts["session"].astype(int)).set_index(keys)
+    speech = pd.MultiIndex.from_arrays(
+        [table["iso3"].astype(str), table["session"].astype(int)], names=keys
+    )
+    result = table.drop(columns=[c for c in POST_COLUMNS if c in table.columns])
+    result["speaker_post"] = lookup["speaker_post"].reindex(speech).fillna("").to_numpy()
+    result["post_category"] = (
+        lookup["post_category"].reindex(speech).fillna(corpora.POST_NOT_GIVEN).to_numpy()
+    )
+    return result
+
+
 def read_votes(path: Path | None = None) -> pd.DataFrame:
     """The recorded votes (one row per state and resolution), checked: known votes, one row per
     state and resolution, and the counts of each resolution equal to its published totals."""
