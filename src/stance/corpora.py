@@ -26,6 +26,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -374,24 +375,60 @@ def read_text(path: Path) -> str:
 
 def speech_sentences(speech: Speech, text: str | None = None) -> pd.DataFrame:
     """The sentences of one speech with their ids (``un-ISO-SS-NNNN``), hashes and keyword flag."""
+    return _sentence_frame([_speech_columns(speech, text)])
+
+
+def _speech_columns(speech: Speech, text: str | None = None) -> dict[str, list[Any]]:
     sentences = split_sentences(read_text(speech.path) if text is None else text)
-    return pd.DataFrame(
-        {
-            "sentence_id": [
-                f"un-{speech.iso3}-{speech.session}-{i:04d}" for i in range(len(sentences))
-            ],
-            "source": "ungdc",
-            "document": speech.speech_id,
-            "iso3": speech.iso3,
-            "session": speech.session,
-            "year": speech.year,
-            "date": f"{speech.year}-09-01",
-            "speaker": "",
-            "text": sentences,
-            "sentence_sha256": [sentence_sha256(s) for s in sentences],
-            "mentions_target": [mentions_target(s) for s in sentences],
-        }
+    return _sentence_columns(
+        sentences,
+        f"un-{speech.iso3}-{speech.session}",
+        source="ungdc",
+        document=speech.speech_id,
+        iso3=speech.iso3,
+        session=speech.session,
+        year=speech.year,
+        date=f"{speech.year}-09-01",
+        speaker="",
     )
+
+
+#: The columns of a sentence table (:func:`ungdc_sentences`, :func:`presidential_sentences`).
+SENTENCE_COLUMNS = (
+    "sentence_id",
+    "source",
+    "document",
+    "iso3",
+    "session",
+    "year",
+    "date",
+    "speaker",
+    "text",
+    "sentence_sha256",
+    "mentions_target",
+)
+
+
+def _sentence_columns(sentences: list[str], id_prefix: str, **fields: Any) -> dict[str, list[Any]]:
+    """One document's sentences as columns: ids ``{id_prefix}-NNNN`` (the position), the
+    document's ``fields`` repeated, the text, its hash and the keyword flag."""
+    count = len(sentences)
+    return {
+        "sentence_id": [f"{id_prefix}-{i:04d}" for i in range(count)],
+        **{name: [value] * count for name, value in fields.items()},
+        "text": sentences,
+        "sentence_sha256": [sentence_sha256(s) for s in sentences],
+        "mentions_target": [mentions_target(s) for s in sentences],
+    }
+
+
+def _sentence_frame(documents: Iterable[dict[str, list[Any]]]) -> pd.DataFrame:
+    """Documents' sentence columns as one table (built once: a frame per document is slow)."""
+    columns: dict[str, list[Any]] = {name: [] for name in SENTENCE_COLUMNS}
+    for document in documents:
+        for name, values in columns.items():
+            values.extend(document[name])
+    return pd.DataFrame(columns)
 
 
 # --- UN General Debate: the speakers' posts -------------------------------------------------
@@ -684,21 +721,20 @@ def is_reserved_release(publisher: str, date: str) -> bool:
 
 def release_sentences(release: pd.Series) -> pd.DataFrame:
     """The sentences of one press release's body with ids (``kr-68700-0003``) and hashes."""
-    sentences = split_sentences(release["body"])
-    return pd.DataFrame(
-        {
-            "sentence_id": [f"{release['release_id']}-{i:04d}" for i in range(len(sentences))],
-            "source": "presidential",
-            "document": release["release_id"],
-            "iso3": "RUS" if release["publisher"] == "kremlin" else "UKR",
-            "session": 0,
-            "year": int(release["date"][:4]),
-            "date": release["date"],
-            "speaker": release["publisher"],
-            "text": sentences,
-            "sentence_sha256": [sentence_sha256(s) for s in sentences],
-            "mentions_target": [mentions_target(s) for s in sentences],
-        }
+    return _sentence_frame([_release_columns(release)])
+
+
+def _release_columns(release: pd.Series) -> dict[str, list[Any]]:
+    return _sentence_columns(
+        split_sentences(release["body"]),
+        release["release_id"],
+        source="presidential",
+        document=release["release_id"],
+        iso3="RUS" if release["publisher"] == "kremlin" else "UKR",
+        session=0,
+        year=int(release["date"][:4]),
+        date=release["date"],
+        speaker=release["publisher"],
     )
 
 
@@ -707,14 +743,12 @@ def release_sentences(release: pd.Series) -> pd.DataFrame:
 
 def ungdc_sentences(speeches: Iterable[Speech]) -> pd.DataFrame:
     """All sentences of the given speeches, in speech order."""
-    frames = [speech_sentences(speech) for speech in speeches]
-    return pd.concat(frames, ignore_index=True)
+    return _sentence_frame(_speech_columns(speech) for speech in speeches)
 
 
 def presidential_sentences(releases: pd.DataFrame) -> pd.DataFrame:
     """All sentences of the given releases, in release order."""
-    frames = [release_sentences(row) for _, row in releases.iterrows()]
-    return pd.concat(frames, ignore_index=True)
+    return _sentence_frame(_release_columns(row) for _, row in releases.iterrows())
 
 
 def _seeded_sample(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:

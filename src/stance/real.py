@@ -154,7 +154,7 @@ def rehydrate(
                 f"{ungdc_dir}: no speech {missing[0][0]}_{missing[0][1]} "
                 "(fetch the corpus: stance corpus fetch ungdc)"
             )
-        parts += [corpora.speech_sentences(by_key[key]) for key in documents]
+        parts.append(corpora.ungdc_sentences(by_key[key] for key in documents))
     press_labels = labels[labels["source"] == "presidential"]
     if not press_labels.empty:
         releases = corpora.read_presidential(presidential_dir).set_index("release_id")
@@ -162,12 +162,9 @@ def rehydrate(
         missing = [doc for doc in documents if doc not in releases.index]
         if missing:
             raise InputError(f"{presidential_dir}: no press release {missing[0]}")
-        parts += [
-            corpora.release_sentences(
-                releases.loc[doc].rename(doc).to_frame().T.reset_index(names="release_id").iloc[0]
-            )
-            for doc in documents
-        ]
+        parts.append(
+            corpora.presidential_sentences(releases.loc[documents].reset_index(names="release_id"))
+        )
     sentences = pd.concat(parts, ignore_index=True).set_index("sentence_id")
     absent = sorted(set(labels["sentence_id"]) - set(sentences.index))
     if absent:
