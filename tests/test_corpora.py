@@ -160,6 +160,22 @@ def test_presidential_sample_skips_the_reserved_kremlin_window():
     assert set(sample["document"]) == {"kr-90001", "kr-90003", "ua-80001", "ua-80002"}
 
 
+def test_a_later_presidential_round_keeps_to_its_publishers_and_skips_earlier_rounds():
+    sentences = corpora.presidential_sentences(corpora.read_presidential(FIXTURES / "presidential"))
+    first = corpora.presidential_labelling_sample(sentences, per_cell=1, keyword_share=1.0)
+    later = corpora.presidential_labelling_sample(
+        sentences,
+        per_cell=10,
+        keyword_share=1.0,
+        seed=7,
+        publishers=("kremlin",),
+        exclude=first["sentence_id"],
+    )
+    assert set(later["speaker"]) == {"kremlin"}
+    assert not set(later["sentence_id"]) & set(first["sentence_id"])
+    assert (later["mentions_target"] == (later["sample"] == "keyword")).all()
+
+
 # --- the speakers' posts -------------------------------------------------------------------
 
 

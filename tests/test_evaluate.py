@@ -227,7 +227,7 @@ def test_learning_curve_table():
     texts = [" ".join([*rng.choice(filler, 4), cues[label]]) for label in labels]
     groups = [f"g{i // 3}" for i in range(60)]
 
-    def curve():
+    def curve(n_jobs=1):
         return ev.learning_curve_table(
             lambda: build_pipeline("word"),
             texts,
@@ -236,6 +236,7 @@ def test_learning_curve_table():
             train_fractions=(0.1, 0.5, 1.0),
             n_repeats=2,
             n_splits=3,
+            n_jobs=n_jobs,
         )
 
     table = curve()
@@ -247,6 +248,7 @@ def test_learning_curve_table():
     assert table["mean_macro_f1"].iloc[-1] > 0.9
     assert table["mean_macro_f1"].iloc[-1] >= table["mean_macro_f1"].iloc[0]
     pd.testing.assert_frame_equal(curve(), table)
+    pd.testing.assert_frame_equal(curve(n_jobs=2), table)
 
 
 # --- calibration ---------------------------------------------------------------------------

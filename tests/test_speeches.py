@@ -77,6 +77,10 @@ def test_cross_fitting_never_scores_a_state_with_its_own_sentences():
     table = speeches.speech_stance(predicted)
     assert table["net_stance"].between(-1, 1).all()
     assert (table["net_stance"] == table["share_support"] - table["share_opposition"]).all()
+    in_parallel = speeches.cross_fitted_predictions(
+        candidates, labelled, estimator, "russian_foreign_policy", n_folds=3, seed=1, n_jobs=2
+    )
+    pd.testing.assert_frame_equal(in_parallel, predicted)
 
 
 def test_vote_auc_ranks_yes_voters_by_negative_net_stance():
@@ -157,3 +161,18 @@ def test_speaker_posts_default_to_the_fetched_corpus(tmp_path, monkeypatch):
         speeches.add_speaker_posts(table)
     write_speakers_xlsx(tmp_path / "data" / "external" / "ungdc" / corpora.SPEAKERS_FILE)
     assert speeches.add_speaker_posts(table)["speaker_post"].tolist() == ["President"]
+
+
+def test_stance_by_post_summarises_speeches_in_post_rank_order():
+    table = pd.DataFrame(
+        {
+            "post_category": ["foreign minister", "head of state", "head of state"],
+            "net_stance": [-0.5, 0.0, -1.0],
+            "share_support": [0.25, 0.0, 0.0],
+        }
+    )
+    summary = speeches.stance_by_post(table)
+    assert summary["post_category"].tolist() == ["head of state", "foreign minister"]
+    assert summary["speeches"].tolist() == [2, 1]
+    assert summary["mean_net_stance"].tolist() == [-0.5, -0.5]
+    assert summary["share_with_support"].tolist() == [0.0, 1.0]

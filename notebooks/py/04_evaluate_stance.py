@@ -26,7 +26,7 @@
 # %%
 import pandas as pd
 
-from stance import data, evaluate, experiments, plots, results
+from stance import config, data, evaluate, experiments, plots, results
 
 LANGS = ("en", "tr")
 train = data.load_statements("train")
@@ -118,7 +118,8 @@ for target in data.TARGETS:
     pipeline = loaded[target, "en"].pipeline
     table = evaluate.learning_curve_table(
         lambda pipeline=pipeline: clone(pipeline), rows["text"].tolist(), rows[target].tolist(),
-        rows["group"].tolist(), train_fractions=(0.2, 0.4, 0.7, 1.0), n_repeats=2)
+        rows["group"].tolist(), train_fractions=(0.2, 0.4, 0.7, 1.0), n_repeats=2,
+        n_jobs=config.N_JOBS)
     curves.append(table.assign(curve=target))
 curves = pd.concat(curves, ignore_index=True)
 results.write_table(curves[["curve", "fraction", "n_train", "mean_macro_f1", "std_macro_f1",

@@ -24,7 +24,9 @@
 # seeded folds, and a fold's speeches are scored by a model with the shipped model's design
 # (notebook 07), trained on the labelled real sentences of the other folds' states only (press
 # releases count as Russia's and Ukraine's). Per speech, net stance = share of candidate
-# sentences predicted `support` − share predicted `opposition`.
+# sentences predicted `support` − share predicted `opposition`. Each speech also carries its
+# speaker's post as the corpus's speaker list (`Speakers_by_session.xlsx`) gives it, and a
+# category of it (`stance.corpora.post_category`).
 #
 # The votes (`data/raw/un_votes.csv`, with the source of each record; the counts are checked
 # against the published totals) are compared with the speeches of the session that follows
@@ -40,8 +42,8 @@ candidates = speeches.candidate_sentences()
 labelled = real.load_real_statements()
 shipped = models.load_model(config.MODELS_DIR / "russian_foreign_policy_en.skops")
 predictions = speeches.cross_fitted_predictions(candidates, labelled, shipped.pipeline,
-                                                "russian_foreign_policy")
-by_speech = speeches.speech_stance(predictions)
+                                                "russian_foreign_policy", n_jobs=config.N_JOBS)
+by_speech = speeches.add_speaker_posts(speeches.speech_stance(predictions))
 results.write_table(by_speech, "speech_stance")
 pd.Series({"speeches": len(by_speech), "candidate sentences": len(predictions),
            "states": by_speech["iso3"].nunique(),
@@ -69,6 +71,18 @@ plots.publish(plots.net_stance_by_vote(pd.concat(panels, ignore_index=True),
               "08_net_stance_by_vote")
 
 # %% [markdown]
+# ## Who speaks
+#
+# Heads of state, heads of government and foreign ministers give most speeches. Net stance by
+# the speaker's post (descriptive only: the post goes with the state, so this does not separate
+# who speaks from which state speaks):
+
+# %%
+by_post = speeches.stance_by_post(by_speech)
+results.write_table(by_post, "speech_stance_by_post")
+by_post
+
+# %% [markdown]
 # ## Who changed most, 2014–2024
 #
 # The eight states (with a speech in every session) whose mean net stance moved most between
@@ -94,7 +108,8 @@ print(findings.write_real_findings())
 # few candidate sentences, so their net stance rests on little text (`speech_stance.md` lists
 # the counts). The keyword rule, the labels and the model come from the same guidelines, and
 # a state may vote one way and speak cautiously; a low AUC can therefore mean a weak model or a
-# real gap between words and votes, and this notebook cannot tell which. Votes are recorded for
-# two of the four resolutions named in the issue (68/262 and ES-11/1): per-state records of
-# ES-11/4 and ES-11/6 could not be sourced here, and were not filled in from memory
-# (`data/raw/un_votes_SOURCES.md`).
+# real gap between words and votes, and this notebook cannot tell which. ES-11/1 and ES-11/4 are
+# both compared with the speeches of session 77, so their AUCs are not independent. Votes are
+# recorded for three of the four resolutions named in the issue (68/262, ES-11/1, ES-11/4): one
+# of the 193 per-state votes on ES-11/6 could not be sourced here, so that resolution is left
+# out rather than filled in from memory (`data/raw/un_votes_SOURCES.md`).

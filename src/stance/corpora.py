@@ -779,11 +779,19 @@ def presidential_labelling_sample(
     per_cell: int = 220,
     keyword_share: float = 0.8,
     seed: int = config.SEED,
+    publishers: Iterable[str] | None = None,
+    exclude: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Press-release sentences to label: ``per_cell`` from each publisher × period (before and
     from 24 February 2022), ``keyword_share`` of them keyword sentences, the rest other
-    sentences, each drawn with a seeded generator. Reserved Kremlin dates are excluded first.
+    sentences, each drawn with a seeded generator. Reserved Kremlin dates are excluded first,
+    and so are the sentence ids in ``exclude`` (those labelled in an earlier round);
+    ``publishers`` keeps only those publishers' releases (default: both).
     """
+    excluded = set(exclude)
+    sentences = sentences[~sentences["sentence_id"].isin(excluded)]
+    if publishers is not None:
+        sentences = sentences[sentences["speaker"].isin(list(publishers))]
     reserved = [
         is_reserved_release(publisher, date)
         for publisher, date in zip(sentences["speaker"], sentences["date"], strict=True)

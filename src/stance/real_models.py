@@ -156,7 +156,7 @@ def choose_real_models(
         )
     table = pd.DataFrame(rows)
     sources = best_sources(table)
-    winners = [(label, sources[label]) for label in labels]
+    winners = list(sources.items())  # in best_sources' order (by label name)
     final_tasks = _source_tasks(real_train, constructed, winners)
     final_candidates = list(ParameterGrid(models.candidate_grid("auto", "en", FINAL_GRID)))
     source_keys = [models.candidate_key(candidate) for candidate in source_candidates]
@@ -175,7 +175,7 @@ def choose_real_models(
         for task, score in zip(final_tasks, final_scores, strict=True)
     )
     return SourceComparison(
-        table=table, selections=dict(zip(labels, selections, strict=True)), sources=sources
+        table=table, selections=dict(zip(sources, selections, strict=True)), sources=sources
     )
 
 

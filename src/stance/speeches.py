@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import roc_auc_score
 from threadpoolctl import threadpool_limits
 
@@ -61,6 +62,14 @@ def state_folds(states: Sequence[str], n_folds: int = 5, seed: int = config.SEED
     return {unique[i]: rank % n_folds for rank, i in enumerate(order)}
 
 
+def _fit_and_predict(
+    estimator: BaseEstimator, texts: list[str], labels: list[str], scored: list[str]
+) -> tuple[list[str], np.ndarray]:
+    with threadpool_limits(limits=1):  # small problems: more BLAS threads only slow them
+        model = clone(estimator).fit(texts, labels)
+        return [str(c) for c in model.classes_], model.predict_proba(scored)
+
+
 def cross_fitted_predictions(
     candidates: pd.DataFrame,
     labelled: pd.DataFrame,
@@ -68,29 +77,33 @@ def cross_fitted_predictions(
     label: str,
     n_folds: int = 5,
     seed: int = config.SEED,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Predict ``label`` for each candidate sentence with a model (a fresh clone of
     ``estimator``) trained on the labelled sentences of the *other* folds' states only.
 
     ``labelled`` needs ``text``, ``iso3`` and ``label``; press releases count as sentences of
-    RUS and UKR, so those states' speeches are never scored by a model that saw them.
+    RUS and UKR, so those states' speeches are never scored by a model that saw them. The folds
+    are fitted in ``n_jobs`` processes (the same predictions for any number).
     Returns ``candidates`` with ``predicted`` and one ``proba_*`` column per class.
     """
     folds = state_folds([*candidates["iso3"], *labelled["iso3"]], n_folds, seed)
     candidate_fold = candidates["iso3"].map(folds).to_numpy()
     labelled_fold = labelled["iso3"].map(folds).to_numpy()
+    scored_folds = [fold for fold in range(n_folds) if (candidate_fold == fold).any()]
+    fitted = Parallel(n_jobs=n_jobs)(
+        delayed(_fit_and_predict)(
+            estimator,
+            labelled.loc[labelled_fold != fold, "text"].tolist(),
+            labelled.loc[labelled_fold != fold, label].tolist(),
+            candidates.loc[candidate_fold == fold, "text"].tolist(),
+        )
+        for fold in scored_folds
+    )
     parts = []
-    for fold in range(n_folds):
-        rows = candidates[candidate_fold == fold]
-        if rows.empty:
-            continue
-        training = labelled[labelled_fold != fold]
-        with threadpool_limits(limits=1):  # small problems: more BLAS threads only slow them
-            model = clone(estimator).fit(training["text"].tolist(), training[label].tolist())
-            proba = model.predict_proba(rows["text"].tolist())
-        classes = [str(c) for c in model.classes_]
+    for fold, (classes, proba) in zip(scored_folds, fitted, strict=True):
         parts.append(
-            rows.assign(
+            candidates[candidate_fold == fold].assign(
                 predicted=np.asarray(classes, dtype=object)[proba.argmax(axis=1)],
                 **{f"proba_{c}": proba[:, i] for i, c in enumerate(classes)},
                 fold=fold,
@@ -154,6 +167,24 @@ def add_speaker_posts(table: pd.DataFrame, posts: pd.DataFrame | None = None) ->
         lookup["post_category"].reindex(speech).fillna(corpora.POST_NOT_GIVEN).to_numpy()
     )
     return result
+
+
+def stance_by_post(table: pd.DataFrame) -> pd.DataFrame:
+    """Per speaker-post category (:func:`add_speaker_posts`): speeches, mean net stance, and
+    the share of speeches with any sentence read as ``support``, highest rank of post first."""
+    order = {category: rank for rank, category in enumerate(corpora.POST_CATEGORIES)}
+    summary = (
+        table.groupby("post_category")
+        .agg(
+            speeches=("net_stance", "size"),
+            mean_net_stance=("net_stance", "mean"),
+            share_with_support=("share_support", lambda s: float(np.mean(s > 0))),
+        )
+        .reset_index()
+    )
+    return summary.sort_values(
+        "post_category", key=lambda column: column.map(order), ignore_index=True
+    )
 
 
 def read_votes(path: Path | None = None) -> pd.DataFrame:
