@@ -302,7 +302,10 @@ def dataset_card(frame: pd.DataFrame, kappa: pd.DataFrame, n_adjudicated: int) -
         "* **Presidential press releases** (en.kremlin.ru and president.gov.ua, CC BY 4.0, as "
         "published in the repository PeiYiZhuo/zelenskyy-putin), October 2021 – June 2022, "
         "reserved Kremlin dates excluded: a seeded sample per presidency and period (before / "
-        "from 24 February 2022), mostly keyword sentences.",
+        "from 24 February 2022), mostly keyword sentences; and a second round of keyword "
+        "sentences of Kremlin releases only, drawn the same way from the sentences not yet "
+        "sampled (`sample` = `kremlin-keyword`), because real `support` sentences are rare "
+        "elsewhere. No sampling rule looks at labels.",
         "Sentences are cut by `stance.corpora.split_sentences`; ids name the document and the "
         "sentence's position (`un-ISO-SESSION-NNNN`, `kr-RELEASE-NNNN`, `ua-RELEASE-NNNN`).",
         "## Sizes",
@@ -333,7 +336,9 @@ def dataset_card(frame: pd.DataFrame, kappa: pd.DataFrame, n_adjudicated: int) -
         "## Limitations",
         "Real `support` sentences are rare: most states whose speeches defend Russia's conduct "
         "are reserved for the independent evaluation, so most `support` sentences come from "
-        "Kremlin releases. Scores on `support` therefore have wide intervals. The sentences are "
+        "Kremlin releases (and the second round of press-release sentences is Kremlin-only), so "
+        "a model may partly learn the Kremlin's house style as `support`. Scores on `support` "
+        "have wide intervals. The sentences are "
         "labelled out of context, as a model sees them; a sentence whose stance depends on "
         "its neighbours is `neutral` here.",
     ]
