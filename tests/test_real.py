@@ -330,3 +330,17 @@ def test_training_data_comparison_ships_a_model_that_records_its_source(tmp_path
     temporal = real_models.temporal_scores(frame, constructed, selections, sources)
     assert temporal["n_test"].tolist() == [6, 6]
     assert temporal["macro_f1"].between(0, 1).all()
+
+
+def test_scores_by_source_score_each_source_alone():
+    test = pd.DataFrame(
+        {
+            "source": ["ungdc"] * 4 + ["presidential"] * 4,
+            "sentiment": ["positive", "negative", "neutral", "negative"] * 2,
+        }
+    )
+    predicted = ["positive", "negative", "neutral", "negative"] + ["neutral"] * 4
+    table = real_models.scores_by_source(test, {"sentiment": {"model": predicted}}, 50)
+    assert table["source"].tolist() == ["presidential", "ungdc"]
+    assert table["n"].tolist() == [4, 4]
+    assert table["accuracy"].tolist() == [0.25, 1.0]

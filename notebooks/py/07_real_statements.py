@@ -122,6 +122,20 @@ plots.publish(plots.score_intervals(scores.assign(panel=scores["label"]),
               "07_real_test_scores")
 
 # %% [markdown]
+# **By kind of text.** The test split pools UN speech sentences and press-release sentences, and
+# nearly all `support` sentences are in the press releases (most of them Kremlin releases). The
+# same scores within each source (`ungdc`: UN General Debate; `presidential`: press releases),
+# for the model and the strongest baselines; every system is in `results/real_test_by_source.md`:
+
+# %%
+by_source = real_models.scores_by_source(test, systems)
+results.write_table(by_source, "real_test_by_source")
+by_source = results.with_intervals(by_source, ["macro_f1", "f_avg"])
+by_source = by_source[by_source["system"].isin(["model", "keyword rule", "VADER"])]
+results.write_table(by_source, "real_test_by_source_summary")
+by_source
+
+# %% [markdown]
 # **Is the model better than each alternative on the same sentences?** A paired bootstrap: the
 # shipped model's macro-F1 minus each other system's, its 95% interval and a two-sided p-value
 # (the smallest 1,000 resamples can give is 0.002). The row "constructed-only model" measures

@@ -174,6 +174,21 @@ def real_findings_markdown(directory: Path | None = None) -> str:
             f"{_interval(to_constructed['low'], to_constructed['high'])}) "
             "(`results/real_test.md`, `results/real_vs_alternatives.md`)."
         )
+    if (Path(directory) / "real_test_by_source.json").exists():
+        by_source = _load(directory, "real_test_by_source")
+        parts = []
+        for source, text in (("ungdc", "UN speech"), ("presidential", "press-release")):
+            rows = [r for r in by_source if r["source"] == source and r["system"] == "model"]
+            if rows:
+                parts.append(
+                    f"within the {rows[0]['n']} {text} sentences "
+                    + ", ".join(f"{r['macro_f1']:.2f} ({r['label']})" for r in rows)
+                )
+        lines.append(
+            "**By kind of text**, the shipped models' macro-F1 "
+            + "; ".join(parts)
+            + " (`results/real_test_by_source.md`, which also scores every baseline per source)."
+        )
     lines.append(
         "**Across time** (trained up to 2023, tested on the 2024 speeches): macro-F1 "
         + ", ".join(

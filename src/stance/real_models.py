@@ -300,6 +300,28 @@ def score_on_real_test(
     return table[["label", *[c for c in table.columns if c != "label"]]]
 
 
+def scores_by_source(
+    test: pd.DataFrame,
+    systems: Mapping[str, Mapping[str, Sequence[str]]],
+    n_resamples: int = 1000,
+    seed: int = config.SEED,
+) -> pd.DataFrame:
+    """:func:`score_on_real_test` within each source of the test rows (UN speeches, press
+    releases), so a score pooled over sources can be read for each kind of text."""
+    sources = test["source"].to_numpy()
+    frames = []
+    for source in sorted(set(sources)):
+        positions = np.flatnonzero(sources == source)
+        subset = {
+            label: {name: [predicted[i] for i in positions] for name, predicted in by_name.items()}
+            for label, by_name in systems.items()
+        }
+        table = score_on_real_test(test.iloc[positions], subset, n_resamples, seed)
+        frames.append(table.assign(source=source, n=len(positions)))
+    table = pd.concat(frames, ignore_index=True)
+    return table[["source", "n", *[c for c in table.columns if c not in ("source", "n")]]]
+
+
 def paired_gains(
     test: pd.DataFrame,
     systems: Mapping[str, Mapping[str, Sequence[str]]],
