@@ -328,6 +328,8 @@ def test_training_data_comparison_ships_a_model_that_records_its_source(tmp_path
         real_models.training_rows(frame, constructed, sources["russian_foreign_policy"])
     )
     temporal = real_models.temporal_scores(frame, constructed, selections, sources)
+    in_parallel = real_models.temporal_scores(frame, constructed, selections, sources, n_jobs=2)
+    pd.testing.assert_frame_equal(in_parallel, temporal)
     assert temporal["n_test"].tolist() == [6, 6]
     assert temporal["macro_f1"].between(0, 1).all()
 

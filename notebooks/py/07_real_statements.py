@@ -162,7 +162,8 @@ plots.publish(plots.confusion_grid(confusions, "Real test sentences: confusion m
 # releases), scored on the UN sentences of session 79 (2024), beside the majority class.
 
 # %%
-temporal = real_models.temporal_scores(frame, constructed, selections, sources)
+temporal = real_models.temporal_scores(frame, constructed, selections, sources,
+                                       n_jobs=config.N_JOBS)
 results.write_table(temporal, "real_temporal")
 temporal
 

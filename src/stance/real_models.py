@@ -347,17 +347,29 @@ def paired_gains(
     return pd.DataFrame(rows)
 
 
+def _fit_and_predict(
+    estimator: Any, data: pd.DataFrame, label: str, weights: np.ndarray, texts: list[str]
+) -> list[str]:
+    with threadpool_limits(limits=1):  # small problems: more BLAS threads only slow them
+        estimator.fit(
+            data["text"].tolist(), data[label].tolist(), classifier__sample_weight=weights
+        )
+        return list(estimator.predict(texts))
+
+
 def temporal_scores(
     frame: pd.DataFrame,
     constructed: pd.DataFrame,
     selections: Mapping[str, models.ModelSelection],
     sources: Mapping[str, str],
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Train on the UN sessions up to 78 (and press releases), test on session 79 (2024):
-    each label's chosen design and data, refitted on the temporal training rows."""
+    each label's chosen design and data, refitted on the temporal training rows (the labels in
+    ``n_jobs`` processes)."""
     train = frame[frame["temporal_split"] == "train"]
     test = frame[frame["temporal_split"] == "test"]
-    rows = []
+    fits = []
     for label, selection in selections.items():
         data = training_rows(train, constructed, sources[label])
         estimator = models.build_pipeline(selection.best_params["features"], "en").set_params(
@@ -371,12 +383,14 @@ def temporal_scores(
         if sources[label].startswith("real + constructed"):
             weight = {name: w for name, _, w in SOURCES}[sources[label]]
             weights[len(train) :] = weight
-        with threadpool_limits(limits=1):  # small problems: more BLAS threads only slow them
-            estimator.fit(
-                data["text"].tolist(), data[label].tolist(), classifier__sample_weight=weights
-            )
-            predicted = estimator.predict(test["text"].tolist())
-        scores = evaluate.classification_scores(test[label].tolist(), list(predicted))
+        fits.append((label, data, estimator, weights))
+    predictions = Parallel(n_jobs=n_jobs)(
+        delayed(_fit_and_predict)(estimator, data, label, weights, test["text"].tolist())
+        for label, data, estimator, weights in fits
+    )
+    rows = []
+    for (label, data, _, _), predicted in zip(fits, predictions, strict=True):
+        scores = evaluate.classification_scores(test[label].tolist(), predicted)
         counts = test[label].value_counts().sort_index()
         rows.append(
             {
