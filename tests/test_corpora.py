@@ -135,6 +135,8 @@ def test_read_presidential_errors(tmp_path):
 
 def test_ungdc_sample_excludes_reserved_states_and_is_seeded():
     sentences = corpora.ungdc_sentences(corpora.find_speeches(FIXTURES))
+    in_parallel = corpora.ungdc_sentences(corpora.find_speeches(FIXTURES), n_jobs=2)
+    pd.testing.assert_frame_equal(in_parallel, sentences)
     reserved = sentences.assign(
         iso3="RUS",
         document="RUS_77_2022",

@@ -287,3 +287,18 @@ def test_brier_score():
         ev.brier_score(gold, perfect[:, :2], classes)
     with pytest.raises(ValueError, match="not among the classes"):
         ev.brier_score(["maybe", OPP, NEU, SUP], perfect, classes)
+
+
+def test_roc_auc_equals_scikit_learns_with_ties():
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        y = rng.integers(0, 2, 40)
+        if len(set(y)) < 2:
+            continue
+        scores = rng.integers(-3, 4, 40) / 4  # many ties
+        assert ev.roc_auc(y, scores) == pytest.approx(roc_auc_score(y, scores), abs=1e-12)
+    assert ev.roc_auc([1, 0], [0.9, 0.1]) == 1.0
+    with pytest.raises(ValueError, match="positive and negative"):
+        ev.roc_auc([1, 1], [0.2, 0.3])

@@ -38,7 +38,7 @@ import pandas as pd
 
 from stance import config, findings, models, plots, real, results, speeches
 
-candidates = speeches.candidate_sentences()
+candidates = speeches.candidate_sentences(n_jobs=config.N_JOBS)
 labelled = real.load_real_statements()
 shipped = models.load_model(config.MODELS_DIR / "russian_foreign_policy_en.skops")
 predictions = speeches.cross_fitted_predictions(candidates, labelled, shipped.pipeline,

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 
 from stance import config
 from stance.io import InputError
@@ -741,9 +742,19 @@ def _release_columns(release: pd.Series) -> dict[str, list[Any]]:
 # --- the labelling sample ------------------------------------------------------------------
 
 
-def ungdc_sentences(speeches: Iterable[Speech]) -> pd.DataFrame:
-    """All sentences of the given speeches, in speech order."""
-    return _sentence_frame(_speech_columns(speech) for speech in speeches)
+def _chunk_columns(speeches: list[Speech]) -> list[dict[str, list[Any]]]:
+    return [_speech_columns(speech) for speech in speeches]
+
+
+def ungdc_sentences(speeches: Iterable[Speech], n_jobs: int = 1) -> pd.DataFrame:
+    """All sentences of the given speeches, in speech order (split in ``n_jobs`` processes:
+    the same table for any number)."""
+    speeches = list(speeches)
+    if n_jobs == 1:
+        return _sentence_frame(_speech_columns(speech) for speech in speeches)
+    chunks = [speeches[start : start + 100] for start in range(0, len(speeches), 100)]
+    parts = Parallel(n_jobs=n_jobs)(delayed(_chunk_columns)(chunk) for chunk in chunks)
+    return _sentence_frame(columns for part in parts for columns in part)
 
 
 def presidential_sentences(releases: pd.DataFrame) -> pd.DataFrame:

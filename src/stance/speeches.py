@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, clone
-from sklearn.metrics import roc_auc_score
 from threadpoolctl import threadpool_limits
 
 from stance import config, corpora
+from stance.evaluate import roc_auc
 from stance.io import InputError, read_csv
 
 VOTES_FILE = "un_votes.csv"
@@ -44,14 +44,14 @@ SESSION_AFTER_VOTE = {
 
 
 def candidate_sentences(
-    ungdc_dir: Path | None = None, sessions: Sequence[int] = corpora.SESSIONS
+    ungdc_dir: Path | None = None, sessions: Sequence[int] = corpora.SESSIONS, n_jobs: int = 1
 ) -> pd.DataFrame:
     """Every keyword sentence of every speech of ``sessions`` (reserved states included: they
-    are only scored, never labelled or tuned on)."""
+    are only scored, never labelled or tuned on), split in ``n_jobs`` processes."""
     from stance import fetch
 
     speeches = corpora.find_speeches(ungdc_dir or fetch.corpus_dir("ungdc"), sessions)
-    sentences = corpora.ungdc_sentences(speeches)
+    sentences = corpora.ungdc_sentences(speeches, n_jobs)
     return sentences[sentences["mentions_target"]].reset_index(drop=True)
 
 
@@ -241,7 +241,7 @@ def vote_auc(
     for _ in range(n_resamples):
         rows = rng.integers(0, len(y), len(y))
         if len(set(y[rows])) == 2:
-            resampled.append(roc_auc_score(y[rows], score[rows]))
+            resampled.append(roc_auc(y[rows], score[rows]))
     low, high = np.percentile(resampled, [2.5, 97.5])
     return {
         "symbol": symbol,
@@ -249,7 +249,7 @@ def vote_auc(
         "states": len(y),
         "voted_yes": int(y.sum()),
         "voted_no_or_abstained": int(len(y) - y.sum()),
-        "auc": round(float(roc_auc_score(y, score)), 3),
+        "auc": round(roc_auc(y, score), 3),
         "auc_low": round(float(low), 3),
         "auc_high": round(float(high), 3),
     }
