@@ -218,6 +218,10 @@ def test_cross_lingual_table_covers_every_cell(train, test):
         ["tr", "tr"],
     ]
     assert table["macro_f1"].between(0, 1).all()
+    in_parallel = experiments.cross_lingual_table(
+        train, test, ["ukraine_operation"], ("word",), n_jobs=2
+    )
+    pd.testing.assert_frame_equal(in_parallel, table)
 
 
 def test_sentiment_as_stance_table(test):

@@ -96,7 +96,7 @@ plots.publish(plots.confusion_grid(confusions, "Test confusion matrices (gold ×
 # table measures the languages, not a search.
 
 # %%
-cross = experiments.cross_lingual_table(train, test, data.TARGETS)
+cross = experiments.cross_lingual_table(train, test, data.TARGETS, n_jobs=config.N_JOBS)
 results.write_table(cross, "cross_lingual")
 cross.pivot_table(index=["label", "features", "train_lang"], columns="test_lang",
                   values="macro_f1")

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
+from sklearn.pipeline import Pipeline
 
 from stance import config, evaluate, models
 from stance.describe import naive_mapping_mismatch
@@ -244,40 +245,55 @@ def baseline_predictions(
 CROSS_LINGUAL_PARAMS = {"classifier__C": 10.0, "classifier__class_weight": "balanced"}
 
 
+def _fit_cross_lingual(kind: str, lang: str, texts: list[str], labels: list[str]) -> Pipeline:
+    return models.build_pipeline(kind, lang, **CROSS_LINGUAL_PARAMS).fit(texts, labels)
+
+
 def cross_lingual_table(
     train: pd.DataFrame,
     test: pd.DataFrame,
     label_columns: Sequence[str],
     feature_kinds: Sequence[str] = ("word", "char"),
     langs: Sequence[str] = ("en", "tr"),
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Macro-F1 of models trained in one language and tested in each, per feature kind.
 
     The test texts of the other language are the same statements, translated, so the
     off-diagonal cells measure transfer alone. Hyper-parameters are fixed
     (:data:`CROSS_LINGUAL_PARAMS`); text is normalised by the rules of the training language.
+    The models are fitted in ``n_jobs`` processes (the same table for any number).
     """
+    fits = [
+        (column, kind, train_lang)
+        for column in label_columns
+        for kind in feature_kinds
+        for train_lang in langs
+    ]
+    estimators = Parallel(n_jobs=n_jobs)(
+        delayed(_fit_cross_lingual)(
+            kind,
+            train_lang,
+            train.loc[train["lang"] == train_lang, "text"].tolist(),
+            train.loc[train["lang"] == train_lang, column].tolist(),
+        )
+        for column, kind, train_lang in fits
+    )
     rows = []
-    for column in label_columns:
-        for kind in feature_kinds:
-            for train_lang in langs:
-                rows_train = train[train["lang"] == train_lang]
-                estimator = models.build_pipeline(kind, train_lang, **CROSS_LINGUAL_PARAMS).fit(
-                    rows_train["text"].tolist(), rows_train[column].tolist()
-                )
-                for test_lang in langs:
-                    rows_test = test[test["lang"] == test_lang]
-                    predicted = estimator.predict(rows_test["text"].tolist())
-                    scores = evaluate.classification_scores(rows_test[column].tolist(), predicted)
-                    rows.append(
-                        {
-                            "label": column,
-                            "features": kind,
-                            "train_lang": train_lang,
-                            "test_lang": test_lang,
-                            "macro_f1": scores["macro_f1"],
-                        }
-                    )
+    for (column, kind, train_lang), estimator in zip(fits, estimators, strict=True):
+        for test_lang in langs:
+            rows_test = test[test["lang"] == test_lang]
+            predicted = estimator.predict(rows_test["text"].tolist())
+            scores = evaluate.classification_scores(rows_test[column].tolist(), predicted)
+            rows.append(
+                {
+                    "label": column,
+                    "features": kind,
+                    "train_lang": train_lang,
+                    "test_lang": test_lang,
+                    "macro_f1": scores["macro_f1"],
+                }
+            )
     return pd.DataFrame(rows)
 
 
