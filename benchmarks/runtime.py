@@ -11,6 +11,7 @@ Writes ``results/runtime.md`` and ``results/runtime.json``.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -55,6 +56,25 @@ def time_commit(ref: str, root: Path = config.PROJECT_ROOT) -> dict[str, float]:
     return {**seconds, "total": round(total, 1)}
 
 
+def render_markdown(data: dict) -> str:
+    """``runtime.md`` from the contents of ``runtime.json``: seconds with one decimal, the
+    speed-up with two (so that 1.545 does not read as 1.6)."""
+    table = pd.DataFrame(data["runtime"])
+    if "speed-up" in table:
+        table["speed-up"] = [f"{value:.2f}" for value in table["speed-up"]]
+    order = " then ".join(data["commits"])
+    return "\n".join(
+        [
+            f"Seconds per notebook of a reproduction after installation, each commit in a fresh "
+            f"clone with the same environment, measured in one run ({order}).",
+            "",
+            results.markdown_table(table, "{:.1f}"),
+            f"Measured on: {data['measured_on']} ({data['load']}).",
+            "",
+        ]
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.runtime",
@@ -70,7 +90,16 @@ def main(argv: list[str] | None = None) -> int:
         default=config.RESULTS_DIR,
         help=f"where runtime.md and .json go (default {config.RESULTS_DIR})",
     )
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="rewrite runtime.md from an existing runtime.json, without measuring",
+    )
     args = parser.parse_args(argv)
+    if args.render_only:
+        data = json.loads((Path(args.out_dir) / "runtime.json").read_text(encoding="utf-8"))
+        atomic_write_text(Path(args.out_dir) / "runtime.md", render_markdown(data))
+        return 0
     head = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"],
         cwd=config.PROJECT_ROOT,
@@ -95,29 +124,14 @@ def main(argv: list[str] | None = None) -> int:
         table["speed-up"] = (
             table[f"seconds at {args.baseline}"] / table[f"seconds at {head}"]
         ).round(2)
-    machine = describe_machine()
-    load = describe_load(load_at_start)
-    results.write_json(
-        {
-            "runtime": table.to_dict(orient="records"),
-            "commits": refs,
-            "measured_on": machine,
-            "load": load,
-        },
-        "runtime",
-        args.out_dir,
-    )
-    order = " then ".join(refs)
-    markdown = "\n".join(
-        [
-            f"Seconds per notebook of a reproduction after installation, each commit in a fresh "
-            f"clone with the same environment, measured in one run ({order}).",
-            "",
-            results.markdown_table(table, "{:.1f}"),
-            f"Measured on: {machine} ({load}).",
-            "",
-        ]
-    )
+    data = {
+        "runtime": table.to_dict(orient="records"),
+        "commits": refs,
+        "measured_on": describe_machine(),
+        "load": describe_load(load_at_start),
+    }
+    results.write_json(data, "runtime", args.out_dir)
+    markdown = render_markdown(data)
     atomic_write_text(Path(args.out_dir) / "runtime.md", markdown)
     print(markdown)
     return 0
