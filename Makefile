@@ -58,7 +58,7 @@ reproduce: $(STAMP) $(CORPORA)  ## rebuild data, models, figures and results by 
 	$(PY) -m stance reproduce
 
 test: $(STAMP) $(CORPORA)  ## unit tests, command-line tests and nbval over every notebook
-	$(PY) -m pytest tests
+	$(PY) -m pytest -n auto tests
 	@mkdir -p .cache && find data/statements figures results -type f | LC_ALL=C sort | xargs sha256sum > .cache/outputs.sha256
 	$(PY) -m pytest --nbval --nbval-current-env -p no:cacheprovider notebooks
 	@sha256sum --quiet --check .cache/outputs.sha256 || { echo "make test: re-running the notebooks changed the files above (not byte-reproducible)"; exit 1; }
