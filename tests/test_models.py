@@ -403,3 +403,21 @@ def test_bad_model_files_are_refused_in_one_line(tmp_path, model_file, make, mes
         models.load_model(path)
     assert isinstance(error.value, InputError)
     assert str(error.value).startswith(str(path)) and "\n" not in str(error.value)
+
+
+def test_fit_and_apply_fits_a_clone_and_applies_it_to_each_text_list(corpus):
+    texts, labels, _ = corpus
+    estimator = models.build_pipeline("word", "en", classifier__C=3.0)
+    weights = np.linspace(0.5, 1.5, len(texts))
+    classes, (predicted, again) = models.fit_and_apply(
+        estimator, texts, labels, texts[:7], texts[7:9], classifier__sample_weight=weights
+    )
+    reference = models.build_pipeline("word", "en", classifier__C=3.0)
+    reference.fit(texts, labels, classifier__sample_weight=weights)
+    assert classes == [str(c) for c in reference.classes_]
+    assert predicted.tolist() == reference.predict(texts[:7]).tolist()
+    assert again.tolist() == reference.predict(texts[7:9]).tolist()
+    assert not hasattr(estimator, "classes_")  # the estimator passed in stays unfitted
+    _, (proba,) = models.fit_and_apply(estimator, texts, labels, texts[:3], method="predict_proba")
+    assert proba.shape == (3, len(classes))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)

@@ -17,10 +17,9 @@ import pandas as pd
 from joblib import Parallel, delayed
 from scipy.stats import rankdata
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
-from threadpoolctl import threadpool_limits
 
 from stance import config
-from stance.models import cv_splitter
+from stance.models import cv_splitter, fit_and_apply
 
 #: Side-taking class pairs (for, against) recognised by :func:`side_taking_pair`, in order.
 SIDE_TAKING_PAIRS = (("support", "opposition"), ("favor", "against"))
@@ -371,18 +370,6 @@ def _nested_stratified_order(labels: np.ndarray, rng: np.random.Generator) -> li
     return [rng.permutation(np.flatnonzero(labels == label)) for label in np.unique(labels)]
 
 
-def _fit_and_score(
-    make_estimator: Callable[[], Any],
-    train_texts: list[str],
-    train_labels: list[str],
-    test_texts: list[str],
-    test_labels: list[str],
-) -> float:
-    with threadpool_limits(limits=1):  # small fits: one BLAS thread is fastest
-        predicted = make_estimator().fit(train_texts, train_labels).predict(test_texts)
-    return float(f1_score(test_labels, list(predicted), average="macro", zero_division=0))
-
-
 def learning_curve_table(
     make_estimator: Callable[[], Any],
     texts: Sequence[str],
@@ -422,16 +409,21 @@ def learning_curve_table(
                     )
                 )
                 runs.append((fraction, train[chosen], test))
-    scores = Parallel(n_jobs=n_jobs)(
-        delayed(_fit_and_score)(
-            make_estimator,
+    fitted = Parallel(n_jobs=n_jobs)(
+        delayed(fit_and_apply)(
+            make_estimator(),
             [texts[i] for i in subset],
             labels_array[subset].tolist(),
             [texts[i] for i in test],
-            labels_array[test].tolist(),
         )
         for _, subset, test in runs
     )
+    scores = [
+        float(
+            f1_score(labels_array[test].tolist(), list(predicted), average="macro", zero_division=0)
+        )
+        for (_, _, test), (_, (predicted,)) in zip(runs, fitted, strict=True)
+    ]
     table = (
         pd.DataFrame(
             {

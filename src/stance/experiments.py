@@ -245,10 +245,6 @@ def baseline_predictions(
 CROSS_LINGUAL_PARAMS = {"classifier__C": 10.0, "classifier__class_weight": "balanced"}
 
 
-def _fit_cross_lingual(kind: str, lang: str, texts: list[str], labels: list[str]) -> Pipeline:
-    return models.build_pipeline(kind, lang, **CROSS_LINGUAL_PARAMS).fit(texts, labels)
-
-
 def cross_lingual_table(
     train: pd.DataFrame,
     test: pd.DataFrame,
@@ -270,20 +266,20 @@ def cross_lingual_table(
         for kind in feature_kinds
         for train_lang in langs
     ]
-    estimators = Parallel(n_jobs=n_jobs)(
-        delayed(_fit_cross_lingual)(
-            kind,
-            train_lang,
+    test_texts = [test.loc[test["lang"] == lang, "text"].tolist() for lang in langs]
+    fitted = Parallel(n_jobs=n_jobs)(
+        delayed(models.fit_and_apply)(
+            models.build_pipeline(kind, train_lang, **CROSS_LINGUAL_PARAMS),
             train.loc[train["lang"] == train_lang, "text"].tolist(),
             train.loc[train["lang"] == train_lang, column].tolist(),
+            *test_texts,
         )
         for column, kind, train_lang in fits
     )
     rows = []
-    for (column, kind, train_lang), estimator in zip(fits, estimators, strict=True):
-        for test_lang in langs:
+    for (column, kind, train_lang), (_, outputs) in zip(fits, fitted, strict=True):
+        for test_lang, predicted in zip(langs, outputs, strict=True):
             rows_test = test[test["lang"] == test_lang]
-            predicted = estimator.predict(rows_test["text"].tolist())
             scores = evaluate.classification_scores(rows_test[column].tolist(), predicted)
             rows.append(
                 {
@@ -341,7 +337,6 @@ def with_sentiment_features(stance_pipeline, source: str):
     """
     from sklearn.base import clone
     from sklearn.compose import ColumnTransformer
-    from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder
 
     from stance.sentiment import VaderFeatures

@@ -165,6 +165,25 @@ def build_pipeline(features: str = "word", lang: str = "en", **params: Any) -> P
     return pipeline.set_params(**params)
 
 
+def fit_and_apply(
+    estimator: BaseEstimator,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *scored: Sequence[str],
+    method: str = "predict",
+    **fit_params: Any,
+) -> tuple[list[str], list[np.ndarray]]:
+    """Fit a clone of ``estimator`` on ``texts`` and ``labels`` and apply ``method``
+    (``predict``, ``predict_proba``…) to each text list in ``scored``: the classes and one
+    output per list. The one place where the project's parallel jobs fit a model; each runs
+    with one BLAS thread, because the problems are small and more threads per process only
+    slow them."""
+    with threadpool_limits(limits=1):
+        model = clone(estimator).fit(list(texts), list(labels), **fit_params)
+        apply = getattr(model, method)
+        return [str(c) for c in model.classes_], [np.asarray(apply(list(s))) for s in scored]
+
+
 # --- model selection -----------------------------------------------------------------------
 
 

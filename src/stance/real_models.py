@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.model_selection import ParameterGrid
-from threadpoolctl import threadpool_limits
 
 from stance import config, evaluate, models
 from stance.schema import LABEL_COLUMNS, TARGETS
@@ -347,16 +346,6 @@ def paired_gains(
     return pd.DataFrame(rows)
 
 
-def _fit_and_predict(
-    estimator: Any, data: pd.DataFrame, label: str, weights: np.ndarray, texts: list[str]
-) -> list[str]:
-    with threadpool_limits(limits=1):  # small problems: more BLAS threads only slow them
-        estimator.fit(
-            data["text"].tolist(), data[label].tolist(), classifier__sample_weight=weights
-        )
-        return list(estimator.predict(texts))
-
-
 def temporal_scores(
     frame: pd.DataFrame,
     constructed: pd.DataFrame,
@@ -384,12 +373,19 @@ def temporal_scores(
             weight = {name: w for name, _, w in SOURCES}[sources[label]]
             weights[len(train) :] = weight
         fits.append((label, data, estimator, weights))
-    predictions = Parallel(n_jobs=n_jobs)(
-        delayed(_fit_and_predict)(estimator, data, label, weights, test["text"].tolist())
+    fitted = Parallel(n_jobs=n_jobs)(
+        delayed(models.fit_and_apply)(
+            estimator,
+            data["text"].tolist(),
+            data[label].tolist(),
+            test["text"].tolist(),
+            classifier__sample_weight=weights,
+        )
         for label, data, estimator, weights in fits
     )
     rows = []
-    for (label, data, _, _), predicted in zip(fits, predictions, strict=True):
+    for (label, data, _, _), (_, (predicted,)) in zip(fits, fitted, strict=True):
+        predicted = list(predicted)
         scores = evaluate.classification_scores(test[label].tolist(), predicted)
         counts = test[label].value_counts().sort_index()
         rows.append(

@@ -15,10 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, clone
-from threadpoolctl import threadpool_limits
 
-from stance import config, corpora
+from stance import config, corpora, models
 from stance.evaluate import roc_auc
 from stance.io import InputError, read_csv
 
@@ -62,14 +60,6 @@ def state_folds(states: Sequence[str], n_folds: int = 5, seed: int = config.SEED
     return {unique[i]: rank % n_folds for rank, i in enumerate(order)}
 
 
-def _fit_and_predict(
-    estimator: BaseEstimator, texts: list[str], labels: list[str], scored: list[str]
-) -> tuple[list[str], np.ndarray]:
-    with threadpool_limits(limits=1):  # small problems: more BLAS threads only slow them
-        model = clone(estimator).fit(texts, labels)
-        return [str(c) for c in model.classes_], model.predict_proba(scored)
-
-
 def cross_fitted_predictions(
     candidates: pd.DataFrame,
     labelled: pd.DataFrame,
@@ -92,16 +82,17 @@ def cross_fitted_predictions(
     labelled_fold = labelled["iso3"].map(folds).to_numpy()
     scored_folds = [fold for fold in range(n_folds) if (candidate_fold == fold).any()]
     fitted = Parallel(n_jobs=n_jobs)(
-        delayed(_fit_and_predict)(
+        delayed(models.fit_and_apply)(
             estimator,
             labelled.loc[labelled_fold != fold, "text"].tolist(),
             labelled.loc[labelled_fold != fold, label].tolist(),
             candidates.loc[candidate_fold == fold, "text"].tolist(),
+            method="predict_proba",
         )
         for fold in scored_folds
     )
     parts = []
-    for fold, (classes, proba) in zip(scored_folds, fitted, strict=True):
+    for fold, (classes, (proba,)) in zip(scored_folds, fitted, strict=True):
         parts.append(
             candidates[candidate_fold == fold].assign(
                 predicted=np.asarray(classes, dtype=object)[proba.argmax(axis=1)],
