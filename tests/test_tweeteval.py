@@ -27,7 +27,7 @@ from scipy import sparse
 from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer
 
-from stance import evaluate, tweet_models, tweeteval
+from stance import evaluate, models, tweet_models, tweeteval
 from stance.cli import main
 from tests.helpers import assert_one_line_error, run
 
@@ -255,6 +255,42 @@ def test_selection_is_deterministic_and_independent_of_n_jobs() -> None:
     assert one.oof_predictions.tolist() == two.oof_predictions.tolist()
     assert len(one.cv_results) == 4 and one.n_splits == 5 and one.metric == "f_avg"
     assert one.cv_score == one.cv_results["cv_f_avg"].max()
+
+
+def test_near_duplicates_form_one_group_and_others_stay_alone() -> None:
+    texts = [
+        "RT @user Hillary is a liar and a crook #SemST",  # 0 ┐ the same tweet, retweeted
+        "Hillary is a liar and a crook!! #SemST",  # 1 ┘
+        "God is love, pray every day #SemST",  # 2 alone
+        "Climate change is the crisis of our time #SemST",  # 3 ┐ a chain: 3 ~ 4 ~ 5
+        "Climate change is the crisis of our time, act now #SemST",  # 4 │
+        "Climate change is the crisis of our time, act now please #SemST",  # 5 ┘
+    ]
+    groups = tweet_models.near_duplicate_groups(texts)
+    assert groups[0] == groups[1] and groups[3] == groups[4] == groups[5]
+    assert len({groups[0], groups[2], groups[3]}) == 3
+    assert len(set(tweet_models.near_duplicate_groups(texts, threshold=1.0))) == 6
+    with pytest.raises(ValueError, match="threshold"):
+        tweet_models.near_duplicate_groups(texts, threshold=0.0)
+
+
+def test_cv_folds_keep_near_duplicates_together_and_stratify() -> None:
+    items = tweeteval.load_tweeteval_dir(FIXTURE)
+    train = items[items["split"] != "test"].reset_index(drop=True)
+    copies = train.iloc[::7].assign(text=lambda frame: "RT @user " + frame["text"])
+    train = pd.concat([train, copies], ignore_index=True)
+    args = (train["target"].tolist(), train["text"].tolist(), train["label"].tolist())
+    groups = tweet_models.near_duplicate_groups(train["text"].tolist())
+    folds = tweet_models.tweet_cv_folds(*args)
+    assert len(folds) == 5
+    fold_of = np.empty(len(train), dtype=int)
+    for number, (_, validation) in enumerate(folds):
+        fold_of[validation] = number
+    assert pd.Series(fold_of).groupby(groups).nunique().max() == 1
+    free = tweet_models.tweet_cv_folds(*args, near_duplicate_cosine=None)
+    assert [v.tolist() for _, v in free] != [v.tolist() for _, v in folds]
+    with pytest.raises(models.TrainingDataError, match="labels"):
+        tweet_models.tweet_cv_folds(args[0], args[1], args[2][:-1])
 
 
 # --- result files and the published baselines ------------------------------------------------

@@ -351,7 +351,11 @@ def run_tweeteval(
             "metric": "f_avg (official, out-of-fold predictions of all targets pooled)",
             "cv_score": selection.cv_score,
             "n_splits": selection.n_splits,
-            "folds": "stratified by target and label, shuffled with the project's seed",
+            "folds": (
+                "stratified by target and label, near-duplicate tweets (cosine of character "
+                f"3-grams ≥ {tweet_models.NEAR_DUPLICATE_COSINE}) in one fold, shuffled with "
+                "the project's seed"
+            ),
             "seed": config.SEED,
             "chosen": selection.best_params,
             "configuration": tweet_models.configuration(selection.estimator),
