@@ -31,7 +31,9 @@
 # The votes (`data/raw/un_votes.csv`, with the source of each record; the counts are checked
 # against the published totals) are compared with the speeches of the session that follows
 # each vote: ROC AUC of −net stance for "voted yes" against "voted no or abstained" (absent
-# states left out), with a 95% bootstrap interval over states.
+# states left out), with a 95% bootstrap interval over states. On A/RES/ES-11/6 the sources
+# available here leave one vote open: one of 13 states did not vote and the other 12 voted yes,
+# so these 13 are recorded as `yes_or_absent` and left out of that AUC.
 
 # %%
 import pandas as pd
@@ -109,7 +111,6 @@ print(findings.write_real_findings())
 # the counts). The keyword rule, the labels and the model come from the same guidelines, and
 # a state may vote one way and speak cautiously; a low AUC can therefore mean a weak model or a
 # real gap between words and votes, and this notebook cannot tell which. ES-11/1 and ES-11/4 are
-# both compared with the speeches of session 77, so their AUCs are not independent. Votes are
-# recorded for three of the four resolutions named in the issue (68/262, ES-11/1, ES-11/4): one
-# of the 193 per-state votes on ES-11/6 could not be sourced here, so that resolution is left
-# out rather than filled in from memory (`data/raw/un_votes_SOURCES.md`).
+# both compared with the speeches of session 77, so their AUCs are not independent. On ES-11/6,
+# 13 states are recorded as `yes_or_absent` rather than guessed (`data/raw/un_votes_SOURCES.md`
+# says why); leaving them out drops at most 12 yes-voters and no no- or abstain-voter.

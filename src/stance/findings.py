@@ -213,7 +213,14 @@ def real_findings_markdown(directory: Path | None = None) -> str:
             + "; ".join(
                 f"{r['auc']:.2f} ({_interval(r['auc_low'], r['auc_high'])}) on "
                 f"{r['symbol']} ({r['states']} states, speeches of session "
-                f"{r['session']})"
+                f"{r['session']}"
+                + (
+                    f"; {r['yes_or_absent_left_out']} states whose vote is known only as "
+                    "yes or absent left out"
+                    if r.get("yes_or_absent_left_out")
+                    else ""
+                )
+                + ")"
                 for r in aucs
             )
             + " (`results/vote_auc.md`, `figures/08_net_stance_by_vote.png`)."

@@ -380,7 +380,13 @@ def top_feature_bars(
 
 
 #: Colours of UN votes (yes supports the resolutions on Ukraine).
-VOTE_COLORS = {"yes": "#0072B2", "abstain": "#E69F00", "no": "#D55E00", "absent": "#BBBBBB"}
+VOTE_COLORS = {
+    "yes": "#0072B2",
+    "yes_or_absent": "#56B4E9",
+    "abstain": "#E69F00",
+    "no": "#D55E00",
+    "absent": "#BBBBBB",
+}
 
 
 def net_stance_by_vote(table: pd.DataFrame, title: str) -> Figure:
@@ -399,7 +405,7 @@ def net_stance_by_vote(table: pd.DataFrame, title: str) -> Figure:
                     rows["net_stance"].to_numpy()[chosen],
                     s=12,
                     color=color,
-                    label=f"{vote} ({int(chosen.sum())})",
+                    label=f"{vote.replace('_', ' ')} ({int(chosen.sum())})",
                 )
         ax.axhline(0, color="#555555", linewidth=0.8)
         ax.set_xlabel("states, ordered by net stance")

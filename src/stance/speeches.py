@@ -22,7 +22,10 @@ from stance.io import InputError, read_csv
 
 VOTES_FILE = "un_votes.csv"
 VOTE_COLUMNS = ("symbol", "date", "iso3", "state", "vote", "source")
-VOTES = ("yes", "no", "abstain", "absent")
+#: A recorded vote; ``yes_or_absent`` marks a state the sources place among a few of which the
+#: published tally says all but some voted yes and the rest did not vote (A/RES/ES-11/6: one of
+#: 13 states did not vote, and no source available here says which).
+VOTES = ("yes", "no", "abstain", "absent", "yes_or_absent")
 #: Published totals (yes, no, abstain) of the resolutions the project records; the non-voting
 #: count is the rest of the 193 members. From the General Assembly's records of each vote.
 PUBLISHED_TOTALS = {
@@ -180,7 +183,9 @@ def stance_by_post(table: pd.DataFrame) -> pd.DataFrame:
 
 def read_votes(path: Path | None = None) -> pd.DataFrame:
     """The recorded votes (one row per state and resolution), checked: known votes, one row per
-    state and resolution, and the counts of each resolution equal to its published totals."""
+    state and resolution, 193 rows per resolution, no and abstain counts equal to the published
+    totals, and yes counts that the ``yes_or_absent`` rows can complete to the published one
+    (``yes`` ≤ published yes ≤ ``yes`` + ``yes_or_absent``)."""
     path = Path(path or config.RAW_DIR / VOTES_FILE)
     votes = read_csv(path, VOTE_COLUMNS)
     bad = votes[~votes["vote"].isin(VOTES)]
@@ -200,10 +205,17 @@ def read_votes(path: Path | None = None) -> pd.DataFrame:
             raise InputError(f"{path}: unknown resolution {symbol}")
         counts = rows["vote"].value_counts()
         found = tuple(int(counts.get(v, 0)) for v in ("yes", "no", "abstain"))
-        if found != PUBLISHED_TOTALS[symbol] or len(rows) != UN_MEMBERS:
+        yes, no, abstain = PUBLISHED_TOTALS[symbol]
+        unresolved = int(counts.get("yes_or_absent", 0))
+        if (
+            found[1:] != (no, abstain)
+            or not found[0] <= yes <= found[0] + unresolved
+            or len(rows) != UN_MEMBERS
+        ):
+            unresolved_note = f" (+{unresolved} yes_or_absent)" if unresolved else ""
             raise InputError(
-                f"{path}: {symbol}: {found} yes/no/abstain in {len(rows)} rows, "
-                f"published {PUBLISHED_TOTALS[symbol]} of {UN_MEMBERS} members"
+                f"{path}: {symbol}: {found} yes/no/abstain{unresolved_note} in {len(rows)} "
+                f"rows, published {PUBLISHED_TOTALS[symbol]} of {UN_MEMBERS} members"
             )
     return votes
 
@@ -216,13 +228,15 @@ def vote_auc(
     seed: int = config.SEED,
 ) -> dict[str, float | int | str]:
     """How well net stance separates states that voted yes from those that voted no or
-    abstained (absent states left out), as ROC AUC with a percentile-bootstrap interval over
-    states. Yes on these resolutions supports Ukraine, so the score is −net stance: AUC 1 means
-    every yes-voter spoke more against Russia than every no- or abstain-voter, 0.5 is chance."""
+    abstained (absent and ``yes_or_absent`` states left out, the latter counted in
+    ``yes_or_absent_left_out``), as ROC AUC with a percentile-bootstrap interval over states.
+    Yes on these resolutions supports Ukraine, so the score is −net stance: AUC 1 means every
+    yes-voter spoke more against Russia than every no- or abstain-voter, 0.5 is chance."""
     session = SESSION_AFTER_VOTE[symbol]
-    joined = speeches[speeches["session"] == session].merge(
-        votes[(votes["symbol"] == symbol) & (votes["vote"] != "absent")], on="iso3"
+    spoken = speeches[speeches["session"] == session].merge(
+        votes[votes["symbol"] == symbol], on="iso3"
     )
+    joined = spoken[spoken["vote"].isin(["yes", "no", "abstain"])]
     y = (joined["vote"] == "yes").to_numpy(dtype=int)
     score = -joined["net_stance"].to_numpy(dtype=float)
     if len(set(y)) < 2:
@@ -240,6 +254,7 @@ def vote_auc(
         "states": len(y),
         "voted_yes": int(y.sum()),
         "voted_no_or_abstained": int(len(y) - y.sum()),
+        "yes_or_absent_left_out": int((spoken["vote"] == "yes_or_absent").sum()),
         "auc": round(roc_auc(y, score), 3),
         "auc_low": round(float(low), 3),
         "auc_high": round(float(high), 3),
