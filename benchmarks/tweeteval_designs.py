@@ -116,6 +116,18 @@ DESIGNS: dict[str, tuple[Callable[[], Any], tuple[str, ...]]] = {
     "shipped, balancing weights ^ 0.5": (lambda: AllTargets(0.5), ("near-duplicate folds",)),
     "shipped, balancing weights ^ 0.75": (lambda: AllTargets(0.75), ("near-duplicate folds",)),
     "shipped, balancing weights ^ 1.25": (lambda: AllTargets(1.25), ("near-duplicate folds",)),
+    "shipped + word 1-2-grams × 0.3": (
+        lambda: AllTargets(word_weight=0.3),
+        ("near-duplicate folds",),
+    ),
+    "shipped + word 1-2-grams × 0.5": (
+        lambda: AllTargets(word_weight=0.5),
+        ("near-duplicate folds",),
+    ),
+    "shipped + word 1-2-grams × 1": (
+        lambda: AllTargets(word_weight=1.0),
+        ("near-duplicate folds",),
+    ),
     "mean of shipped and per-target probabilities": (
         lambda: Average(AllTargets(), PerTargetWordChar()),
         ("near-duplicate folds",),

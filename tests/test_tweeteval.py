@@ -234,6 +234,13 @@ def test_classifier_follows_scikit_learn_conventions() -> None:
     rows = test[["target", "text"]].to_numpy()  # rows of (target, text) work as well
     assert model.predict(rows).tolist() == model.classes_[proba.argmax(axis=1)].tolist()
     assert tweet_models.describe(model) == "char2-5+vader"
+    with_words = (
+        clone(model).set_params(word_weight=0.5).fit(train[["target", "text"]], train["label"])
+    )
+    union = with_words.pipeline_.named_steps["features"].features_
+    assert [name for name, _ in union.transformer_list] == ["char", "word", "sentiment"]
+    assert union.transformer_weights["word"] == 0.5
+    assert tweet_models.describe(with_words) == "char2-5+word1-2+vader"
     with pytest.raises(ValueError, match="class_weight"):
         clone(model).set_params(class_weight="per_class").fit(
             train[["target", "text"]], train["label"]

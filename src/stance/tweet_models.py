@@ -295,7 +295,8 @@ def near_duplicate_groups(
 
 
 class TweetStanceClassifier(ClassifierMixin, BaseEstimator):
-    """Target-marked character n-grams (+ VADER scores) → multinomial logistic regression.
+    """Target-marked character n-grams (+ VADER scores, + word n-grams) → multinomial logistic
+    regression.
 
     Parameters
     ----------
@@ -305,6 +306,9 @@ class TweetStanceClassifier(ClassifierMixin, BaseEstimator):
         Weight of the block shared by all targets (see :class:`TargetAugmentedFeatures`).
     sentiment_weight
         Weight of the four VADER scores beside the n-grams; 0 leaves them out.
+    word_weight
+        Weight of word 1-2-gram TF-IDF beside the character n-grams; 0 (the default, chosen)
+        leaves them out (``benchmarks.tweeteval_designs`` scores 0.3, 0.5 and 1).
     char_ngram_range, lowercase, segment_hashtags
         The character n-grams and the tweet normalisation (:class:`TweetNormalizer`).
     class_weight
@@ -321,6 +325,7 @@ class TweetStanceClassifier(ClassifierMixin, BaseEstimator):
         C: float = 3.0,
         shared_weight: float = 0.5,
         sentiment_weight: float = 0.3,
+        word_weight: float = 0.0,
         char_ngram_range: tuple[int, int] = (2, 5),
         lowercase: bool = True,
         segment_hashtags: bool = True,
@@ -331,6 +336,7 @@ class TweetStanceClassifier(ClassifierMixin, BaseEstimator):
         self.C = C
         self.shared_weight = shared_weight
         self.sentiment_weight = sentiment_weight
+        self.word_weight = word_weight
         self.char_ngram_range = char_ngram_range
         self.lowercase = lowercase
         self.segment_hashtags = segment_hashtags
@@ -340,15 +346,22 @@ class TweetStanceClassifier(ClassifierMixin, BaseEstimator):
 
     def build_pipeline(self) -> Pipeline:
         """The unfitted ``features`` → ``classifier`` pipeline these parameters describe."""
+        normalizer = TweetNormalizer(self.lowercase, self.segment_hashtags)
         char = TfidfVectorizer(
             analyzer="char",
             ngram_range=tuple(self.char_ngram_range),
             sublinear_tf=True,
-            preprocessor=TweetNormalizer(self.lowercase, self.segment_hashtags),
+            preprocessor=normalizer,
             lowercase=False,
         )
         parts: list[tuple[str, Any]] = [("char", char)]
         weights = {"char": 1.0}
+        if self.word_weight:
+            words = TfidfVectorizer(
+                ngram_range=(1, 2), sublinear_tf=True, preprocessor=normalizer, lowercase=False
+            )
+            parts.append(("word", words))
+            weights["word"] = float(self.word_weight)
         if self.sentiment_weight:
             parts.append(("sentiment", VaderFeatures()))
             weights["sentiment"] = float(self.sentiment_weight)
@@ -537,7 +550,8 @@ def select_tweet_model(
 def describe(estimator: TweetStanceClassifier) -> str:
     """A short name of a model's features, e.g. ``char2-5+vader`` (for tables)."""
     low, high = estimator.char_ngram_range
-    return f"char{low}-{high}" + ("+vader" if estimator.sentiment_weight else "")
+    words = "+word1-2" if estimator.word_weight else ""
+    return f"char{low}-{high}{words}" + ("+vader" if estimator.sentiment_weight else "")
 
 
 def configuration(estimator: TweetStanceClassifier) -> dict[str, Any]:
