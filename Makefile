@@ -88,7 +88,7 @@ benchmark: $(STAMP)  ## time every notebook (BASELINE=ref to compare with an old
 	$(PY) -m benchmarks.speed
 	$(PY) -c 'from stance.results import update_readme; update_readme()'
 
-benchmark-tweeteval: $(STAMP)  ## the TweetEval stance benchmark on the folder in STANCE_TWEETEVAL -> results/tweeteval.*
+benchmark-tweeteval: $(STAMP)  ## the TweetEval stance benchmark on the folder in STANCE_TWEETEVAL -> results/tweeteval*
 	@test -n "$$STANCE_TWEETEVAL" || { echo "make benchmark-tweeteval: set STANCE_TWEETEVAL to a copy of TweetEval's datasets/stance folder"; exit 2; }
 	$(PY) -m stance benchmark tweeteval --path "$$STANCE_TWEETEVAL" --results-dir results
 	$(PY) -c 'from stance.results import update_readme; update_readme()'

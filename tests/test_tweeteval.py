@@ -76,6 +76,13 @@ def test_official_score_is_f_avg_of_the_pooled_predictions(benchmark_json: dict)
     official = evaluate.f_avg(gold, predicted, ("favor", "against"))
     assert benchmark_json["official_f_avg"] == round(official, 4)
     assert benchmark_json["official_f_avg_percent"] == round(100 * official, 2)
+    interval = benchmark_json["official_f_avg_interval_percent"]
+    expected = evaluate.bootstrap_ci(gold, predicted, "f_avg")
+    assert (interval["low"], interval["high"]) == (
+        round(100 * expected["low"], 2),
+        round(100 * expected["high"], 2),
+    )
+    assert interval["low"] <= benchmark_json["official_f_avg_percent"] <= interval["high"]
     assert 0.5 < official < 1  # above chance, and the deliberately hard items cost something
     # pooling is not averaging the targets' scores
     mean_of_targets = sum(s["f_avg"] for s in benchmark_json["per_target"].values()) / 5
@@ -330,13 +337,20 @@ def test_published_footnotes_attach_to_their_own_rows() -> None:
 def test_result_files_are_deterministic(
     fixture_result: tweeteval.TweetEvalResult, tmp_path: Path
 ) -> None:
-    json_path, md_path = tweeteval.write_tweeteval_results(fixture_result, tmp_path / "a")
+    written = tweeteval.write_tweeteval_results(fixture_result, tmp_path / "a")
+    json_path, md_path, summary_path = written
     again = tweeteval.write_tweeteval_results(fixture_result, tmp_path / "b")
-    assert [p.read_bytes() for p in (json_path, md_path)] == [p.read_bytes() for p in again]
+    assert [p.read_bytes() for p in written] == [p.read_bytes() for p in again]
+    summary = summary_path.read_text(encoding="utf-8").splitlines()
+    assert summary[0] == "| system | F_avg | source |"
+    assert len(summary) == 2 + 1 + len(tweeteval.PUBLISHED_BASELINES)
+    ranked = [float(line.split(" | ")[1].strip("*").split("*")[0]) for line in summary[2:]]
+    assert ranked == sorted(ranked, reverse=True)
+    assert sum("this project" in line for line in summary) == 1
     data = json.loads(json_path.read_text(encoding="utf-8"))
     assert data == json.loads(json.dumps(fixture_result.to_json()))
     assert data["selection"]["chosen"] == {
-        key: data["selection"]["configuration"][key] for key in ("C", "sentiment_weight")
+        key: data["selection"]["configuration"][key] for key in tweet_models.PARAM_GRID
     }
     assert len(data["selection"]["candidates"]) == len(tweet_models.candidates())
     for row in data["per_target"].values():
@@ -361,9 +375,11 @@ def test_real_benchmark_reproduces_the_committed_results(tmp_path: Path) -> None
             "STANCE_TWEETEVAL is not set to an existing TweetEval stance folder; "
             "the real benchmark was not re-run"
         )
-    committed = [RESULTS / "tweeteval.json", RESULTS / "tweeteval.md"]
+    committed = [
+        RESULTS / name for name in ("tweeteval.json", "tweeteval.md", "tweeteval_summary.md")
+    ]
     if not all(path.is_file() for path in committed):
-        pytest.skip("results/tweeteval.json or .md is missing: nothing to reproduce")
+        pytest.skip("a results/tweeteval* file is missing: nothing to reproduce")
     result = tweeteval.run_tweeteval(tweeteval.load_tweeteval_dir(folder))
     written = tweeteval.write_tweeteval_results(result, tmp_path)
     for new, old in zip(written, committed, strict=True):
@@ -389,7 +405,11 @@ def test_cli_writes_the_results_files_when_asked(tmp_path: Path) -> None:
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["tweeteval.json", "tweeteval.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "tweeteval.json",
+        "tweeteval.md",
+        "tweeteval_summary.md",
+    ]
     partial = subprocess.run(
         [
             sys.executable,

@@ -340,7 +340,9 @@ def _benchmark_text(result: TweetEvalResult, baselines: Sequence[PublishedScore]
     lines += [
         "",
         f"Official score (F_avg, test items of all targets pooled): "
-        f"{100 * result.official_f_avg:.2f}",
+        f"{100 * result.official_f_avg:.2f} (95% bootstrap interval "
+        f"{100 * result.official_interval['low']:.2f} to "
+        f"{100 * result.official_interval['high']:.2f})",
         "",
         "Published results on the same test set, for context (copied from the papers, "
         "NOT re-measured here; [n] = source or note below):",
@@ -741,7 +743,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--results-dir",
         type=Path,
         metavar="DIR",
-        help="also write tweeteval.json and tweeteval.md there (make "
+        help="also write tweeteval.json, tweeteval.md and tweeteval_summary.md there (make "
         "benchmark-tweeteval writes the project's results/)",
     )
 
