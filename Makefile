@@ -8,7 +8,7 @@ export HF_DATASETS_OFFLINE := 1
 export HF_DATASETS_DISABLE_PROGRESS_BARS := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup lock corpora reproduce test check report adapt benchmark benchmark-tweeteval lint clean
+.PHONY: help setup lock corpora reproduce test check report adapt benchmark benchmark-tweeteval tweeteval-designs lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -92,6 +92,10 @@ benchmark-tweeteval: $(STAMP)  ## the TweetEval stance benchmark on the folder i
 	@test -n "$$STANCE_TWEETEVAL" || { echo "make benchmark-tweeteval: set STANCE_TWEETEVAL to a copy of TweetEval's datasets/stance folder"; exit 2; }
 	$(PY) -m stance benchmark tweeteval --path "$$STANCE_TWEETEVAL" --results-dir results
 	$(PY) -c 'from stance.results import update_readme; update_readme()'
+
+tweeteval-designs: $(STAMP)  ## re-score the TweetEval designs by cross-validation on train + val (about 5 min) -> results/tweeteval_designs.*
+	@test -n "$$STANCE_TWEETEVAL" || { echo "make tweeteval-designs: set STANCE_TWEETEVAL to a copy of TweetEval's datasets/stance folder"; exit 2; }
+	$(PY) -m benchmarks.tweeteval_designs --path "$$STANCE_TWEETEVAL"
 
 lint: $(STAMP)  ## ruff: lint the package, tests, notebooks and benchmarks; check their formatting
 	$(PY) -m ruff check src tests notebooks benchmarks
