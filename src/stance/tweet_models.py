@@ -10,7 +10,9 @@ five small, related training sets:
   SemEval tweet carries is dropped, CamelCase hashtags are segmented next to the tag itself
   (``#HillaryForPrison`` → ``#HillaryForPrison Hillary For Prison``), user mentions and URLs
   become ``@user`` and ``http`` (TweetEval has already done this), and the text is lowercased;
-* **character 2-5-grams** (analyzer ``char``, so n-grams span word boundaries), sublinear TF-IDF;
+* **character 2-5-grams** (analyzer ``char``, so n-grams span word boundaries), sublinear TF-IDF,
+  and optionally word 1-2-grams beside them (``word_weight``; the benchmark's selection chose
+  weight 0.5);
 * **VADER sentiment scores** (:class:`stance.sentiment.VaderFeatures`), scaled by 0.3, beside
   the n-grams: what a tweet is negative or positive about is often its stance;
 * **all five targets in one model with target-marked features**
