@@ -292,8 +292,9 @@ def near_duplicate_groups(
     cosine similarity ≥ ``threshold`` share a group, every other text is alone.
 
     Cross-validation that splits a near-duplicate pair scores memorisation: the held-out tweet
-    is all but in the training folds, which a later test set rarely offers. Memory grows with
-    the number of similar pairs (fine for a few thousand tweets).
+    is all but in the training folds, which TweetEval's test set offers about half as often as
+    random folds do (see the module docstring). Memory grows with the number of similar pairs
+    (fine for a few thousand tweets).
     """
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], not {threshold!r}")
@@ -321,8 +322,9 @@ class TweetStanceClassifier(ClassifierMixin, BaseEstimator):
     sentiment_weight
         Weight of the four VADER scores beside the n-grams; 0 leaves them out.
     word_weight
-        Weight of word 1-2-gram TF-IDF beside the character n-grams; 0 (the default, chosen)
-        leaves them out (``benchmarks.tweeteval_designs`` scores 0.3, 0.5 and 1).
+        Weight of word 1-2-gram TF-IDF beside the character n-grams; 0 (the default) leaves
+        them out. :data:`PARAM_GRID` tries 0 and 0.5 (``benchmarks.tweeteval_designs`` also
+        scores 0.3 and 1).
     char_ngram_range, lowercase, segment_hashtags
         The character n-grams and the tweet normalisation (:class:`TweetNormalizer`).
     class_weight
