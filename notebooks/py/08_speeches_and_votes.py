@@ -31,9 +31,10 @@
 # The votes (`data/raw/un_votes.csv`, with the source of each record; the counts are checked
 # against the published totals) are compared with the speeches of the session that follows
 # each vote: ROC AUC of −net stance for "voted yes" against "voted no or abstained" (absent
-# states left out), with a 95% bootstrap interval over states. On A/RES/ES-11/6 the sources
-# available here leave one vote open: one of 13 states did not vote and the other 12 voted yes,
-# so these 13 are recorded as `yes_or_absent` and left out of that AUC.
+# states left out), with a 95% bootstrap interval over states. Where the sources available here
+# establish only that a state voted yes or did not vote (on A/RES/ES-11/6, the tally says how
+# many of such states did each, but not which), its vote is `yes_or_absent`; those states are
+# left out of the AUC and counted in `yes_or_absent_left_out`.
 
 # %%
 import pandas as pd
@@ -62,8 +63,9 @@ results.write_table(aucs, "vote_auc")
 aucs
 
 # %% [markdown]
-# How much can the open ES-11/6 vote matter? Counting all 13 `yes_or_absent` states as yes
-# (right for 12 of them, wrong for one) instead of leaving them out:
+# How much can the open ES-11/6 vote matter? Counting every `yes_or_absent` state as yes (right
+# for all but the one that did not vote, `data/raw/un_votes_SOURCES.md`) instead of leaving
+# them out:
 
 # %%
 as_yes = votes.assign(vote=votes["vote"].replace({"yes_or_absent": "yes"}))
@@ -120,5 +122,5 @@ print(findings.write_real_findings())
 # a state may vote one way and speak cautiously; a low AUC can therefore mean a weak model or a
 # real gap between words and votes, and this notebook cannot tell which. ES-11/1 and ES-11/4 are
 # both compared with the speeches of session 77, so their AUCs are not independent. On ES-11/6,
-# 13 states are recorded as `yes_or_absent` rather than guessed (`data/raw/un_votes_SOURCES.md`
-# says why); leaving them out drops at most 12 yes-voters and no no- or abstain-voter.
+# the `yes_or_absent` states are recorded as such rather than guessed (`un_votes_SOURCES.md`
+# says why); leaving them out drops yes-voters only, never a no- or abstain-voter.
