@@ -73,7 +73,7 @@ class PerTargetWordChar:
 
 class AllTargets:
     """:class:`stance.tweet_models.TweetStanceClassifier` with its per-target balancing
-    weights raised to ``power`` (1 = the shipped model, 0 = unweighted)."""
+    weights raised to ``power`` (1 = its own weighting, 0 = unweighted)."""
 
     def __init__(self, power: float = 1.0, **params: Any) -> None:
         self.power = power
@@ -110,25 +110,25 @@ class Average:
 
 #: name → (factory, protocols it is scored under)
 DESIGNS: dict[str, tuple[Callable[[], Any], tuple[str, ...]]] = {
-    "all targets, char 2-5 + VADER, C = 3 (shipped)": (lambda: AllTargets(), tuple(PROTOCOLS)),
+    "base: all targets, char 2-5 + VADER, C = 3": (lambda: AllTargets(), tuple(PROTOCOLS)),
     "one model per target, word 1-3 + char 2-5": (lambda: PerTargetWordChar(), tuple(PROTOCOLS)),
-    "shipped, C = 1": (lambda: AllTargets(C=1.0), ("near-duplicate folds",)),
-    "shipped, balancing weights ^ 0.5": (lambda: AllTargets(0.5), ("near-duplicate folds",)),
-    "shipped, balancing weights ^ 0.75": (lambda: AllTargets(0.75), ("near-duplicate folds",)),
-    "shipped, balancing weights ^ 1.25": (lambda: AllTargets(1.25), ("near-duplicate folds",)),
-    "shipped + word 1-2-grams × 0.3": (
+    "base, C = 1": (lambda: AllTargets(C=1.0), ("near-duplicate folds",)),
+    "base, balancing weights ^ 0.5": (lambda: AllTargets(0.5), ("near-duplicate folds",)),
+    "base, balancing weights ^ 0.75": (lambda: AllTargets(0.75), ("near-duplicate folds",)),
+    "base, balancing weights ^ 1.25": (lambda: AllTargets(1.25), ("near-duplicate folds",)),
+    "base + word 1-2-grams × 0.3": (
         lambda: AllTargets(word_weight=0.3),
         ("near-duplicate folds",),
     ),
-    "shipped + word 1-2-grams × 0.5": (
+    "base + word 1-2-grams × 0.5": (
         lambda: AllTargets(word_weight=0.5),
         ("near-duplicate folds",),
     ),
-    "shipped + word 1-2-grams × 1": (
+    "base + word 1-2-grams × 1": (
         lambda: AllTargets(word_weight=1.0),
         ("near-duplicate folds",),
     ),
-    "mean of shipped and per-target probabilities": (
+    "mean of base and per-target probabilities": (
         lambda: Average(AllTargets(), PerTargetWordChar()),
         ("near-duplicate folds",),
     ),
@@ -244,7 +244,12 @@ def main(argv: list[str] | None = None) -> int:
         help="TweetEval's datasets/stance folder (default: $STANCE_TWEETEVAL)",
     )
     parser.add_argument(
-        "--designs", nargs="+", choices=list(DESIGNS), default=list(DESIGNS), metavar="DESIGN"
+        "--designs",
+        nargs="+",
+        choices=list(DESIGNS),
+        default=list(DESIGNS),
+        metavar="DESIGN",
+        help="the designs to score, by name (default: all of them)",
     )
     parser.add_argument("--seeds", type=int, default=3, help="fold seeds (default 3)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes")

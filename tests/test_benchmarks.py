@@ -13,7 +13,7 @@ import pytest
 from benchmarks import tweeteval_designs
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tweeteval"
-DESIGNS = ["all targets, char 2-5 + VADER, C = 3 (shipped)", "shipped, C = 1"]
+DESIGNS = ["base: all targets, char 2-5 + VADER, C = 3", "base, C = 1"]
 
 
 def _run(path: Path, out: Path) -> dict:

@@ -72,11 +72,11 @@ validation: 8.9% of train + val tweets have such a twin elsewhere in train + val
 of test tweets have one there (texts only, no test labels read), so random folds reward
 memorising. :func:`select_tweet_model` therefore keeps near-duplicates in one fold
 (:func:`tweet_cv_folds`). ``python -m benchmarks.tweeteval_designs`` re-scores the main designs
-both ways (``results/tweeteval_designs.md``): the chosen design falls from 70.96 to 69.70 and the
-per-target word + char model from 68.20 to 66.76, so the ranking stands; with near-duplicate
-folds, C = 1 (69.66), partial class balancing (per-target weights raised to 0.5, 0.75 or 1.25:
-68.61, 69.17, 69.76) and averaging the chosen design with the per-target model (68.65) do not
-beat it beyond the noise.
+both ways (``results/tweeteval_designs.md``, where the design chosen above is "base"): base
+falls from 70.96 to 69.70 and the per-target word + char model from 68.20 to 66.76, so the
+ranking stands; with near-duplicate folds, C = 1 (69.66), partial class balancing (per-target
+weights raised to 0.5, 0.75 or 1.25: 68.61, 69.17, 69.76) and averaging base with the
+per-target model (68.65) do not beat it beyond the noise.
 
 The benchmark itself (:func:`select_tweet_model`) chooses ``C``, whether to use the sentiment
 scores and whether to add word 1-2-grams (weight 0.5: better than without on each of the three
