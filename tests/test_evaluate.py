@@ -52,6 +52,16 @@ def test_f_avg_by_hand():
         ev.f_avg(["positive", "negative"], ["positive", "positive"])
 
 
+def test_f_avg_weights_count_like_repeated_items():
+    weights = [2, 1, 0, 1, 3, 1]
+    repeated_gold = [g for g, w in zip(GOLD, weights, strict=True) for _ in range(w)]
+    repeated_pred = [p for p, w in zip(PRED, weights, strict=True) for _ in range(w)]
+    assert ev.f_avg(GOLD, PRED, sample_weight=weights) == pytest.approx(
+        ev.f_avg(repeated_gold, repeated_pred)
+    )
+    assert ev.f_avg(GOLD, PRED, sample_weight=[1] * len(GOLD)) == ev.f_avg(GOLD, PRED)
+
+
 def test_classification_scores_by_hand():
     scores = ev.classification_scores(GOLD, PRED)
     assert scores["macro_f1"] == round((0.5 + 0.8 + 2 / 3) / 3, 4)

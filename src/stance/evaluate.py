@@ -53,15 +53,26 @@ def _pair_or_raise(labels: Iterable[str], pair: tuple[str, str] | None) -> tuple
 
 
 def f_avg(
-    y_true: Sequence[str], y_pred: Sequence[str], pair: tuple[str, str] | None = None
+    y_true: Sequence[str],
+    y_pred: Sequence[str],
+    pair: tuple[str, str] | None = None,
+    sample_weight: Sequence[float] | None = None,
 ) -> float:
     """Mean F1 of the two side-taking classes, the SemEval-2016 stance metric.
 
     Neutral items still count, as false positives or negatives of the side-taking classes.
     ``pair`` defaults to the side-taking pair among the labels of ``y_true`` and ``y_pred``.
+    ``sample_weight`` weighs the items (importance-weighted validation); default: all alike.
     """
     pair = _pair_or_raise([*y_true, *y_pred], pair)
-    scores = f1_score(list(y_true), list(y_pred), labels=list(pair), average=None, zero_division=0)
+    scores = f1_score(
+        list(y_true),
+        list(y_pred),
+        labels=list(pair),
+        average=None,
+        zero_division=0,
+        sample_weight=sample_weight,
+    )
     return float(np.mean(scores))
 
 
