@@ -6,9 +6,13 @@ Usage: ``.venv/bin/python -m benchmarks.tweeteval_designs --path DIR`` (``DIR`` 
 official F_avg of its out-of-fold predictions, all targets pooled, on 5 folds of train + val,
 for three fold seeds (the project's and the next two), once with folds that may split
 near-duplicate tweets and once with folds that keep them together
-(:func:`stance.tweet_models.tweet_cv_folds`). The test split's labels are never read; its texts
-are read only to count how many test tweets have a near-duplicate in train + val. Writes
-``results/tweeteval_designs.md`` and ``.json``. About 5 minutes on 2 cores.
+(:func:`stance.tweet_models.tweet_cv_folds`). The test split's labels are never read. Its texts
+are read for two diagnostics: how many test tweets have a near-duplicate in train + val, and how
+well a classifier tells test texts from train + val texts (:func:`covariate_shift`), whose odds
+also weigh the out-of-fold predictions into an importance-weighted CV score (Sugiyama et al.
+2007, "Covariate shift adaptation by importance weighted cross validation", JMLR 8): the score CV
+would give if train + val looked like the test tweets. Writes ``results/tweeteval_designs.md``
+and ``.json``. About 5 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -27,10 +31,13 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion, Pipeline
 from threadpoolctl import threadpool_limits
 
 from stance import config, tweet_models, tweeteval
+from stance.evaluate import f_avg
 from stance.io import InputError, atomic_write_text
 
 CLASSES = ("against", "favor", "none")
@@ -157,55 +164,162 @@ def near_duplicate_shares(items: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def _held_out_odds(texts: list[str], is_second: np.ndarray, seed: int) -> np.ndarray:
+    """Cross-fitted probability that each text belongs to the second group (5 folds; character
+    2-5-gram TF-IDF of normalised tweets, logistic regression)."""
+    model = Pipeline(
+        [
+            (
+                "char",
+                TfidfVectorizer(
+                    analyzer="char",
+                    ngram_range=(2, 5),
+                    sublinear_tf=True,
+                    preprocessor=tweet_models.TweetNormalizer(),
+                    lowercase=False,
+                ),
+            ),
+            ("classifier", LogisticRegression(C=1.0, max_iter=1000)),
+        ]
+    )
+    folds = StratifiedKFold(5, shuffle=True, random_state=seed)
+    with threadpool_limits(limits=1):
+        proba = cross_val_predict(model, texts, is_second, cv=folds, method="predict_proba")
+    return proba[:, 1]
+
+
+def covariate_shift(
+    items: pd.DataFrame, seed: int = config.SEED
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """How far the test tweets' texts lie from train + val, per target, and importance weights.
+
+    For each target, a classifier learns (cross-fitted, texts only) to tell its test tweets from
+    its train + val tweets; its ROC AUC is 0.5 when they look alike. As a control, the same
+    classifier tells val from train, which TweetEval drew from one pool. The weight of a train +
+    val tweet is the estimated density ratio p(test | x) / p(train + val | x) × n_train+val /
+    n_test, normalised to mean 1 within the target. Returns the weights (rows of train + val in
+    ``items``' order) and a table per target.
+    """
+    items = items.reset_index(drop=True)
+    weights = pd.Series(np.nan, index=items.index[items["split"].isin(["train", "val"])])
+    rows = []
+    for target in sorted(items["target"].unique()):
+        subset = items[items["target"] == target]
+        is_test = (subset["split"] == "test").to_numpy()
+        p = _held_out_odds(subset["text"].tolist(), is_test, seed)
+        ratio = p[~is_test] / (1 - p[~is_test])
+        weights[subset.index[~is_test]] = ratio / ratio.mean()
+        train_val = subset[~is_test]
+        is_val = (train_val["split"] == "val").to_numpy()
+        p_val = _held_out_odds(train_val["text"].tolist(), is_val, seed)
+        rows.append(
+            {
+                "target": target,
+                "n_train_val": int((~is_test).sum()),
+                "n_test": int(is_test.sum()),
+                "auc_test_vs_train_val": round(float(roc_auc_score(is_test, p)), 3),
+                "auc_val_vs_train": round(float(roc_auc_score(is_val, p_val)), 3),
+            }
+        )
+    return weights.to_numpy(), pd.DataFrame(rows)
+
+
+def effective_sample_size(weights: np.ndarray) -> float:
+    """Kish's effective sample size of weighted items: how many equally weighted items they
+    are worth."""
+    return float(weights.sum() ** 2 / (weights**2).sum())
+
+
+def train_val(items: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The ``target`` and ``text`` columns and the labels of the train + val tweets."""
+    train = items[items["split"].isin(["train", "val"])].reset_index(drop=True)
+    return train[["target", "text"]], train["label"].to_numpy(dtype=object)
+
+
+def folds_by_seed(
+    X: pd.DataFrame, y: np.ndarray, seeds: list[int], cosine: float | None
+) -> dict[int, list[tuple[np.ndarray, np.ndarray]]]:
+    """:func:`stance.tweet_models.tweet_cv_folds` for each fold seed."""
+    targets, texts = X["target"].tolist(), X["text"].tolist()
+    return {
+        seed: tweet_models.tweet_cv_folds(
+            targets, texts, y, seed=seed, near_duplicate_cosine=cosine
+        )
+        for seed in seeds
+    }
+
+
+def cv_scores(
+    make: Callable[[], Any],
+    X: pd.DataFrame,
+    y: np.ndarray,
+    folds: dict[int, list[tuple[np.ndarray, np.ndarray]]],
+    n_jobs: int,
+    weights: np.ndarray | None = None,
+) -> tuple[list[float], list[float]]:
+    """Official F_avg (percent) of a design's out-of-fold predictions for each fold seed, and
+    the same importance-weighted by ``weights`` (empty without weights). One process per fold
+    and seed, one BLAS thread each, so the scores do not depend on ``n_jobs``."""
+    jobs = [(seed, fold) for seed, seed_folds in folds.items() for fold in seed_folds]
+    probas = Parallel(n_jobs=n_jobs)(delayed(_fold_proba)(make, X, y, *fold) for _, fold in jobs)
+    scores, weighted = [], []
+    for seed in folds:
+        predicted = np.empty(len(y), dtype=object)
+        for (job_seed, (_, test)), proba in zip(jobs, probas, strict=True):
+            if job_seed == seed:
+                predicted[test] = np.asarray(CLASSES, dtype=object)[proba.argmax(axis=1)]
+        scores.append(100 * tweet_models.official_f_avg(y, predicted))
+        if weights is not None:
+            pair = ("favor", "against")
+            weighted.append(100 * f_avg(y, predicted, pair, sample_weight=weights))
+    return scores, weighted
+
+
 def compare_designs(
     items: pd.DataFrame,
     designs: list[str],
     seeds: list[int],
     n_jobs: int,
+    weights: np.ndarray,
     log: Callable[[str], None] = print,
 ) -> pd.DataFrame:
-    """Mean and per-seed CV F_avg (percent) of each design under each protocol."""
-    train = items[items["split"].isin(["train", "val"])].reset_index(drop=True)
-    X, y = train[["target", "text"]], train["label"].to_numpy(dtype=object)
+    """Mean and per-seed CV F_avg (percent) of each design under each protocol, unweighted and
+    importance-weighted by ``weights`` (one per train + val row, :func:`covariate_shift`)."""
+    X, y = train_val(items)
     rows = []
     for protocol, cosine in PROTOCOLS.items():
-        folds = {
-            seed: tweet_models.tweet_cv_folds(
-                X["target"].tolist(), X["text"].tolist(), y, seed=seed, near_duplicate_cosine=cosine
-            )
-            for seed in seeds
-        }
+        folds = folds_by_seed(X, y, seeds, cosine)
         for name in designs:
             make, protocols = DESIGNS[name]
             if protocol not in protocols:
                 continue
             started = time.perf_counter()
-            jobs = [(seed, fold) for seed in seeds for fold in folds[seed]]
-            probas = Parallel(n_jobs=n_jobs)(
-                delayed(_fold_proba)(make, X, y, *fold) for _, fold in jobs
-            )
-            scores = []
-            for seed in seeds:
-                predicted = np.empty(len(y), dtype=object)
-                for (job_seed, (_, test)), proba in zip(jobs, probas, strict=True):
-                    if job_seed == seed:
-                        predicted[test] = np.asarray(CLASSES, dtype=object)[proba.argmax(axis=1)]
-                scores.append(100 * tweet_models.official_f_avg(y, predicted))
+            scores, weighted = cv_scores(make, X, y, folds, n_jobs, weights)
             rows.append(
                 {
                     "design": name,
                     "protocol": protocol,
                     "cv_f_avg": round(float(np.mean(scores)), 2),
                     "per_seed": [round(s, 2) for s in scores],
+                    "iw_cv_f_avg": round(float(np.mean(weighted)), 2),
                 }
             )
             seconds = time.perf_counter() - started
-            log(f"  {name} · {protocol}: {np.mean(scores):.2f} ({seconds:.0f} s)")
+            log(
+                f"  {name} · {protocol}: {np.mean(scores):.2f}, importance-weighted "
+                f"{np.mean(weighted):.2f} ({seconds:.0f} s)"
+            )
     return pd.DataFrame(rows)
 
 
-def markdown(table: pd.DataFrame, shares: dict[str, float], seeds: list[int]) -> str:
-    """The result table with how it was measured."""
+def markdown(
+    table: pd.DataFrame,
+    shares: dict[str, float],
+    shift: pd.DataFrame,
+    weights: np.ndarray,
+    seeds: list[int],
+) -> str:
+    """The result tables with how they were measured."""
     lines = [
         "# TweetEval stance: designs compared by cross-validation on train + val",
         "",
@@ -220,12 +334,42 @@ def markdown(table: pd.DataFrame, shares: dict[str, float], seeds: list[int]) ->
         f"{100 * shares['test_with_a_near_duplicate_in_train_val']:.1f}% of test tweets have one "
         "in train + val, so random folds reward memorising them.",
         "",
-        "| design | folds | CV F_avg | per seed |",
-        "|---|---|---:|---|",
+        "## Do the test tweets look like train + val?",
+        "",
+        "ROC AUC of a classifier (character 2-5-gram TF-IDF, logistic regression, 5-fold "
+        "cross-fitted, texts only) that tells one group of a target's tweets from another: 0.5 "
+        "means they look alike. Val against train is the control (TweetEval drew both from "
+        "SemEval-2016's training tweets): values at or below 0.5 mean no difference the "
+        "classifier can find.",
+        "",
+        "| target | n train + val | n test | AUC test vs train + val | AUC val vs train |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in shift.itertuples(index=False):
+        lines.append(
+            f"| {row.target} | {row.n_train_val} | {row.n_test} | "
+            f"{row.auc_test_vs_train_val:.3f} | {row.auc_val_vs_train:.3f} |"
+        )
+    lines += [
+        "",
+        "The classifier's odds give each train + val tweet an importance weight (the density "
+        "ratio of test to train + val, mean 1 per target; from "
+        f"{weights.min():.2f} to {weights.max():.2f}, effective sample size "
+        f'{effective_sample_size(weights):.0f} of {len(weights)}). "IW-CV" weighs the '
+        "out-of-fold predictions with them (importance-weighted cross-validation, Sugiyama et "
+        "al. 2007): the CV score if train + val had the test tweets' mix of texts.",
+        "",
+        "## Designs",
+        "",
+        "| design | folds | CV F_avg | per seed | IW-CV F_avg |",
+        "|---|---|---:|---|---:|",
     ]
     for row in table.itertuples(index=False):
         per_seed = ", ".join(f"{s:.2f}" for s in row.per_seed)
-        lines.append(f"| {row.design} | {row.protocol} | {row.cv_f_avg:.2f} | {per_seed} |")
+        lines.append(
+            f"| {row.design} | {row.protocol} | {row.cv_f_avg:.2f} | {per_seed} | "
+            f"{row.iw_cv_f_avg:.2f} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -269,11 +413,24 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     seeds = [config.SEED + i for i in range(args.seeds)]
     shares = near_duplicate_shares(items)
-    table = compare_designs(items, args.designs, seeds, args.jobs)
+    weights, shift = covariate_shift(items)
+    table = compare_designs(items, args.designs, seeds, args.jobs, weights)
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    payload = {"seeds": seeds, "near_duplicates": shares, "designs": table.to_dict("records")}
+    payload = {
+        "seeds": seeds,
+        "near_duplicates": shares,
+        "covariate_shift": {
+            "per_target": shift.to_dict("records"),
+            "weights_min": round(float(weights.min()), 4),
+            "weights_max": round(float(weights.max()), 4),
+            "effective_sample_size": round(effective_sample_size(weights), 1),
+        },
+        "designs": table.to_dict("records"),
+    }
     atomic_write_text(args.out_dir / "tweeteval_designs.json", json.dumps(payload, indent=2) + "\n")
-    atomic_write_text(args.out_dir / "tweeteval_designs.md", markdown(table, shares, seeds))
+    atomic_write_text(
+        args.out_dir / "tweeteval_designs.md", markdown(table, shares, shift, weights, seeds)
+    )
     print(f"wrote {args.out_dir / 'tweeteval_designs.md'} and .json")
     return 0
 
