@@ -325,8 +325,13 @@ class TweetStanceClassifier(ClassifierMixin, BaseEstimator):
         Weight of word 1-2-gram TF-IDF beside the character n-grams; 0 (the default) leaves
         them out. :data:`PARAM_GRID` tries 0 and 0.5 (``benchmarks.tweeteval_designs`` also
         scores 0.3 and 1).
-    char_ngram_range, lowercase, segment_hashtags
-        The character n-grams and the tweet normalisation (:class:`TweetNormalizer`).
+    char_ngram_range, word_ngram_range
+        The n-gram lengths of the character and (when ``word_weight`` > 0) word blocks.
+    min_df, max_df, sublinear_tf
+        Passed to both n-gram vectorisers: document-frequency limits (a count or a share, as
+        in scikit-learn) and logarithmic term frequencies.
+    lowercase, segment_hashtags
+        The tweet normalisation (:class:`TweetNormalizer`).
     class_weight
         ``"balanced_per_target"`` (:func:`target_balanced_weights`), ``"balanced"`` (over all
         items) or ``None``.
@@ -343,6 +348,10 @@ class TweetStanceClassifier(ClassifierMixin, BaseEstimator):
         sentiment_weight: float = 0.3,
         word_weight: float = 0.0,
         char_ngram_range: tuple[int, int] = (2, 5),
+        word_ngram_range: tuple[int, int] = (1, 2),
+        min_df: float = 1,
+        max_df: float = 1.0,
+        sublinear_tf: bool = True,
         lowercase: bool = True,
         segment_hashtags: bool = True,
         class_weight: str | None = "balanced_per_target",
@@ -354,6 +363,10 @@ class TweetStanceClassifier(ClassifierMixin, BaseEstimator):
         self.sentiment_weight = sentiment_weight
         self.word_weight = word_weight
         self.char_ngram_range = char_ngram_range
+        self.word_ngram_range = word_ngram_range
+        self.min_df = min_df
+        self.max_df = max_df
+        self.sublinear_tf = sublinear_tf
         self.lowercase = lowercase
         self.segment_hashtags = segment_hashtags
         self.class_weight = class_weight
@@ -362,20 +375,18 @@ class TweetStanceClassifier(ClassifierMixin, BaseEstimator):
 
     def build_pipeline(self) -> Pipeline:
         """The unfitted ``features`` → ``classifier`` pipeline these parameters describe."""
-        normalizer = TweetNormalizer(self.lowercase, self.segment_hashtags)
-        char = TfidfVectorizer(
-            analyzer="char",
-            ngram_range=tuple(self.char_ngram_range),
-            sublinear_tf=True,
-            preprocessor=normalizer,
-            lowercase=False,
-        )
+        shared = {
+            "min_df": self.min_df,
+            "max_df": self.max_df,
+            "sublinear_tf": self.sublinear_tf,
+            "preprocessor": TweetNormalizer(self.lowercase, self.segment_hashtags),
+            "lowercase": False,
+        }
+        char = TfidfVectorizer(analyzer="char", ngram_range=tuple(self.char_ngram_range), **shared)
         parts: list[tuple[str, Any]] = [("char", char)]
         weights = {"char": 1.0}
         if self.word_weight:
-            words = TfidfVectorizer(
-                ngram_range=(1, 2), sublinear_tf=True, preprocessor=normalizer, lowercase=False
-            )
+            words = TfidfVectorizer(ngram_range=tuple(self.word_ngram_range), **shared)
             parts.append(("word", words))
             weights["word"] = float(self.word_weight)
         if self.sentiment_weight:
@@ -566,7 +577,8 @@ def select_tweet_model(
 def describe(estimator: TweetStanceClassifier) -> str:
     """A short name of a model's features, e.g. ``char2-5+vader`` (for tables)."""
     low, high = estimator.char_ngram_range
-    words = "+word1-2" if estimator.word_weight else ""
+    word_low, word_high = estimator.word_ngram_range
+    words = f"+word{word_low}-{word_high}" if estimator.word_weight else ""
     return f"char{low}-{high}{words}" + ("+vader" if estimator.sentiment_weight else "")
 
 
