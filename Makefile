@@ -8,7 +8,7 @@ export HF_DATASETS_OFFLINE := 1
 export HF_DATASETS_DISABLE_PROGRESS_BARS := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup lock corpora reproduce test check report adapt benchmark benchmark-tweeteval tweeteval-designs lint clean
+.PHONY: help setup lock corpora reproduce test check report adapt benchmark benchmark-tweeteval tweeteval-designs tweeteval-search lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -96,6 +96,10 @@ benchmark-tweeteval: $(STAMP)  ## the TweetEval stance benchmark on the folder i
 tweeteval-designs: $(STAMP)  ## re-score the TweetEval designs by cross-validation on train + val (about 5 min) -> results/tweeteval_designs.*
 	@test -n "$$STANCE_TWEETEVAL" || { echo "make tweeteval-designs: set STANCE_TWEETEVAL to a copy of TweetEval's datasets/stance folder"; exit 2; }
 	$(PY) -m benchmarks.tweeteval_designs --path "$$STANCE_TWEETEVAL"
+
+tweeteval-search: $(STAMP)  ## a wider two-stage search of the TweetEval model's settings on train + val (about 15 min) -> results/tweeteval_search.*
+	@test -n "$$STANCE_TWEETEVAL" || { echo "make tweeteval-search: set STANCE_TWEETEVAL to a copy of TweetEval's datasets/stance folder"; exit 2; }
+	$(PY) -m benchmarks.tweeteval_search --path "$$STANCE_TWEETEVAL"
 
 lint: $(STAMP)  ## ruff: lint the package, tests, notebooks and benchmarks; check their formatting
 	$(PY) -m ruff check src tests notebooks benchmarks

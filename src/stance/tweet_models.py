@@ -99,6 +99,14 @@ gains over the per-target word + char model did not carry over to the test tweet
 model, selected by F_avg, had scored about 68.3 on test in an earlier run): what train + val can
 show, by any folds tried here, does not rank these designs the way the test set does.
 
+Why not, as far as the texts tell (``results/tweeteval_designs.md``, no test labels read): a
+classifier tells a target's test tweets from its train + val tweets with a cross-fitted AUC of
+0.56 to 0.65, and val from train at 0.42 to 0.56: the test tweets are a somewhat different mix,
+while val looks like a random part of train. Re-weighting the out-of-fold predictions towards
+test-like tweets (importance-weighted CV) moves every design's score by at most half a point and
+swaps only designs less than 0.1 points apart (the per-target model stays last); the shift the
+texts show does not explain the order on the test set.
+
 Inputs are tables with a ``target`` and a ``text`` column (or rows of ``(target, text)``): the
 target is part of the input, as in SemEval, because the features are marked by it.
 """
