@@ -373,19 +373,47 @@ def markdown(
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
+def script_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    """An argument parser with the options every TweetEval benchmark script takes: ``--path``,
+    ``--jobs`` and ``--out-dir``."""
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.tweeteval_designs",
-        description="Score TweetEval stance designs by cross-validation on train + val, with "
-        "random and near-duplicate folds; write results/tweeteval_designs.md and .json.",
-        epilog="example: .venv/bin/python -m benchmarks.tweeteval_designs --path "
-        "~/tweeteval/datasets/stance",
+        prog=f"python -m {prog}",
+        description=description,
+        epilog=f"example: .venv/bin/python -m {prog} --path ~/tweeteval/datasets/stance",
     )
     parser.add_argument(
         "--path",
         type=Path,
         default=tweeteval.tweeteval_dir_from_env(),
         help="TweetEval's datasets/stance folder (default: $STANCE_TWEETEVAL)",
+    )
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes")
+    parser.add_argument(
+        "--out-dir",
+        type=Path,
+        default=config.RESULTS_DIR,
+        help=f"where the result files go (default {config.RESULTS_DIR})",
+    )
+    return parser
+
+
+def load_items(parser: argparse.ArgumentParser, path: Path | None) -> pd.DataFrame | None:
+    """TweetEval's tweets from ``path``; None, after a one-line error, when they cannot be read
+    (and argparse's usage error, exit 2, when no path was given)."""
+    if path is None:
+        parser.error("give --path or set STANCE_TWEETEVAL")
+    try:
+        return tweeteval.load_tweeteval_dir(path)
+    except InputError as error:
+        print(f"{parser.prog.removeprefix('python -m ')}: error: {error}", file=sys.stderr)
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = script_parser(
+        "benchmarks.tweeteval_designs",
+        "Score TweetEval stance designs by cross-validation on train + val, with random and "
+        "near-duplicate folds; write results/tweeteval_designs.md and .json.",
     )
     parser.add_argument(
         "--designs",
@@ -396,20 +424,9 @@ def main(argv: list[str] | None = None) -> int:
         help="the designs to score, by name (default: all of them)",
     )
     parser.add_argument("--seeds", type=int, default=3, help="fold seeds (default 3)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes")
-    parser.add_argument(
-        "--out-dir",
-        type=Path,
-        default=config.RESULTS_DIR,
-        help=f"where the result files go (default {config.RESULTS_DIR})",
-    )
     args = parser.parse_args(argv)
-    if args.path is None:
-        parser.error("give --path or set STANCE_TWEETEVAL")
-    try:
-        items = tweeteval.load_tweeteval_dir(args.path)
-    except InputError as error:
-        print(f"benchmarks.tweeteval_designs: error: {error}", file=sys.stderr)
+    items = load_items(parser, args.path)
+    if items is None:
         return 2
     seeds = [config.SEED + i for i in range(args.seeds)]
     shares = near_duplicate_shares(items)

@@ -22,23 +22,26 @@ split is never read. Writes ``results/tweeteval_search.md`` and ``.json``; about
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import random
 import sys
 import time
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from benchmarks.tweeteval_designs import cv_scores, folds_by_seed, train_val
-from stance import config, tweet_models, tweeteval
-from stance.io import InputError, atomic_write_text
+from benchmarks.tweeteval_designs import (
+    cv_scores,
+    folds_by_seed,
+    load_items,
+    script_parser,
+    train_val,
+)
+from stance import config, tweet_models
+from stance.io import atomic_write_text
 
 #: Each setting's values; a candidate draws one value of each, uniformly.
 SPACE: dict[str, list[Any]] = {
@@ -200,39 +203,20 @@ def markdown(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.tweeteval_search",
-        description="Search a wider space of TweetEval stance settings by cross-validation on "
-        "train + val (two stages); write results/tweeteval_search.md and .json.",
-        epilog="example: .venv/bin/python -m benchmarks.tweeteval_search --path "
-        "~/tweeteval/datasets/stance",
-    )
-    parser.add_argument(
-        "--path",
-        type=Path,
-        default=tweeteval.tweeteval_dir_from_env(),
-        help="TweetEval's datasets/stance folder (default: $STANCE_TWEETEVAL)",
+    parser = script_parser(
+        "benchmarks.tweeteval_search",
+        "Search a wider space of TweetEval stance settings by cross-validation on train + val "
+        "(two stages); write results/tweeteval_search.md and .json.",
     )
     parser.add_argument(
         "--candidates", type=int, default=60, help="random draws in stage 1 (default 60)"
     )
     parser.add_argument("--top", type=int, default=6, help="stage-1 best re-scored (default 6)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes")
-    parser.add_argument(
-        "--out-dir",
-        type=Path,
-        default=config.RESULTS_DIR,
-        help=f"where the result files go (default {config.RESULTS_DIR})",
-    )
     args = parser.parse_args(argv)
-    if args.path is None:
-        parser.error("give --path or set STANCE_TWEETEVAL")
     if args.candidates < 1 or args.top < 1:
         parser.error("--candidates and --top must be at least 1")
-    try:
-        items = tweeteval.load_tweeteval_dir(args.path)
-    except InputError as error:
-        print(f"benchmarks.tweeteval_search: error: {error}", file=sys.stderr)
+    items = load_items(parser, args.path)
+    if items is None:
         return 2
     result = search(items, args.candidates, args.top, args.jobs)
     args.out_dir.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ import json
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -71,12 +72,16 @@ def test_importance_weights_follow_what_looks_like_the_test_tweets() -> None:
     assert tweeteval_designs.effective_sample_size(np.array([1.0, 0.0])) == pytest.approx(1)
 
 
-def test_missing_folder_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    code = tweeteval_designs.main(["--path", str(tmp_path / "nowhere"), "--out-dir", str(tmp_path)])
+@pytest.mark.parametrize("script", [tweeteval_designs, tweeteval_search])
+def test_missing_folder_is_a_one_line_error(
+    script: Any, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    code = script.main(["--path", str(tmp_path / "nowhere"), "--out-dir", str(tmp_path)])
     assert code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no such directory" in err
-    assert not (tmp_path / "tweeteval_designs.md").exists()
+    assert err.startswith(f"{script.__name__}: error:")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_wider_search_confirms_its_finalists_on_fresh_folds(tmp_path: Path) -> None:
