@@ -16,7 +16,9 @@ winner's score is not the maximum of many noisy estimates:
    (:data:`CONFIRM_SEEDS`, used by no earlier choice), and only these scores rank them.
 
 Every score is the official F_avg of out-of-fold predictions, all targets pooled. The test
-split is never read. Writes ``results/tweeteval_search.md`` and ``.json``; about 15 minutes on
+split is never read. The rule for adopting a finalist was fixed before the first run's second
+stage was seen: at least 0.5 points over the reference on the mean of the fresh fold seeds,
+and better on each of them; only then would the test set be looked at, once, for it. Writes ``results/tweeteval_search.md`` and ``.json``; about 15 minutes on
 2 cores with the defaults.
 """
 
