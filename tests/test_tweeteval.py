@@ -248,6 +248,22 @@ def test_classifier_follows_scikit_learn_conventions() -> None:
     assert [name for name, _ in union.transformer_list] == ["char", "word", "sentiment"]
     assert union.transformer_weights["word"] == 0.5
     assert tweet_models.describe(with_words) == "char2-5+word1-2+vader"
+    vectorizer_settings = {
+        "word_ngram_range": (1, 1),
+        "min_df": 2,
+        "max_df": 0.5,
+        "sublinear_tf": False,
+    }
+    narrower = clone(with_words).set_params(**vectorizer_settings)
+    narrower.fit(train[["target", "text"]], train["label"])
+    narrow_union = narrower.pipeline_.named_steps["features"].features_
+    for name in ("char", "word"):
+        vectorizer = narrow_union.named_transformers[name]
+        assert (vectorizer.min_df, vectorizer.max_df, vectorizer.sublinear_tf) == (2, 0.5, False)
+        assert len(vectorizer.vocabulary_) < len(union.named_transformers[name].vocabulary_)
+    words = narrow_union.named_transformers["word"].get_feature_names_out()
+    assert not any(" " in word for word in words)  # unigrams only
+    assert tweet_models.describe(narrower) == "char2-5+word1-1+vader"
     with pytest.raises(ValueError, match="class_weight"):
         clone(model).set_params(class_weight="per_class").fit(
             train[["target", "text"]], train["label"]

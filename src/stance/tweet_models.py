@@ -335,9 +335,9 @@ class TweetStanceClassifier(ClassifierMixin, BaseEstimator):
     sentiment_weight
         Weight of the four VADER scores beside the n-grams; 0 leaves them out.
     word_weight
-        Weight of word 1-2-gram TF-IDF beside the character n-grams; 0 (the default) leaves
-        them out. :data:`PARAM_GRID` tries 0 and 0.5 (``benchmarks.tweeteval_designs`` also
-        scores 0.3 and 1).
+        Weight of word n-gram TF-IDF (``word_ngram_range``) beside the character n-grams; 0
+        (the default) leaves them out. :data:`PARAM_GRID` tries 0 and 0.5
+        (``benchmarks.tweeteval_designs`` also scores 0.3 and 1).
     char_ngram_range, word_ngram_range
         The n-gram lengths of the character and (when ``word_weight`` > 0) word blocks.
     min_df, max_df, sublinear_tf
