@@ -18,8 +18,10 @@ winner's score is not the maximum of many noisy estimates:
 Every score is the official F_avg of out-of-fold predictions, all targets pooled. The test
 split is never read. The rule for adopting a finalist was fixed before the first run's second
 stage was seen: at least 0.5 points over the reference on the mean of the fresh fold seeds,
-and better on each of them; only then would the test set be looked at, once, for it. Writes ``results/tweeteval_search.md`` and ``.json``; about 15 minutes on
-2 cores with the defaults.
+and better on each of them; only then would the test set be looked at, once, for it.
+
+Writes ``results/tweeteval_search.md`` and ``.json``; about 15 minutes on 2 cores with the
+defaults.
 """
 
 from __future__ import annotations
@@ -86,10 +88,13 @@ def sample_candidates(n: int, seed: int) -> list[dict[str, Any]]:
     return drawn
 
 
+def _plain(value: Any) -> Any:
+    """A setting as a JSON value (n-gram ranges are tuples)."""
+    return list(value) if isinstance(value, tuple) else value
+
+
 def _as_json(params: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: list(value) if isinstance(value, tuple) else value for key, value in params.items()
-    }
+    return {key: _plain(value) for key, value in params.items()}
 
 
 def search(
@@ -135,10 +140,7 @@ def search(
     return {
         "first_seed": config.SEED,
         "confirm_seeds": CONFIRM_SEEDS,
-        "space": {
-            key: [list(v) if isinstance(v, tuple) else v for v in values]
-            for key, values in SPACE.items()
-        },
+        "space": {key: [_plain(value) for value in values] for key, values in SPACE.items()},
         "stage_1": first_table.to_dict("records"),
         "stage_2": confirmed_table.to_dict("records"),
     }
