@@ -164,7 +164,7 @@ def near_duplicate_shares(items: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def _held_out_odds(texts: list[str], is_second: np.ndarray, seed: int) -> np.ndarray:
+def _held_out_probability(texts: list[str], is_second: np.ndarray, seed: int) -> np.ndarray:
     """Cross-fitted probability that each text belongs to the second group (5 folds; character
     2-5-gram TF-IDF of normalised tweets, logistic regression)."""
     model = Pipeline(
@@ -196,9 +196,9 @@ def covariate_shift(
     For each target, a classifier learns (cross-fitted, texts only) to tell its test tweets from
     its train + val tweets; its ROC AUC is 0.5 when they look alike. As a control, the same
     classifier tells val from train, which TweetEval drew from one pool. The weight of a train +
-    val tweet is the estimated density ratio p(test | x) / p(train + val | x) × n_train+val /
-    n_test, normalised to mean 1 within the target. Returns the weights (rows of train + val in
-    ``items``' order) and a table per target.
+    val tweet is the classifier's odds p(test | x) / p(train + val | x), normalised to mean 1
+    within the target (proportional to the density ratio of test to train + val). Returns the
+    weights (rows of train + val in ``items``' order) and a table per target.
     """
     items = items.reset_index(drop=True)
     weights = pd.Series(np.nan, index=items.index[items["split"].isin(["train", "val"])])
@@ -206,12 +206,12 @@ def covariate_shift(
     for target in sorted(items["target"].unique()):
         subset = items[items["target"] == target]
         is_test = (subset["split"] == "test").to_numpy()
-        p = _held_out_odds(subset["text"].tolist(), is_test, seed)
+        p = _held_out_probability(subset["text"].tolist(), is_test, seed)
         ratio = p[~is_test] / (1 - p[~is_test])
         weights[subset.index[~is_test]] = ratio / ratio.mean()
-        train_val = subset[~is_test]
-        is_val = (train_val["split"] == "val").to_numpy()
-        p_val = _held_out_odds(train_val["text"].tolist(), is_val, seed)
+        seen = subset[~is_test]
+        is_val = (seen["split"] == "val").to_numpy()
+        p_val = _held_out_probability(seen["text"].tolist(), is_val, seed)
         rows.append(
             {
                 "target": target,
