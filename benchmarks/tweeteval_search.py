@@ -10,7 +10,8 @@ the shared, word and sentiment blocks, n-gram lengths, document-frequency limits
 frequencies, case and hashtag segmentation) finds a better one, in two stages, so that the
 winner's score is not the maximum of many noisy estimates:
 
-1. the reference (the configuration the shipped benchmark chose) and ``--candidates`` random
+1. the reference (the configuration the shipped benchmark chose, read from ``--reference``,
+   ``results/tweeteval.json`` by default) and ``--candidates`` random
    draws from :data:`SPACE` are scored by 5-fold CV (near-duplicate folds, the project's seed);
 2. the ``--top`` best of them and the reference are scored again on fresh fold seeds
    (:data:`CONFIRM_SEEDS`, used by no earlier choice), and only these scores rank them.
@@ -32,6 +33,7 @@ import sys
 import time
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -45,7 +47,7 @@ from benchmarks.tweeteval_designs import (
     train_val,
 )
 from stance import config, tweet_models
-from stance.io import atomic_write_text
+from stance.io import InputError, atomic_write_text
 
 #: Each setting's values; a candidate draws one value of each, uniformly.
 SPACE: dict[str, list[Any]] = {
@@ -61,22 +63,28 @@ SPACE: dict[str, list[Any]] = {
     "lowercase": [True, False],
     "segment_hashtags": [True, False],
 }
-#: The configuration the shipped benchmark chose (``results/tweeteval.json``).
-REFERENCE: dict[str, Any] = {"C": 1.0, "sentiment_weight": 0.3, "word_weight": 0.5}
 #: Fold seeds of the second stage: fresh, unlike the project's seed and the two after it.
 CONFIRM_SEEDS = [config.SEED + 10, config.SEED + 11]
 
 
-def complete(params: dict[str, Any]) -> dict[str, Any]:
-    """``params`` with every :data:`SPACE` setting the model's default leaves out filled in."""
-    defaults = tweet_models.TweetStanceClassifier().get_params()
-    return {key: params.get(key, defaults[key]) for key in SPACE}
+def reference_settings(results_json: Path) -> dict[str, Any]:
+    """The :data:`SPACE` settings of the configuration ``make benchmark-tweeteval`` chose, read
+    from its ``results/tweeteval.json`` (n-gram ranges as tuples)."""
+    try:
+        chosen = json.loads(results_json.read_text(encoding="utf-8"))["selection"]["configuration"]
+        settings = {key: chosen[key] for key in SPACE}
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise InputError(
+            f"{results_json}: no chosen configuration to compare with ({error!r}); "
+            "run make benchmark-tweeteval first"
+        ) from None
+    return {key: tuple(v) if isinstance(v, list) else v for key, v in settings.items()}
 
 
-def sample_candidates(n: int, seed: int) -> list[dict[str, Any]]:
-    """The reference and ``n`` distinct random draws from :data:`SPACE` (fixed by ``seed``)."""
+def sample_candidates(n: int, seed: int, reference: dict[str, Any]) -> list[dict[str, Any]]:
+    """``reference`` and ``n`` distinct random draws from :data:`SPACE` (fixed by ``seed``)."""
     rng = random.Random(seed)
-    drawn = [complete(REFERENCE)]
+    drawn = [dict(reference)]
     keys = {json.dumps(drawn[0], sort_keys=True)}
     size = int(np.prod([len(values) for values in SPACE.values()]))
     while len(drawn) < min(n + 1, size):
@@ -99,6 +107,7 @@ def _as_json(params: dict[str, Any]) -> dict[str, Any]:
 
 def search(
     items: pd.DataFrame,
+    reference: dict[str, Any],
     n_candidates: int,
     top: int,
     n_jobs: int,
@@ -108,7 +117,7 @@ def search(
     X, y = train_val(items)
     first_folds = folds_by_seed(X, y, [config.SEED], tweet_models.NEAR_DUPLICATE_COSINE)
     confirm_folds = folds_by_seed(X, y, CONFIRM_SEEDS, tweet_models.NEAR_DUPLICATE_COSINE)
-    drawn = sample_candidates(n_candidates, config.SEED)
+    drawn = sample_candidates(n_candidates, config.SEED, reference)
     first = []
     for index, params in enumerate(drawn):
         started = time.perf_counter()
@@ -216,13 +225,25 @@ def main(argv: list[str] | None = None) -> int:
         "--candidates", type=int, default=60, help="random draws in stage 1 (default 60)"
     )
     parser.add_argument("--top", type=int, default=6, help="stage-1 best re-scored (default 6)")
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        default=config.RESULTS_DIR / "tweeteval.json",
+        help="the benchmark result whose chosen configuration is candidate 0 "
+        f"(default {config.RESULTS_DIR / 'tweeteval.json'})",
+    )
     args = parser.parse_args(argv)
     if args.candidates < 1 or args.top < 1:
         parser.error("--candidates and --top must be at least 1")
+    try:
+        reference = reference_settings(args.reference)
+    except InputError as error:
+        print(f"benchmarks.tweeteval_search: error: {error}", file=sys.stderr)
+        return 2
     items = load_items(parser, args.path)
     if items is None:
         return 2
-    result = search(items, args.candidates, args.top, args.jobs)
+    result = search(items, reference, args.candidates, args.top, args.jobs)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     atomic_write_text(args.out_dir / "tweeteval_search.json", json.dumps(result, indent=2) + "\n")
     atomic_write_text(args.out_dir / "tweeteval_search.md", markdown(result))

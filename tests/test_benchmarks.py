@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 
 from benchmarks import tweeteval_designs, tweeteval_search
-from stance import tweeteval
+from stance import config, tweeteval
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tweeteval"
+REFERENCE = config.RESULTS_DIR / "tweeteval.json"  # the committed benchmark result
 DESIGNS = ["base: all targets, char 2-5 + VADER, C = 3", "base, C = 1"]
 
 
@@ -72,6 +73,16 @@ def test_importance_weights_follow_what_looks_like_the_test_tweets() -> None:
     assert tweeteval_designs.effective_sample_size(np.array([1.0, 0.0])) == pytest.approx(1)
 
 
+def test_search_without_a_benchmark_result_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    missing = ["--reference", str(tmp_path / "tweeteval.json"), "--out-dir", str(tmp_path)]
+    assert tweeteval_search.main(["--path", str(FIXTURE), *missing]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "run make benchmark-tweeteval first" in err
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("script", [tweeteval_designs, tweeteval_search])
 def test_missing_folder_is_a_one_line_error(
     script: Any, tmp_path: Path, capsys: pytest.CaptureFixture
@@ -98,15 +109,19 @@ def test_wider_search_confirms_its_finalists_on_fresh_folds(tmp_path: Path) -> N
     assert {row["candidate"] for row in result["stage_2"]} >= {0}  # the reference always
     assert all(len(row["per_seed"]) == len(result["confirm_seeds"]) for row in result["stage_2"])
     reference = next(row for row in result["stage_1"] if row["candidate"] == 0)
-    assert {key: reference[key] for key in tweeteval_search.REFERENCE} == tweeteval_search.REFERENCE
+    chosen = json.loads(REFERENCE.read_text(encoding="utf-8"))["selection"]["configuration"]
+    assert {key: reference[key] for key in tweeteval_search.SPACE} == {
+        key: chosen[key] for key in tweeteval_search.SPACE
+    }
     assert "## Stage 2 (fresh fold seeds)" in (tmp_path / "tweeteval_search.md").read_text(
         encoding="utf-8"
     )
 
 
 def test_candidates_are_distinct_and_start_with_the_reference() -> None:
-    drawn = tweeteval_search.sample_candidates(30, seed=1)
-    assert drawn[0] == tweeteval_search.complete(tweeteval_search.REFERENCE)
+    reference = tweeteval_search.reference_settings(REFERENCE)
+    drawn = tweeteval_search.sample_candidates(30, 1, reference)
+    assert drawn[0] == reference and reference["char_ngram_range"] == (2, 5)
     assert len({json.dumps(d, sort_keys=True) for d in drawn}) == 31
-    assert drawn == tweeteval_search.sample_candidates(30, seed=1)
+    assert drawn == tweeteval_search.sample_candidates(30, 1, reference)
     assert all(set(d) == set(tweeteval_search.SPACE) for d in drawn)
