@@ -46,13 +46,14 @@ lock:  ## re-pin requirements.txt: environment.yml's packages in a clean venv, p
 	@echo "requirements.txt re-pinned; git diff requirements.txt shows what changed."
 
 # The public corpora of real statements, fetched (and checked against data/real/*_manifest.csv)
-# when missing: from $$STANCE_UNGDC / $$STANCE_PRESIDENTIAL when set, else from the publishers.
-CORPORA := data/external/ungdc data/external/presidential
+# when missing: from $$STANCE_UNGDC / $$STANCE_PRESIDENTIAL / $$STANCE_MIDE22 / $$STANCE_SATIRETR
+# when set, else from the publishers.
+CORPORA := data/external/ungdc data/external/presidential data/external/mide22 data/external/aa
 data/external/%: data/real/%_manifest.csv | $(STAMP)
 	$(PY) -m stance corpus fetch $*
 data/external/ungdc: data/real/ungdc_files.csv
 
-corpora: $(CORPORA)  ## fetch the UN General Debate and press-release corpora if missing
+corpora: $(CORPORA)  ## fetch the UN speeches, press releases, MiDe22 tweets and AA news if missing
 
 reproduce: $(STAMP) $(CORPORA)  ## rebuild data, models, figures and results by running every notebook
 	$(PY) -m stance reproduce

@@ -77,6 +77,69 @@ def test_keyword_rule_reads_words_only(sentence, expected):
     assert corpora.mentions_target(sentence) is expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # sentences that start with Turkish capitals
+            "Görüşmeler sürüyor ve taraflar umutlu. Şimdi ateşkes bekleniyor. Çünkü halk yorgun "
+            "düştü. İki taraf da masada kalıyor. Öte yandan Ürdün de görüşmeye katıldı.",
+            [
+                "Görüşmeler sürüyor ve taraflar umutlu.",
+                "Şimdi ateşkes bekleniyor.",
+                "Çünkü halk yorgun düştü.",
+                "İki taraf da masada kalıyor.",
+                "Öte yandan Ürdün de görüşmeye katıldı.",
+            ],
+        ),
+        (  # abbreviations, ordinals, decimals and dates do not end a sentence
+            "Prof. Dr. Ayşe Kaya, T.C. Dışişleri Bakanlığında konuştu. ABD. Başkanı da oradaydı "
+            "vb. Konuklar geldi. 2. Dünya Savaşı anıldı, ihracat 1.5 milyar dolar oldu ve "
+            "toplantı 24.02.2022 tarihinde yapıldı.",
+            [
+                "Prof. Dr. Ayşe Kaya, T.C. Dışişleri Bakanlığında konuştu.",
+                "ABD. Başkanı da oradaydı vb. Konuklar geldi.",
+                "2. Dünya Savaşı anıldı, ihracat 1.5 milyar dolar oldu ve toplantı 24.02.2022 "
+                "tarihinde yapıldı.",
+            ],
+        ),
+        (  # a leading number is an ordinal in Turkish, not a paragraph number
+            "1. Dünya Savaşı'nda ülke büyük kayıplar verdi.",
+            ["1. Dünya Savaşı'nda ülke büyük kayıplar verdi."],
+        ),
+    ],
+)
+def test_turkish_sentence_splitting(text, expected):
+    assert corpora.split_sentences(text, "tr") == expected
+
+
+def test_english_splitting_does_not_use_the_turkish_rules():
+    text = "The minister spoke today in Ankara. Çok teşekkürler dedi sonra herkes."
+    assert corpora.split_sentences(text) == [text]
+    assert corpora.split_sentences(text, "tr") == [
+        "The minister spoke today in Ankara.",
+        "Çok teşekkürler dedi sonra herkes.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rusya'nın tutumu değişmedi.", True),
+        ("KIRIM'daki durum gergin.", True),
+        ("kirim köprüsü yine kapandı", True),
+        ("Ukraynalı mülteciler geldi.", True),
+        ("Yaptırımlar ekonomiyi vurdu.", True),
+        ("Özel askeri operasyon sürüyor.", True),
+        ("Zelenski konuştu.", True),
+        ("Kaldırım işgaline ceza kesildi.", False),
+        ("Gümrük rusumu arttı.", False),
+        ("Savaş filmleri çok izleniyor.", False),
+    ],
+)
+def test_turkish_keyword_rule(text, expected):
+    assert corpora.mentions_target(text, "tr") is expected
+
+
 def test_find_speeches_at_any_depth_sorted():
     for root in (FIXTURES / "ungdc", FIXTURES / "ungdc" / "TXT", FIXTURES):
         speeches = corpora.find_speeches(root)

@@ -385,3 +385,122 @@ def test_documents_of_an_archive_include_the_named_files(sources, tmp_path):
     names = [name for name, _ in fetch.ungdc_documents(archive, files={SPEAKERS})]
     assert names[-1] == SPEAKERS and len(names) == 5
     assert SPEAKERS not in [name for name, _ in fetch.ungdc_documents(archive)]
+
+
+# --- tweets (MiDe22) and news (Anadolu Agency) -------------------------------------------------
+
+
+@pytest.fixture
+def tweet_news_project(tmp_path: Path) -> Path:
+    """A project root whose manifests list the MiDe22 and SatireTR fixtures."""
+    from stance import tweets_news
+
+    real = tmp_path / "project" / "data" / "real"
+    real.mkdir(parents=True)
+    fetch.mide22_manifest(tweets_news.read_mide22(FIXTURES / "mide22")).to_csv(
+        real / "mide22_manifest.csv", index=False
+    )
+    fetch.aa_manifest(tweets_news.read_aa(FIXTURES / "satiretr")).to_csv(
+        real / "aa_manifest.csv", index=False
+    )
+    return tmp_path / "project"
+
+
+def _tweet_news_archive(folder: Path, archive: Path, top: str) -> Path:
+    """A gzip tar of ``folder`` under ``top/``, as GitHub serves a repository at a commit."""
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(folder, arcname=top)
+    return archive
+
+
+@pytest.mark.parametrize(
+    ("corpus", "fixture", "variable", "files"),
+    [
+        (
+            "mide22",
+            "mide22",
+            "STANCE_MIDE22",
+            ["mide22_en_misinfo_tweets.tsv", "mide22_tr_misinfo_tweets.tsv"],
+        ),
+        ("aa", "satiretr", "STANCE_SATIRETR", ["train.csv"]),
+    ],
+)
+def test_fetch_tweets_and_news_from_a_folder_an_archive_and_a_variable(
+    tweet_news_project, tmp_path, corpus, fixture, variable, files
+):
+    done = stance_corpus(tweet_news_project, "fetch", corpus, "--source", str(FIXTURES / fixture))
+    assert done.returncode == 0, done.stderr
+    assert fetched_files(tweet_news_project, corpus) == files
+    archive = _tweet_news_archive(
+        FIXTURES / fixture, tmp_path / f"{fixture}.tar.gz", f"{fixture}-0123abc"
+    )
+    shutil.rmtree(tweet_news_project / "data" / "external")
+    done = stance_corpus(tweet_news_project, "fetch", corpus, **{variable: str(archive)})
+    assert done.returncode == 0, done.stderr
+    assert fetched_files(tweet_news_project, corpus) == files
+
+
+def _edited_tweet(tmp_path: Path) -> Path:
+    copy = tmp_path / "mide22"
+    shutil.copytree(FIXTURES / "mide22", copy)
+    path = copy / "EN" / "mide22_en_misinfo_tweets.tsv"
+    text = path.read_text(encoding="utf-8").replace("arm is sore", "arm is fine")
+    path.write_text(text, encoding="utf-8")
+    return copy
+
+
+def _missing_tweet(tmp_path: Path) -> Path:
+    copy = tmp_path / "mide22"
+    shutil.copytree(FIXTURES / "mide22", copy)
+    path = copy / "TR" / "mide22_tr_misinfo_tweets.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if "1500000000000000004" not in line))
+    return copy
+
+
+def _edited_article(tmp_path: Path) -> Path:
+    copy = tmp_path / "satiretr"
+    shutil.copytree(FIXTURES / "satiretr", copy)
+    path = copy / "DebiasingPipeline" / "code" / "data" / "train.csv"
+    text = path.read_text(encoding="utf-8").replace("metro hattı", "tramvay hattı")
+    path.write_text(text, encoding="utf-8")
+    return copy
+
+
+def _not_gzip_news(tmp_path: Path) -> Path:
+    path = tmp_path / "satiretr.tar.gz"
+    path.write_text("not an archive")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("corpus", "make_source", "message"),
+    [
+        ("mide22", lambda tmp: tmp / "nowhere", "no such file or folder"),
+        ("mide22", lambda tmp: tmp, "no TR/mide22_tr_misinfo_tweets.tsv (at any depth)"),
+        ("mide22", _edited_tweet, "tweet 1400000000000000003 differs from the manifest"),
+        ("mide22", _missing_tweet, "tweet 1500000000000000004 of the manifest is missing"),
+        ("aa", _edited_article, "article aa-002 differs from the manifest"),
+        ("aa", _not_gzip_news, "not a readable gzip tar archive"),
+    ],
+)
+def test_bad_tweet_and_news_sources_are_one_line_errors_and_write_nothing(
+    tweet_news_project, tmp_path, corpus, make_source, message
+):
+    done = stance_corpus(
+        tweet_news_project, "fetch", corpus, "--source", str(make_source(tmp_path))
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("stance: error: ")
+    assert message in done.stderr
+    assert not (tweet_news_project / "data" / "external").exists()
+
+
+def test_committed_tweet_and_news_manifests_hold_ids_and_hashes_only():
+    root = Path(__file__).parents[1] / "data" / "real"
+    mide22 = pd.read_csv(root / "mide22_manifest.csv", dtype=str)
+    assert list(mide22.columns) == ["tweet_id", "lang", "topic", "event_id", "sha256"]
+    assert mide22.groupby("lang").size().to_dict() == {"en": 5284, "tr": 5064}
+    assert mide22["tweet_id"].is_unique
+    aa = pd.read_csv(root / "aa_manifest.csv", dtype=str)
+    assert list(aa.columns) == ["article_id", "sha256"] and len(aa) == 200

@@ -787,20 +787,26 @@ def build_parser() -> argparse.ArgumentParser:
         "folder is replaced only when all of them match. --source is a "
         "local folder (the publisher's layout, at any depth), a local archive (the UNGDC "
         ".tgz), or a URL or doi: path that is downloaded (pooch: progress, cache in .cache/). "
-        "Without --source: $STANCE_UNGDC or $STANCE_PRESIDENTIAL if set, else the publisher "
-        "(network): Harvard Dataverse doi:10.7910/DVN/0TJX8Y for ungdc, the repository "
-        "PeiYiZhuo/zelenskyy-putin for presidential.",
+        "Without --source: $STANCE_UNGDC, $STANCE_PRESIDENTIAL, $STANCE_MIDE22 or "
+        "$STANCE_SATIRETR if set, else the publisher (network): Harvard Dataverse "
+        "doi:10.7910/DVN/0TJX8Y for ungdc, the repository PeiYiZhuo/zelenskyy-putin for "
+        "presidential, the archives of ogozcelik/MiDe22 and auotomaton/satireTR at a pinned "
+        "commit for mide22 and aa. Tweets and articles are checked one by one (SHA-256 of "
+        "the text).",
         "  stance corpus fetch ungdc --source ~/Downloads/UNGDC_1946-2024.tgz\n"
         "  stance corpus fetch ungdc --source ~/corpora/ungdc\n"
         "  stance corpus fetch presidential --source ~/zelenskyy-putin/press_release_data\n"
+        "  stance corpus fetch mide22 --source ~/MiDe22/dataset\n"
+        "  stance corpus fetch aa --source ~/satireTR\n"
         "  STANCE_UNGDC=~/corpora/ungdc stance corpus fetch ungdc",
         _corpus_fetch,
     )
     fetch.add_argument(
         "corpus",
-        choices=("ungdc", "presidential"),
-        help="ungdc (UN General Debate speeches) or presidential (Kremlin and "
-        "Ukrainian presidential press releases)",
+        choices=("ungdc", "presidential", "mide22", "aa"),
+        help="ungdc (UN General Debate speeches), presidential (Kremlin and "
+        "Ukrainian presidential press releases), mide22 (MiDe22 Turkish and English tweets) "
+        "or aa (Anadolu Agency news articles, from SatireTR)",
     )
     fetch.add_argument(
         "--source",

@@ -33,6 +33,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from stance import config
+from stance import text as text_rules
 from stance.io import InputError
 
 #: States whose speeches are reserved for an independent evaluation that this project does not
@@ -147,6 +148,51 @@ TARGET_KEYWORDS = (
 )
 _KEYWORD_PATTERN = re.compile(r"\b(?:" + "|".join(TARGET_KEYWORDS) + r")", re.IGNORECASE)
 
+#: The same rule for Turkish text, matched on word starts of the Turkish-lowercased text
+#: (:func:`stance.text.lowercase`: "KIRIM" and "Kırım" both become "kırım"). Turkish inflects by
+#: suffix ("Rusya'nın", "Ukraynalılar", "yaptırımlar"), so word starts catch the forms. Each
+#: English keyword has its Turkish name, with the spellings that tweets use without Turkish
+#: letters or with the common misspelling ("kirim", "ukranya", "kiyev"). "rus" leaves out
+#: "rusum" (a customs duty); "özel askeri operasyon" is the Kremlin's term; "savaş" (war) alone
+#: is left out, as "war" is in English: too many tweets use it of other wars.
+TARGET_KEYWORDS_TR = (
+    r"rus(?!um)",
+    r"moskova",
+    r"kremlin",
+    r"putin",
+    r"sovyet",
+    r"ukrayn",
+    r"ukranya",
+    r"kiev",
+    r"kyiv",
+    r"kiyev",
+    r"kırım",
+    r"kirim",
+    r"donbas",
+    r"donetsk",
+    r"luhansk",
+    r"lugansk",
+    r"zaporij",
+    r"zaporoj",
+    r"herson",
+    r"harkiv",
+    r"harkov",
+    r"mariupol",
+    r"buça",
+    r"bucha",
+    r"odessa",
+    r"minsk",
+    r"özel askeri operasyon",
+    r"tahıl (?:koridor|anlaşma)",
+    r"karadeniz",
+    r"yaptırım",
+    r"nato\b",
+    r"zelensk",
+    r"lavrov",
+    r"şoygu",
+)
+_KEYWORD_PATTERN_TR = re.compile(r"\b(?:" + "|".join(TARGET_KEYWORDS_TR) + r")")
+
 # --- sentences -----------------------------------------------------------------------------
 
 #: Abbreviations after which a full stop does not end a sentence (compared lower-case).
@@ -213,23 +259,68 @@ ABBREVIATIONS = frozenset(
         "ph.d",
     )
 )
+#: Turkish abbreviations after which a full stop does not end a sentence (Turkish-lowercased).
+ABBREVIATIONS_TR = frozenset(
+    (
+        "dr",
+        "prof",
+        "doç",
+        "yrd",
+        "av",
+        "sn",
+        "vb",
+        "vs",
+        "vd",
+        "bkz",
+        "örn",
+        "no",
+        "t.c",
+        "abd",
+        "a.b.d",
+        "a.ş",
+        "ltd",
+        "şti",
+        "cad",
+        "sok",
+        "mah",
+        "apt",
+        "yy",
+        "m.ö",
+        "m.s",
+        "bşk",
+        "gen",
+        "org",
+        "korg",
+        "tuğg",
+        "alb",
+        "yzb",
+        "st",
+    )
+)
 _SENTENCE_END = re.compile(r"""[.!?]+["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])""")
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SPACES = re.compile(r"\s+")
 _NUMBERED_PARAGRAPH = re.compile(r"^\(?\d{1,3}[.)]\s+(?=[A-Z])")
+#: Turkish sentences also start with Ç, Ğ, İ, Ö, Ş or Ü.
+_SENTENCE_END_TR = re.compile(r"""[.!?…]+["'”’)\]]*\s+(?=["'“‘(\[]?[A-ZÇĞİÖŞÜ0-9])""")
 MIN_SENTENCE_CHARS = 20
 
 
-def _ends_with_abbreviation(text: str) -> bool:
-    """Whether the full stop that ends ``text`` belongs to an abbreviation or an initial."""
+def _ends_with_abbreviation(text: str, lang: str = "en") -> bool:
+    """Whether the full stop that ends ``text`` belongs to an abbreviation or an initial (in
+    Turkish also to an ordinal number: "2. Dünya Savaşı", "24. dönem")."""
     word = text.rstrip(".!?").rsplit(None, 1)[-1] if text.strip() else ""
-    word = word.lstrip("(\"'“‘").lower()
+    word = word.lstrip("(\"'“‘")
+    if lang == "tr":
+        word = text_rules.lowercase(word, "tr")
+        return word in ABBREVIATIONS_TR or (len(word) == 1 and word.isalpha()) or word.isdigit()
+    word = word.lower()
     return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split a speech or press release into sentences, in order.
+def split_sentences(text: str, lang: str = "en") -> list[str]:
+    """Split a speech, press release or news article into sentences, in order.
 
     Paragraphs are separated by blank lines; line breaks inside a paragraph are spaces (the UN
     texts come from PDF pages), and a word hyphenated across a line break is rejoined. A sentence
@@ -238,10 +329,18 @@ def split_sentences(text: str) -> list[str]:
     Leading paragraph numbers ("12. ") are dropped. Fragments shorter than
     :data:`MIN_SENTENCE_CHARS` characters (salutations, page headers) are dropped too.
 
+    Turkish text (``lang="tr"``) has rules of its own: a sentence may start with Ç, Ğ, İ, Ö, Ş
+    or Ü; the abbreviations are :data:`ABBREVIATIONS_TR` ("Dr.", "vb.", "T.C.", "ABD"); a full
+    stop after a number is an ordinal ("2. Dünya Savaşı"), not an end, and leading numbers are
+    kept for the same reason. Decimals ("1.5") and dates ("24.02.2022") have no space after the
+    stop and never split, in either language. Every other language uses the English rules.
+
     Parameters
     ----------
     text
         The document's text as published (any line endings).
+    lang
+        The document's language (``en`` or ``tr``).
 
     Returns
     -------
@@ -256,22 +355,27 @@ def split_sentences(text: str) -> list[str]:
     ['Mr. President, the U.N. Charter is clear.']
     >>> split_sentences("12. The U.N. Charter is clear. We defend inter-\\nnational law.")
     ['The U.N. Charter is clear.', 'We defend international law.']
+    >>> split_sentences("Dr. Kaya 2. Dünya Savaşı'nı anlattı. Şimdi soruları yanıtlıyor.", "tr")
+    ["Dr. Kaya 2. Dünya Savaşı'nı anlattı.", 'Şimdi soruları yanıtlıyor.']
     """
+    turkish = lang == "tr"
+    ends = _SENTENCE_END_TR if turkish else _SENTENCE_END
     text = _HYPHEN_BREAK.sub(r"\1\2", text.replace("\r\n", "\n").replace("\r", "\n"))
     sentences: list[str] = []
     for paragraph in _PARAGRAPH_BREAK.split(text):
         paragraph = _SPACES.sub(" ", paragraph).strip()
         start = 0
         pieces = []
-        for match in _SENTENCE_END.finditer(paragraph):
+        for match in ends.finditer(paragraph):
             candidate = paragraph[start : match.end()].strip()
-            if _ends_with_abbreviation(paragraph[start : match.start() + 1]):
+            if _ends_with_abbreviation(paragraph[start : match.start() + 1], lang):
                 continue
             pieces.append(candidate)
             start = match.end()
         pieces.append(paragraph[start:].strip())
         for piece in pieces:
-            piece = _NUMBERED_PARAGRAPH.sub("", piece).strip()
+            if not turkish:
+                piece = _NUMBERED_PARAGRAPH.sub("", piece).strip()
             if len(piece) >= MIN_SENTENCE_CHARS:
                 sentences.append(piece)
     return sentences
@@ -282,8 +386,15 @@ def sentence_sha256(sentence: str) -> str:
     return hashlib.sha256(sentence.encode("utf-8")).hexdigest()
 
 
-def mentions_target(sentence: str) -> bool:
-    """Whether a sentence names Russia, the war or the measures argued over (the keyword rule)."""
+def mentions_target(sentence: str, lang: str = "en") -> bool:
+    """Whether a sentence names Russia, the war or the measures argued over (the keyword rule:
+    :data:`TARGET_KEYWORDS`, or :data:`TARGET_KEYWORDS_TR` for ``lang="tr"``).
+
+    >>> mentions_target("KIRIM'daki durum", "tr"), mentions_target("Kaldırım işgali", "tr")
+    (True, False)
+    """
+    if lang == "tr":
+        return _KEYWORD_PATTERN_TR.search(text_rules.lowercase(sentence, "tr")) is not None
     return _KEYWORD_PATTERN.search(sentence) is not None
 
 
@@ -410,16 +521,18 @@ SENTENCE_COLUMNS = (
 )
 
 
-def _sentence_columns(sentences: list[str], id_prefix: str, **fields: Any) -> dict[str, list[Any]]:
+def _sentence_columns(
+    sentences: list[str], id_prefix: str, lang: str = "en", **fields: Any
+) -> dict[str, list[Any]]:
     """One document's sentences as columns: ids ``{id_prefix}-NNNN`` (the position), the
-    document's ``fields`` repeated, the text, its hash and the keyword flag."""
+    document's ``fields`` repeated, the text, its hash and the keyword flag (rule of ``lang``)."""
     count = len(sentences)
     return {
         "sentence_id": [f"{id_prefix}-{i:04d}" for i in range(count)],
         **{name: [value] * count for name, value in fields.items()},
         "text": sentences,
         "sentence_sha256": [sentence_sha256(s) for s in sentences],
-        "mentions_target": [mentions_target(s) for s in sentences],
+        "mentions_target": [mentions_target(s, lang) for s in sentences],
     }
 
 

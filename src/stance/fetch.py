@@ -45,8 +45,22 @@ UNGDC_URL = f"{UNGDC_DOI}/{UNGDC_ARCHIVE}"
 PRESIDENTIAL_URL = (
     "https://raw.githubusercontent.com/PeiYiZhuo/zelenskyy-putin/main/press_release_data/"
 )
+#: The public repositories of the tweet and news corpora, as GitHub archives of a pinned commit
+#: (MIT; see :mod:`stance.tweets_news`). The commits are the ones the project's manifests were
+#: made from; a later commit that changes a text is caught by the manifest check.
+MIDE22_URL = (
+    "https://github.com/ogozcelik/MiDe22/archive/aedceb4e814cc60410617431783a04cc3651bb39.tar.gz"
+)
+SATIRETR_URL = (
+    "https://github.com/auotomaton/satireTR/archive/69b3ac9ae03a7cd8d8ed3da5ac7dbb5c4be65557.tar.gz"
+)
 #: Environment variables that name a local copy (a folder, an archive or a URL) of each corpus.
-SOURCE_VARIABLES = {"ungdc": "STANCE_UNGDC", "presidential": "STANCE_PRESIDENTIAL"}
+SOURCE_VARIABLES = {
+    "ungdc": "STANCE_UNGDC",
+    "presidential": "STANCE_PRESIDENTIAL",
+    "mide22": "STANCE_MIDE22",
+    "aa": "STANCE_SATIRETR",
+}
 CORPORA = tuple(SOURCE_VARIABLES)
 
 
@@ -102,10 +116,9 @@ def download(url: str, log: Callable[[str], None] | None = None) -> Path:
         raise InputError(
             f"cannot download {url} ({type(error).__name__}"
             + (f": {detail[:80]}" if detail else "")
-            + "); without network, "
-            "download the corpus elsewhere and pass --source PATH or set "
-            "$STANCE_UNGDC / $STANCE_PRESIDENTIAL (see README, 'Real "
-            "statements')"
+            + "); without network, download the corpus elsewhere and pass --source PATH or set "
+            + " / ".join(f"${name}" for name in SOURCE_VARIABLES.values())
+            + " (see README, 'Real statements')"
         ) from None
 
 
@@ -428,13 +441,157 @@ def fetch_presidential(
     return destination
 
 
-FETCHERS = {"ungdc": fetch_ungdc, "presidential": fetch_presidential}
-DEFAULT_SOURCES = {"ungdc": UNGDC_URL, "presidential": PRESIDENTIAL_URL}
+# --- tweets (MiDe22) and news (Anadolu Agency, from SatireTR) --------------------------------
+
+
+def _named_files(source: str, names: dict[str, str], log: Callable[[str], None] | None) -> dict:
+    """The files of ``names`` (file name -> the path it ends with in the publisher's layout) from
+    a folder, a gzip tar archive or a URL (downloaded, then read as an archive).
+
+    In a folder, a file is found at any depth by name, the copy whose path ends with the
+    layout's path first, then the shallowest; in an archive, the member whose path ends with the
+    layout's path. A file that is not found is a one-line error.
+    """
+    path = _local_source(source, log)
+    found: dict[str, bytes] = {}
+    if path.is_dir():
+        for name, suffix in names.items():
+            matches = sorted(
+                path.rglob(name),
+                key=lambda p: (not p.as_posix().endswith(suffix), len(p.parts), str(p)),
+            )
+            if matches:
+                found[name] = matches[0].read_bytes()
+    else:
+        try:
+            with tarfile.open(path, "r:gz") as tar:
+                for member in tar:
+                    for name, suffix in names.items():
+                        if member.isfile() and member.name.endswith("/" + suffix):
+                            handle = tar.extractfile(member)
+                            if handle is not None and name not in found:
+                                found[name] = handle.read()
+        except (tarfile.TarError, EOFError, OSError) as error:
+            raise InputError(
+                f"{path}: not a readable gzip tar archive ({type(error).__name__})"
+            ) from None
+    missing = [suffix for name, suffix in names.items() if name not in found]
+    if missing:
+        raise InputError(f"{source}: no {missing[0]} (at any depth)")
+    return found
+
+
+def _check_rows(
+    source: str, manifest: pd.DataFrame, found: dict[str, str], key: str, what: str
+) -> None:
+    """Every manifest row's document is in ``found`` (id -> SHA-256) with the same hash."""
+    for doc_id, sha256 in zip(manifest[key], manifest["sha256"], strict=True):
+        if doc_id not in found:
+            raise InputError(f"{source}: {what} {doc_id} of the manifest is missing")
+        if found[doc_id] != sha256:
+            raise InputError(
+                f"{source}: {what} {doc_id} differs from the manifest (SHA-256 mismatch): "
+                "a different release or an edited file"
+            )
+
+
+def _fetch_tables(
+    corpus: str,
+    source: str | os.PathLike[str],
+    names: dict[str, str],
+    read: Callable[[str], pd.DataFrame],
+    key: str,
+    what: str,
+    destination: Path | None,
+    manifest: pd.DataFrame | None,
+    log: Callable[[str], None] | None,
+) -> Path:
+    """Copy a corpus made of a few tables after checking every document of its manifest."""
+    source = str(source)
+    destination = destination or corpus_dir(corpus)
+    manifest = read_manifest(corpus) if manifest is None else manifest
+    files = _named_files(source, names, log)
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, data in files.items():
+            (Path(scratch) / name).write_bytes(data)
+        table = read(scratch)
+    _check_rows(
+        source, manifest, dict(zip(table[key], table["text_sha256"], strict=True)), key, what
+    )
+
+    def fill(folder: Path) -> None:
+        for name, data in sorted(files.items()):
+            (folder / name).write_bytes(data)
+
+    _replace_folder(destination, fill)
+    if log:
+        log(f"{corpus}: {len(manifest)} {what}s checked and written to {destination}")
+    return destination
+
+
+def mide22_manifest(tweets: pd.DataFrame) -> pd.DataFrame:
+    """The manifest of MiDe22: tweet id, language, topic, event and the SHA-256 of the text."""
+    return tweets[["tweet_id", "lang", "topic", "event_id", "text_sha256"]].rename(
+        columns={"text_sha256": "sha256"}
+    )
+
+
+def aa_manifest(articles: pd.DataFrame) -> pd.DataFrame:
+    """The manifest of the Anadolu Agency articles: article id and the SHA-256 of the text."""
+    return articles[["article_id", "text_sha256"]].rename(columns={"text_sha256": "sha256"})
+
+
+def fetch_mide22(
+    source: str | os.PathLike[str],
+    destination: Path | None = None,
+    manifest: pd.DataFrame | None = None,
+    log: Callable[[str], None] | None = None,
+) -> Path:
+    """Copy MiDe22's two tweet files from ``source`` (the repository's ``dataset/`` folder, its
+    archive, or a URL) after checking every tweet of the manifest by the SHA-256 of its text."""
+    from stance import tweets_news
+
+    names = {name: f"{lang.upper()}/{name}" for lang, name in tweets_news.MIDE22_FILES.items()}
+    return _fetch_tables(
+        "mide22", source, names, tweets_news.read_mide22, "tweet_id", "tweet",
+        destination, manifest, log,
+    )  # fmt: skip
+
+
+def fetch_aa(
+    source: str | os.PathLike[str],
+    destination: Path | None = None,
+    manifest: pd.DataFrame | None = None,
+    log: Callable[[str], None] | None = None,
+) -> Path:
+    """Copy SatireTR's ``train.csv`` (which holds the Anadolu Agency articles) from ``source``
+    (the repository, its archive, or a URL) after checking every article of the manifest."""
+    from stance import tweets_news
+
+    names = {tweets_news.AA_FILE: "DebiasingPipeline/code/data/" + tweets_news.AA_FILE}
+    return _fetch_tables(
+        "aa", source, names, tweets_news.read_aa, "article_id", "article",
+        destination, manifest, log,
+    )  # fmt: skip
+
+
+FETCHERS = {
+    "ungdc": fetch_ungdc,
+    "presidential": fetch_presidential,
+    "mide22": fetch_mide22,
+    "aa": fetch_aa,
+}
+DEFAULT_SOURCES = {
+    "ungdc": UNGDC_URL,
+    "presidential": PRESIDENTIAL_URL,
+    "mide22": MIDE22_URL,
+    "aa": SATIRETR_URL,
+}
 
 
 def default_source(corpus: str) -> str:
-    """The source used when none is given: ``$STANCE_UNGDC``/``$STANCE_PRESIDENTIAL`` if set,
-    else the publisher's URL (which needs the network)."""
+    """The source used when none is given: the corpus's variable of :data:`SOURCE_VARIABLES`
+    if set, else the publisher's URL (which needs the network)."""
     return os.environ.get(SOURCE_VARIABLES[corpus]) or DEFAULT_SOURCES[corpus]
 
 

@@ -1,0 +1,198 @@
+"""Readers of the tweet and news corpora: MiDe22 tweets (Turkish, English) and Anadolu Agency news.
+
+Two public corpora add kinds of real text that speeches and press releases do not cover:
+
+* **MiDe22** (Toraman, Ozcelik, Sahinuc & Can, LREC-COLING 2024; public repository
+  ogozcelik/MiDe22, ``dataset/``, MIT): 5,064 Turkish and 5,284 English tweets, tab-separated,
+  columns ``topic``, ``event_id``, ``label`` (the authors' misinformation label), ``tweet_id``,
+  ``text``. A tweet is one item, labelled whole; its id is the tweet id.
+* **Anadolu Agency (AA) news articles** from SatireTR (public repository auotomaton/satireTR,
+  ``DebiasingPipeline/code/data/train.csv``, MIT): the rows labelled ``non-satiric`` hold real AA
+  articles in ``init_content``; the ``satiric`` rows are satire and ``generated_content`` is
+  machine-rewritten, so neither is read. An article's id is ``aa-NNN``, its row in that file;
+  its sentences (:func:`stance.corpora.split_sentences` with Turkish rules) are ``aa-NNN-SSSS``.
+
+As for the other corpora, the project commits ids, SHA-256 hashes and labels, never the text
+(:mod:`stance.fetch` checks a user's copy against the committed manifests), and candidates are
+chosen by the words of the text (:func:`stance.corpora.mentions_target`), never by a label.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stance import config, corpora
+from stance.io import InputError
+
+#: The MiDe22 tweet files, by language, as the publisher names them.
+MIDE22_FILES = {"tr": "mide22_tr_misinfo_tweets.tsv", "en": "mide22_en_misinfo_tweets.tsv"}
+MIDE22_COLUMNS = ("topic", "event_id", "label", "tweet_id", "text")
+#: The MiDe22 topic that is about the war (February–April 2022).
+WAR_TOPIC = "Ukraine"
+#: The SatireTR file that holds the Anadolu Agency articles, and the label of those rows.
+AA_FILE = "train.csv"
+AA_LABEL = "non-satiric"
+AA_COLUMNS = ("init_content", "label")
+
+
+def _find(root: Path, name: str) -> Path:
+    """The shallowest file called ``name`` under ``root`` (the publisher's layout at any depth)."""
+    matches = sorted(root.rglob(name), key=lambda path: (len(path.parts), str(path)))
+    if not matches:
+        raise InputError(f"{root}: no {name} at any depth")
+    return matches[0]
+
+
+def _read_table(path: Path, columns: tuple[str, ...], sep: str = ",") -> pd.DataFrame:
+    """A UTF-8 CSV or TSV with the given columns, every value a string."""
+    csv.field_size_limit(1 << 26)
+    try:
+        frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise InputError(f"{path}: not a readable UTF-8 table ({detail})") from None
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{path}: missing column {missing[0]!r} (columns: {', '.join(frame.columns)})"
+        )
+    return frame
+
+
+def read_mide22(root: str | os.PathLike[str]) -> pd.DataFrame:
+    """Both MiDe22 tweet files under ``root`` as one table, one row per tweet.
+
+    Parameters
+    ----------
+    root
+        A folder holding :data:`MIDE22_FILES` at any depth (the repository's ``dataset/``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``tweet_id``, ``lang`` (``tr``/``en``), ``topic``, ``event_id``,
+        ``misinfo_label`` (the authors' label), ``text`` (as published), ``text_sha256`` and
+        ``mentions_target`` (the keyword rule of the tweet's language), sorted by language and id.
+
+    Raises
+    ------
+    InputError
+        ``root``, a file or a column is missing, a file is not UTF-8, or a tweet id repeats.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError(f"{root}: no such folder")
+    frames = []
+    for lang, name in MIDE22_FILES.items():
+        path = _find(root, name)
+        tweets = _read_table(path, MIDE22_COLUMNS, sep="\t")
+        if not tweets["tweet_id"].str.fullmatch(r"\d+").all():
+            bad = tweets.loc[~tweets["tweet_id"].str.fullmatch(r"\d+"), "tweet_id"].iloc[0]
+            raise InputError(f"{path}: tweet id {bad[:40]!r} is not a number")
+        frames.append(
+            pd.DataFrame(
+                {
+                    "tweet_id": tweets["tweet_id"],
+                    "lang": lang,
+                    "topic": tweets["topic"],
+                    "event_id": tweets["event_id"],
+                    "misinfo_label": tweets["label"],
+                    "text": tweets["text"],
+                    "text_sha256": [corpora.sentence_sha256(text) for text in tweets["text"]],
+                    "mentions_target": [
+                        corpora.mentions_target(text, lang) for text in tweets["text"]
+                    ],
+                }
+            )
+        )
+    frame = pd.concat(frames, ignore_index=True)
+    repeated = frame["tweet_id"][frame["tweet_id"].duplicated()]
+    if len(repeated):
+        raise InputError(f"{root}: tweet {repeated.iloc[0]} appears twice")
+    return frame.sort_values(["lang", "tweet_id"], ignore_index=True)
+
+
+def read_aa(root: str | os.PathLike[str]) -> pd.DataFrame:
+    """The Anadolu Agency articles of SatireTR under ``root``, one row per article.
+
+    Returns a table with ``article_id`` (``aa-NNN``: the row in :data:`AA_FILE`, counted from 0
+    over all rows, so ids do not move if other rows are dropped), ``text`` and ``text_sha256``.
+    Only the rows labelled :data:`AA_LABEL` are real news; the others are not returned.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError(f"{root}: no such folder")
+    path = _find(root, AA_FILE)
+    rows = _read_table(path, AA_COLUMNS)
+    news = rows[rows["label"] == AA_LABEL]
+    if news.empty:
+        raise InputError(f"{path}: no rows labelled {AA_LABEL!r} (is this SatireTR's train.csv?)")
+    return pd.DataFrame(
+        {
+            "article_id": [f"aa-{row:03d}" for row in news.index],
+            "text": news["init_content"].to_numpy(),
+            "text_sha256": [corpora.sentence_sha256(text) for text in news["init_content"]],
+        }
+    )
+
+
+def aa_sentences(articles: pd.DataFrame) -> pd.DataFrame:
+    """The sentences of the AA articles (Turkish splitter and keyword rule), in article order,
+    with the columns of :data:`stance.corpora.SENTENCE_COLUMNS`."""
+    return corpora._sentence_frame(
+        corpora._sentence_columns(
+            corpora.split_sentences(row.text, "tr"),
+            row.article_id,
+            lang="tr",
+            source="aa",
+            document=row.article_id,
+            iso3="",
+            session=0,
+            year=0,
+            date="",
+            speaker="aa",
+        )
+        for row in articles.itertuples(index=False)
+    )
+
+
+def _seeded_sample(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
+    if n >= len(frame):
+        return frame
+    rng = np.random.default_rng(seed)
+    return frame.iloc[np.sort(rng.choice(len(frame), size=n, replace=False))]
+
+
+def mide22_labelling_sample(
+    tweets: pd.DataFrame, n_other_tr: int = 150, seed: int = config.SEED
+) -> pd.DataFrame:
+    """The tweets to label: every tweet of the war topic and every keyword tweet of the other
+    topics, in both languages, plus a seeded random ``n_other_tr`` of the other Turkish tweets.
+
+    ``sample`` says why a tweet is in: ``war-topic``, ``keyword`` or ``random``. The rule reads
+    topics and words only, never a label.
+    """
+    chosen = (tweets["topic"] == WAR_TOPIC) | tweets["mentions_target"]
+    sample = np.where(tweets["topic"] == WAR_TOPIC, "war-topic", "keyword")
+    picked = tweets[chosen].assign(sample=sample[chosen.to_numpy()])
+    others = tweets[~chosen & (tweets["lang"] == "tr")]
+    random_others = _seeded_sample(others, n_other_tr, seed).assign(sample="random")
+    return pd.concat([picked, random_others]).sort_values(["lang", "tweet_id"], ignore_index=True)
+
+
+def aa_labelling_sample(
+    sentences: pd.DataFrame, n_other: int = 150, seed: int = config.SEED
+) -> pd.DataFrame:
+    """The AA sentences to label: every keyword sentence, plus a seeded random ``n_other`` of
+    the other sentences of all articles (``sample``: ``keyword`` or ``random``), so that the
+    labelled set also holds ordinary news sentences that take no side."""
+    keyword = sentences[sentences["mentions_target"]].assign(sample="keyword")
+    others = _seeded_sample(sentences[~sentences["mentions_target"]], n_other, seed)
+    return pd.concat([keyword, others.assign(sample="random")]).sort_values(
+        "sentence_id", ignore_index=True
+    )

@@ -1,0 +1,70 @@
+"""Readers and labelling samples of the tweet and news corpora (MiDe22, Anadolu Agency), on the
+constructed fixtures in the publishers' layouts."""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from stance import corpora, tweets_news
+from stance.io import InputError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "corpora"
+
+
+def test_read_mide22_reads_both_languages_with_hashes_and_keyword_flags():
+    tweets = tweets_news.read_mide22(FIXTURES / "mide22")
+    assert len(tweets) == 10
+    assert tweets.groupby("lang").size().to_dict() == {"en": 4, "tr": 6}
+    first = tweets[tweets["tweet_id"] == "1500000000000000001"].iloc[0]
+    assert first["lang"] == "tr" and first["topic"] == "Ukraine" and first["event_id"] == "TR01"
+    assert "\n" in first["text"]  # a multi-line tweet is one item
+    assert first["text_sha256"] == corpora.sentence_sha256(first["text"])
+    flags = dict(zip(tweets["tweet_id"], tweets["mentions_target"], strict=True))
+    assert flags["1500000000000000005"]  # "KIRIM" by the Turkish rule
+    assert not flags["1500000000000000006"]  # ordinary "işgal"
+    assert flags["1400000000000000004"] and not flags["1400000000000000003"]
+
+
+def test_mide22_sample_takes_the_war_topic_keyword_tweets_and_random_turkish_ones():
+    tweets = tweets_news.read_mide22(FIXTURES / "mide22")
+    sample = tweets_news.mide22_labelling_sample(tweets, n_other_tr=1, seed=1)
+    why = dict(zip(sample["tweet_id"], sample["sample"], strict=True))
+    assert why["1500000000000000001"] == "war-topic"
+    assert why["1500000000000000005"] == "keyword"
+    assert why["1400000000000000004"] == "keyword"
+    assert "1400000000000000003" not in why  # English random tweets are not drawn
+    assert sum(value == "random" for value in why.values()) == 1
+    again = tweets_news.mide22_labelling_sample(tweets, n_other_tr=1, seed=1)
+    pd.testing.assert_frame_equal(sample, again)
+
+
+def test_read_aa_keeps_only_the_real_news_rows_with_their_row_ids():
+    articles = tweets_news.read_aa(FIXTURES / "satiretr")
+    assert list(articles["article_id"]) == ["aa-001", "aa-002"]  # row 0 is satire
+    sentences = tweets_news.aa_sentences(articles)
+    assert list(sentences["sentence_id"][:3]) == ["aa-001-0000", "aa-001-0001", "aa-001-0002"]
+    assert sentences["text"].iloc[1].startswith("Prof. Dr. Ayşe Kaya, 2. tur")
+    assert sentences["text"].iloc[3] == "İstanbul'da yeni bir metro hattı açıldı."
+    assert list(sentences["mentions_target"][:3]) == [True, False, False]
+    sample = tweets_news.aa_labelling_sample(sentences, n_other=2, seed=1)
+    assert (sample["sample"] == "keyword").sum() == 1 and (sample["sample"] == "random").sum() == 2
+
+
+def test_readers_fail_in_one_line(tmp_path):
+    with pytest.raises(InputError, match="no such folder"):
+        tweets_news.read_mide22(tmp_path / "nowhere")
+    with pytest.raises(InputError, match=r"no mide22_tr_misinfo_tweets\.tsv at any depth"):
+        tweets_news.read_mide22(tmp_path)
+    copy = tmp_path / "mide22"
+    shutil.copytree(FIXTURES / "mide22", copy)
+    path = copy / "EN" / "mide22_en_misinfo_tweets.tsv"
+    path.write_text(path.read_text(encoding="utf-8").replace("tweet_id", "id"), encoding="utf-8")
+    with pytest.raises(InputError, match="missing column 'tweet_id'"):
+        tweets_news.read_mide22(copy)
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "train.csv").write_text("init_content,label\nsome text,satiric\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no rows labelled 'non-satiric'"):
+        tweets_news.read_aa(news)
