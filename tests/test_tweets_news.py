@@ -9,6 +9,7 @@ import pytest
 
 from stance import corpora, tweets_news
 from stance.io import InputError
+from stance.schema import DatasetError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpora"
 
@@ -68,3 +69,66 @@ def test_readers_fail_in_one_line(tmp_path):
     (news / "train.csv").write_text("init_content,label\nsome text,satiric\n", encoding="utf-8")
     with pytest.raises(InputError, match="no rows labelled 'non-satiric'"):
         tweets_news.read_aa(news)
+
+
+def _write(path: Path, header: str, *rows: str) -> None:
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def label_dir(tmp_path: Path) -> Path:
+    """Label files of the tweet/news round: three tweets, two AA sentences, a second pass of
+    four items and one adjudicated disagreement."""
+    labels = "russian_foreign_policy,ukraine_operation,sentiment"
+    _write(
+        tmp_path / tweets_news.MIDE22_LABELS,
+        f"tweet_id,lang,sentence_sha256,sample,{labels},annotation",
+        "11,tr,aa,war-topic,support,support,negative,pass1-a",
+        "12,tr,bb,random,neutral,neutral,neutral,pass1-a",
+        "13,en,cc,keyword,opposition,neutral,negative,pass1-b",
+    )
+    _write(
+        tmp_path / tweets_news.AA_LABELS,
+        f"sentence_id,sentence_sha256,sample,{labels},annotation",
+        "aa-001-0000,dd,keyword,neutral,neutral,neutral,pass1-c",
+        "aa-001-0001,ee,random,neutral,neutral,positive,pass1-c",
+    )
+    _write(
+        tmp_path / tweets_news.SECOND_PASS,
+        f"item_id,{labels},annotation",
+        "tw-11,neutral,support,negative,pass2-a",
+        "tw-12,neutral,neutral,neutral,pass2-a",
+        "aa-001-0001,neutral,neutral,positive,pass2-a",
+        "tw-13,opposition,neutral,negative,pass2-a",
+    )
+    _write(
+        tmp_path / tweets_news.ADJUDICATION,
+        "item_id,label,first,second,final,reason",
+        "tw-11,russian_foreign_policy,neutral,neutral,support,T7",
+    )
+    return tmp_path
+
+
+def test_read_labels_joins_tweets_and_news_with_item_ids(label_dir):
+    labels = tweets_news.read_labels(label_dir)
+    assert list(labels["item_id"]) == ["tw-11", "tw-12", "tw-13", "aa-001-0000", "aa-001-0001"]
+    assert list(labels["genre"]) == ["tweet"] * 3 + ["news"] * 2
+    assert list(labels["lang"]) == ["tr", "tr", "en", "tr", "tr"]
+
+
+def test_agreement_restores_the_first_pass_and_reports_each_language(label_dir):
+    table = tweets_news.agreement(label_dir).set_index(["lang", "label"])
+    # Turkish: tw-11 first said neutral on RFP (restored), so RFP agrees on all three items
+    assert table.loc[("tr", "russian_foreign_policy"), "agreement"] == 1.0
+    assert table.loc[("tr", "russian_foreign_policy"), "statements"] == 3
+    assert table.loc[("en", "sentiment"), "statements"] == 1
+
+
+def test_bad_label_files_are_one_line_errors(label_dir):
+    path = label_dir / tweets_news.MIDE22_LABELS
+    path.write_text(path.read_text().replace("13,en", "13,de"), encoding="utf-8")
+    with pytest.raises(DatasetError, match="line 4: lang 'de'"):
+        tweets_news.read_labels(label_dir)
+    path.write_text(path.read_text().replace("13,de", "12,en"), encoding="utf-8")
+    with pytest.raises(DatasetError, match="duplicate tweet_id 12"):
+        tweets_news.read_labels(label_dir)

@@ -27,7 +27,15 @@ import numpy as np
 import pandas as pd
 
 from stance import config, corpora
-from stance.io import InputError
+from stance.describe import kappa_table
+from stance.io import InputError, read_csv
+from stance.schema import (
+    ALLOWED_LABELS,
+    LABEL_COLUMNS,
+    DatasetError,
+    check_unique,
+    check_values,
+)
 
 #: The MiDe22 tweet files, by language, as the publisher names them.
 MIDE22_FILES = {"tr": "mide22_tr_misinfo_tweets.tsv", "en": "mide22_en_misinfo_tweets.tsv"}
@@ -196,3 +204,110 @@ def aa_labelling_sample(
     return pd.concat([keyword, others.assign(sample="random")]).sort_values(
         "sentence_id", ignore_index=True
     )
+
+
+# --- the committed labels --------------------------------------------------------------------
+
+#: The label files of this round, in ``data/real/``: one row per tweet (key ``tweet_id``) and one
+#: per AA sentence (key ``sentence_id``), with the SHA-256 of the labelled text, why it was
+#: sampled, the three labels (final, after adjudication) and which first-pass batch labelled it.
+MIDE22_LABELS = "mide22_labels.csv"
+MIDE22_LABEL_COLUMNS = (
+    "tweet_id",
+    "lang",
+    "sentence_sha256",
+    "sample",
+    *LABEL_COLUMNS,
+    "annotation",
+)
+AA_LABELS = "aa_labels.csv"
+AA_LABEL_COLUMNS = ("sentence_id", "sentence_sha256", "sample", *LABEL_COLUMNS, "annotation")
+#: The independent second pass over a seeded sample of both, and the adjudication of every
+#: disagreement, keyed by item id (:func:`item_id`).
+SECOND_PASS = "tweets_news_second_pass.csv"
+ADJUDICATION = "tweets_news_adjudication.csv"
+ADJUDICATION_COLUMNS = ("item_id", "label", "first", "second", "final", "reason")
+
+
+def item_id(tweet_id: str) -> str:
+    """The dataset id of a tweet, ``tw-<tweet id>`` (AA sentences keep their sentence id)."""
+    return f"tw-{tweet_id}"
+
+
+def _checked(frame: pd.DataFrame, path: Path, key: str) -> pd.DataFrame:
+    def where(row: pd.Series) -> str:
+        return f"{path}: line {row.name + 2}"
+
+    check_values(frame, ALLOWED_LABELS, where)
+    check_unique(frame, key, where)
+    return frame
+
+
+def read_labels(real_dir: Path | None = None) -> pd.DataFrame:
+    """Both label files of this round as one checked table, one row per item.
+
+    Columns: ``item_id``, ``source`` (``mide22``/``aa``), ``lang``, ``genre`` (``tweet``/
+    ``news``), ``sentence_sha256``, ``sample``, the three labels and ``annotation``.
+    """
+    real_dir = Path(real_dir or config.REAL_DIR)
+    tweets = _checked(
+        read_csv(real_dir / MIDE22_LABELS, MIDE22_LABEL_COLUMNS),
+        real_dir / MIDE22_LABELS,
+        "tweet_id",
+    )
+    bad = tweets[~tweets["lang"].isin(list(MIDE22_FILES))]
+    if len(bad):
+        raise DatasetError(
+            f"{real_dir / MIDE22_LABELS}: line {bad.index[0] + 2}: lang {bad['lang'].iloc[0]!r} "
+            f"is not one of {', '.join(MIDE22_FILES)}"
+        )
+    news = _checked(
+        read_csv(real_dir / AA_LABELS, AA_LABEL_COLUMNS), real_dir / AA_LABELS, "sentence_id"
+    )
+    columns = [
+        "item_id",
+        "source",
+        "lang",
+        "genre",
+        "sentence_sha256",
+        "sample",
+        *LABEL_COLUMNS,
+        "annotation",
+    ]
+    tweets = tweets.assign(
+        item_id=[item_id(tweet) for tweet in tweets["tweet_id"]], source="mide22", genre="tweet"
+    )
+    news = news.assign(item_id=news["sentence_id"], source="aa", lang="tr", genre="news")
+    return pd.concat([tweets[columns], news[columns]], ignore_index=True)
+
+
+def read_second_pass(real_dir: Path | None = None) -> pd.DataFrame:
+    """The independent second pass of this round (``item_id``, the three labels, annotation)."""
+    path = Path(real_dir or config.REAL_DIR) / SECOND_PASS
+    return _checked(read_csv(path, ("item_id", *LABEL_COLUMNS, "annotation")), path, "item_id")
+
+
+def read_adjudication(real_dir: Path | None = None) -> pd.DataFrame:
+    """Every disagreement of this round's two passes, with the final label and the reason."""
+    return read_csv(Path(real_dir or config.REAL_DIR) / ADJUDICATION, ADJUDICATION_COLUMNS)
+
+
+def agreement(real_dir: Path | None = None) -> pd.DataFrame:
+    """Cohen's kappa and raw agreement per language and label between this round's first pass
+    (restored from the adjudication) and the second pass."""
+    labels, second = read_labels(real_dir), read_second_pass(real_dir)
+    unknown = sorted(set(second["item_id"]) - set(labels["item_id"]))
+    if unknown:
+        raise DatasetError(f"second pass names unlabelled item(s): {', '.join(unknown[:3])}")
+    first = labels.set_index("item_id")[list(LABEL_COLUMNS)].copy()
+    for row in read_adjudication(real_dir).itertuples(index=False):
+        first.loc[row.item_id, row.label] = row.first
+    lang = labels.set_index("item_id")["lang"]
+    second = second.set_index("item_id")
+    tables = [
+        kappa_table(first, part).assign(lang=code)
+        for code, part in second.groupby(lang.loc[second.index].to_numpy())
+    ]
+    return pd.concat(tables, ignore_index=True)[
+        ["lang", "label", "statements", "agreement", "cohen_kappa"]
+    ]
