@@ -132,3 +132,32 @@ def test_bad_label_files_are_one_line_errors(label_dir):
     path.write_text(path.read_text().replace("13,de", "12,en"), encoding="utf-8")
     with pytest.raises(DatasetError, match="duplicate tweet_id 12"):
         tweets_news.read_labels(label_dir)
+
+
+def test_translations_and_their_review_are_checked(tmp_path):
+    _write(
+        tmp_path / tweets_news.TRANSLATIONS,
+        "sentence_id,text_tr,annotation",
+        "un-XAA-77-0001,Barış istiyoruz.,translate-01",
+        "kr-1-0002,Görüşme yapıldı.,translate-01",
+    )
+    assert list(tweets_news.read_translations(tmp_path)["sentence_id"]) == [
+        "un-XAA-77-0001",
+        "kr-1-0002",
+    ]
+    _write(
+        tmp_path / tweets_news.TRANSLATION_REVIEW,
+        "sentence_id,verdict,note,annotation",
+        "un-XAA-77-0001,ok,,review-01",
+        "kr-1-0002,error,'invasion' weakened,review-01",
+    )
+    table = tweets_news.translation_review(tmp_path).set_index("verdict")
+    assert table.loc["error", "sentences"] == 1 and table.loc["error", "share"] == 0.5
+    assert table.loc["minor", "sentences"] == 0
+    _write(
+        tmp_path / tweets_news.TRANSLATIONS,
+        "sentence_id,text_tr,annotation",
+        "un-XAA-77-0001, ,translate-01",
+    )
+    with pytest.raises(DatasetError, match="line 2: empty translation"):
+        tweets_news.read_translations(tmp_path)

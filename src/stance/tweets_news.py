@@ -12,6 +12,10 @@ Two public corpora add kinds of real text that speeches and press releases do no
   machine-rewritten, so neither is read. An article's id is ``aa-NNN``, its row in that file;
   its sentences (:func:`stance.corpora.split_sentences` with Turkish rules) are ``aa-NNN-SSSS``.
 
+The module also reads this round's committed labels (:func:`read_labels`, :func:`agreement`)
+and the Turkish translations of the labelled English statements with their review
+(:func:`read_translations`, :func:`translation_review`).
+
 As for the other corpora, the project commits ids, SHA-256 hashes and labels, never the text
 (:mod:`stance.fetch` checks a user's copy against the committed manifests), and candidates are
 chosen by the words of the text (:func:`stance.corpora.mentions_target`), never by a label.
@@ -311,3 +315,49 @@ def agreement(real_dir: Path | None = None) -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True)[
         ["lang", "label", "statements", "agreement", "cohen_kappa"]
     ]
+
+
+# --- Turkish translations of the labelled English statements -----------------------------------
+
+#: Turkish translations of every labelled UN and press-release sentence (``sentence_id``,
+#: ``text_tr``, ``annotation``: the translating batch), derived text under the sources' licences
+#: (UN: CC0; en.kremlin.ru and president.gov.ua: CC BY 4.0), and the review of a seeded sample
+#: against the originals (``sentence_id``, ``verdict``: ok/minor/error, ``note``, ``annotation``).
+TRANSLATIONS = "translations_tr.csv"
+TRANSLATION_REVIEW = "translation_review.csv"
+REVIEW_VERDICTS = ("ok", "minor", "error")
+
+
+def read_translations(real_dir: Path | None = None) -> pd.DataFrame:
+    """The committed Turkish translations, checked: one non-empty translation per sentence id."""
+    path = Path(real_dir or config.REAL_DIR) / TRANSLATIONS
+    frame = read_csv(path, ("sentence_id", "text_tr", "annotation"))
+
+    def where(row: pd.Series) -> str:
+        return f"{path}: line {row.name + 2}"
+
+    check_unique(frame, "sentence_id", where)
+    empty = frame[frame["text_tr"].str.strip() == ""]
+    if len(empty):
+        raise DatasetError(f"{where(empty.iloc[0])}: empty translation")
+    return frame
+
+
+def translation_review(real_dir: Path | None = None) -> pd.DataFrame:
+    """How many reviewed translations are ``ok``, ``minor`` or ``error``, with shares."""
+    path = Path(real_dir or config.REAL_DIR) / TRANSLATION_REVIEW
+    review = read_csv(path, ("sentence_id", "verdict", "note", "annotation"))
+    bad = review[~review["verdict"].isin(REVIEW_VERDICTS)]
+    if len(bad):
+        raise DatasetError(
+            f"{path}: line {bad.index[0] + 2}: verdict {bad['verdict'].iloc[0]!r} is not one of "
+            f"{', '.join(REVIEW_VERDICTS)}"
+        )
+    counts = review["verdict"].value_counts().reindex(list(REVIEW_VERDICTS), fill_value=0)
+    return pd.DataFrame(
+        {
+            "verdict": counts.index,
+            "sentences": counts.to_numpy(),
+            "share": (counts / len(review)).round(3).to_numpy(),
+        }
+    )
