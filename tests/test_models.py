@@ -421,3 +421,49 @@ def test_fit_and_apply_fits_a_clone_and_applies_it_to_each_text_list(corpus):
     _, (proba,) = models.fit_and_apply(estimator, texts, labels, texts[:3], method="predict_proba")
     assert proba.shape == (3, len(classes))
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_mixture_task_trains_on_trainable_main_rows_and_used_parts():
+    labels = ["a", "b"] * 10
+    groups = [f"g{i // 2}" for i in range(20)]
+    trainable = np.array([i % 4 != 0 for i in range(20)])  # every fourth main row is held back
+    parts = [["a", "b", "a"], ["b", "a"]]
+    task = models.mixture_task(
+        labels, groups, parts, trainable=trainable, part_weights=[0.3, 0.0], n_splits=5
+    )
+    assert len(task.labels) == 25
+    assert list(task.sample_weight[20:]) == [0.3, 0.3, 0.3, 0.0, 0.0]
+    for train_rows, val_rows in task.folds:
+        main_rows = train_rows[train_rows < 20]
+        assert trainable[main_rows].all() and not set(main_rows) & set(val_rows)
+        assert list(train_rows[train_rows >= 20]) == [20, 21, 22]  # part 2 has weight 0
+        assert val_rows.max() < 20
+    assert list(task.refit_rows) == [*np.flatnonzero(trainable), 20, 21, 22]
+    parts_only = models.mixture_task(
+        labels, groups, parts, trainable=np.zeros(20, bool), part_weights=[1.0, 1.0]
+    )
+    assert all(list(train) == [20, 21, 22, 23, 24] for train, _ in parts_only.folds)
+    with pytest.raises(ValueError, match="must train on some rows"):
+        models.mixture_task(
+            labels, groups, parts, trainable=np.zeros(20, bool), part_weights=[0.0, 0.0]
+        )
+
+
+def test_auxiliary_task_is_the_mixture_with_one_part():
+    labels, groups, aux = ["a", "b"] * 10, [f"g{i // 2}" for i in range(20)], ["a", "b"]
+    for source, use, trainable in (
+        ("main", False, True),
+        ("both", True, True),
+        ("auxiliary", True, False),
+    ):
+        task = models.auxiliary_task(labels, groups, aux, source=source, auxiliary_weight=0.3)
+        mixture = models.mixture_task(
+            labels,
+            groups,
+            [aux],
+            trainable=np.full(20, trainable),
+            part_weights=[0.3],
+            use_parts=[use],
+        )
+        assert [list(t) for t, _ in task.folds] == [list(t) for t, _ in mixture.folds]
+        assert list(task.refit_rows) == list(mixture.refit_rows)

@@ -643,33 +643,74 @@ def auxiliary_task(
     metric: str = "auto",
 ) -> SearchTask:
     """The search task of :func:`select_with_auxiliary`, over the main texts followed by the
-    auxiliary ones: grouped folds of the main rows, each training on its source's rows."""
+    auxiliary ones: grouped folds of the main rows, each training on its source's rows (a
+    :func:`mixture_task` with one auxiliary part)."""
     if source not in TRAINING_SOURCES:
         raise ValueError(f"source must be one of {', '.join(TRAINING_SOURCES)}, not {source!r}")
+    return mixture_task(
+        labels,
+        groups,
+        [auxiliary_labels],
+        trainable=np.full(len(labels), source != "auxiliary"),
+        part_weights=[float(auxiliary_weight)],
+        use_parts=[source != "main"],
+        n_splits=n_splits,
+        seed=seed,
+        metric=metric,
+    )
+
+
+def mixture_task(
+    labels: Sequence[str],
+    groups: Sequence[str],
+    parts: Sequence[Sequence[str]],
+    *,
+    trainable: Sequence[bool] | np.ndarray,
+    part_weights: Sequence[float],
+    use_parts: Sequence[bool] | None = None,
+    n_splits: int = 5,
+    seed: int = config.SEED,
+    metric: str = "auto",
+) -> SearchTask:
+    """A search task that validates on grouped folds of the main rows and trains on a mixture.
+
+    The texts of the search are the main rows followed by each auxiliary part in turn (the
+    labels of ``parts``). A fold trains on its training main rows that are ``trainable`` (for
+    example only the tweets of a main set of tweets and speeches, or none of them) and on every
+    part in ``use_parts`` (default: the parts whose weight is above 0), each row of a part
+    weighted by its ``part_weights`` entry and every main row by 1. The chosen candidate is
+    refitted on the trainable main rows and the used parts. Every mixture over the same main
+    rows is scored on the same validation folds, so their CV scores compare directly.
+    """
+    trainable = np.asarray(trainable, dtype=bool)
+    if len(trainable) != len(labels) or len(part_weights) != len(parts):
+        raise ValueError("trainable must cover the main rows and part_weights the parts")
+    if use_parts is None:
+        use_parts = [weight > 0 for weight in part_weights]
     metric = resolve_metric(metric, labels)
-    n_main, n_aux = len(labels), len(auxiliary_labels)
+    n_main = len(labels)
+    starts = np.cumsum([n_main, *[len(part) for part in parts]])
+    part_rows = [
+        np.arange(start, start + len(part)) for start, part in zip(starts, parts, strict=False)
+    ]
+    used = [rows for rows, use in zip(part_rows, use_parts, strict=True) if use]
+    if not trainable.any() and not used:
+        raise ValueError("a mixture must train on some rows")
     main_folds = cv_splitter(labels, groups, n_splits, seed).split(labels, labels, groups)
-    auxiliary_rows = np.arange(n_main, n_main + n_aux)
-    folds = []
-    for train_rows, val_rows in main_folds:
-        training = {
-            "main": train_rows,
-            "auxiliary": auxiliary_rows,
-            "both": np.concatenate([train_rows, auxiliary_rows]),
-        }[source]
-        folds.append((training, val_rows))
-    refit_rows = {
-        "main": np.arange(n_main),
-        "auxiliary": auxiliary_rows,
-        "both": np.arange(n_main + n_aux),
-    }[source]
-    weights = np.asarray([1.0] * n_main + [float(auxiliary_weight)] * n_aux, dtype=float)
+    folds = [
+        (np.concatenate([train_rows[trainable[train_rows]], *used]), val_rows)
+        for train_rows, val_rows in main_folds
+    ]
+    weights = np.concatenate(
+        [np.ones(n_main)]
+        + [np.full(len(part), float(w)) for part, w in zip(parts, part_weights, strict=True)]
+    )
     return SearchTask(
-        [*labels, *auxiliary_labels],
+        [*labels, *[label for part in parts for label in part]],
         folds,
         metric,
         sample_weight=weights,
-        refit_rows=refit_rows,
+        refit_rows=np.concatenate([np.flatnonzero(trainable), *used]),
     )
 
 
