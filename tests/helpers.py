@@ -13,9 +13,11 @@ import itertools
 import random
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from stance.schema import GENRES
+from stance import tweets_news
+from stance.schema import GENRES, LABEL_COLUMNS
 
 LABELS = ("neutral", "opposition", "support")
 CUES = {
@@ -294,3 +296,60 @@ def write_speakers_xlsx(path: Path, rows: list[tuple] | None = None) -> Path:
         sheet.append(row)
     book.save(path)
     return path
+
+
+CORPUS_FIXTURES = Path(__file__).parent / "fixtures" / "corpora"
+
+
+def write_tweet_news_labels(folder: Path) -> None:
+    """Labels for every fixture tweet and AA sentence, a second pass and an adjudication of
+    them, two translations of fixture statements and their review."""
+    tweets = tweets_news.read_mide22(CORPUS_FIXTURES / "mide22")
+    labels = {"russian_foreign_policy": "neutral", "ukraine_operation": "neutral"}
+    pd.DataFrame(
+        {
+            "tweet_id": tweets["tweet_id"],
+            "lang": tweets["lang"],
+            "sentence_sha256": tweets["text_sha256"],
+            "sample": "war-topic",
+            **labels,
+            "sentiment": "negative",
+            "annotation": "pass1-tweets",
+        }
+    ).to_csv(folder / tweets_news.MIDE22_LABELS, index=False)
+    news = tweets_news.aa_sentences(tweets_news.read_aa(CORPUS_FIXTURES / "satiretr"))
+    pd.DataFrame(
+        {
+            "sentence_id": news["sentence_id"],
+            "sentence_sha256": news["sentence_sha256"],
+            "sample": "keyword",
+            **labels,
+            "sentiment": "neutral",
+            "annotation": "pass1-news",
+        }
+    ).to_csv(folder / tweets_news.AA_LABELS, index=False)
+    pd.DataFrame(
+        [
+            ["tw-1500000000000000001", "neutral", "neutral", "positive", "pass2"],
+            ["aa-001-0000", "neutral", "neutral", "neutral", "pass2"],
+        ],
+        columns=["item_id", *LABEL_COLUMNS, "annotation"],
+    ).to_csv(folder / tweets_news.SECOND_PASS, index=False)
+    pd.DataFrame(
+        [["tw-1500000000000000001", "sentiment", "negative", "positive", "negative", "T11"]],
+        columns=list(tweets_news.ADJUDICATION_COLUMNS),
+    ).to_csv(folder / tweets_news.ADJUDICATION, index=False)
+    pd.DataFrame(
+        [
+            ["un-XAA-77-0002", "Ukrayna'ya karşı saldırganlığı kınıyoruz.", "translate-01"],
+            ["kr-90001-0002", "Yaptırımlar yasa dışıdır.", "translate-01"],
+        ],
+        columns=["sentence_id", "text_tr", "annotation"],
+    ).to_csv(folder / tweets_news.TRANSLATIONS, index=False)
+    pd.DataFrame(
+        [
+            ["un-XAA-77-0002", "ok", "", "review"],
+            ["kr-90001-0002", "minor", "word order", "review"],
+        ],
+        columns=["sentence_id", "verdict", "note", "annotation"],
+    ).to_csv(folder / tweets_news.TRANSLATION_REVIEW, index=False)

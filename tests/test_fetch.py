@@ -16,7 +16,7 @@ import pytest
 
 from stance import corpora, fetch
 from stance.io import InputError
-from tests.helpers import write_speakers_xlsx
+from tests.helpers import write_speakers_xlsx, write_tweet_news_labels
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpora"
 SPEAKERS = corpora.SPEAKERS_FILE
@@ -326,20 +326,31 @@ def _labels_for_fixture(project: Path, broken: bool = False) -> None:
             }
         ]
     ).to_csv(real / "adjudication.csv", index=False)
+    write_tweet_news_labels(real)
 
 
 def test_corpus_build_rebuilds_the_real_set_from_fetched_corpora(project, sources):
     _labels_for_fixture(project)
-    assert stance_corpus(project, "fetch", "ungdc", "--source", str(sources)).returncode == 0
-    assert (
-        stance_corpus(
-            project, "fetch", "presidential", "--source", str(FIXTURES / "presidential")
-        ).returncode
-        == 0
+    from stance import tweets_news
+
+    real = project / "data" / "real"
+    fetch.mide22_manifest(tweets_news.read_mide22(FIXTURES / "mide22")).to_csv(
+        real / "mide22_manifest.csv", index=False
     )
+    fetch.aa_manifest(tweets_news.read_aa(FIXTURES / "satiretr")).to_csv(
+        real / "aa_manifest.csv", index=False
+    )
+    for corpus, source in (
+        ("ungdc", sources),
+        ("presidential", FIXTURES / "presidential"),
+        ("mide22", FIXTURES / "mide22"),
+        ("aa", FIXTURES / "satiretr"),
+    ):
+        assert stance_corpus(project, "fetch", corpus, "--source", str(source)).returncode == 0
     done = stance_corpus(project, "build")
     assert done.returncode == 0, done.stderr
-    assert "real statements: 7 sentences" in done.stdout
+    # 7 statements, 10 tweets, 6 news sentences and 2 translations
+    assert "real text: 25 items" in done.stdout
     folder = project / "data" / "external" / "real_statements"
     assert sorted(p.name for p in folder.iterdir()) == ["README.md", "test.csv", "train.csv"]
 

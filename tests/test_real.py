@@ -7,11 +7,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stance import corpora, models, real, real_models
+from stance import corpora, models, real, real_models, tweets_news
 from stance.io import InputError
+from stance.schema import DatasetError
+from tests.helpers import write_tweet_news_labels
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpora"
 UNGDC, PRESIDENTIAL = FIXTURES / "ungdc", FIXTURES / "presidential"
+MIDE22, AA = FIXTURES / "mide22", FIXTURES / "satiretr"
+CORPORA = {"mide22_dir": MIDE22, "aa_dir": AA}
 
 #: Labels for the fixture sentences, written from the guidelines (RFP, UKR, sentiment).
 LABELS = {
@@ -88,13 +92,26 @@ def real_dir(tmp_path: Path) -> Path:
             }
         ]
     ).to_csv(folder / "adjudication.csv", index=False)
+    write_tweet_news_labels(folder)
     return folder
 
 
 def test_rehydrate_joins_text_by_id_and_hash(real_dir):
-    frame = real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL)
+    frame = real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL, **CORPORA)
     assert list(frame.columns) == list(real.COLUMNS)
-    assert len(frame) == len(LABELS)
+    originals = frame[frame["translation_of"] == ""]
+    statements = originals[originals["genre"].isin(["speech", "press_release"])]
+    assert len(statements) == len(LABELS) and set(statements["lang"]) == {"en"}
+    assert originals.groupby(["genre", "lang"]).size().to_dict() == {
+        ("news", "tr"): 6,
+        ("press_release", "en"): 6,
+        ("speech", "en"): 10,
+        ("tweet", "en"): 4,
+        ("tweet", "tr"): 6,
+    }
+    tweet = frame.set_index("id").loc["tw-1500000000000000001"]
+    assert tweet["text"].startswith("Rusya'nın") and tweet["document"] == "TR01"
+    assert tweet["date"] == tweets_news.tweet_date("1500000000000000001")
     row = frame.set_index("id").loc["un-XAA-77-0002"]
     assert row["text"].startswith("We condemn the aggression against Ukraine")
     assert (row["iso3"], row["session"], row["year"]) == ("XAA", 77, 2022)
@@ -102,7 +119,7 @@ def test_rehydrate_joins_text_by_id_and_hash(real_dir):
 
 
 def test_splits_keep_groups_whole_and_temporal_view_holds_out_session_79(real_dir):
-    frame = real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL)
+    frame = real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL, **CORPORA)
     assert set(frame["split"]) == {"train", "test"}
     assert (frame.groupby("group")["split"].nunique() == 1).all()
     assert set(frame.loc[frame["source"] == "ungdc", "group"]) == {
@@ -111,8 +128,16 @@ def test_splits_keep_groups_whole_and_temporal_view_holds_out_session_79(real_di
         "state-XCC",
     }
     assert frame.set_index("id").loc["ua-80001-0000", "group"] == "week-2022-W11"
+    by_id = frame.set_index("id")
+    assert by_id.loc["tw-1400000000000000001", "group"] == "event-EN01"
+    assert by_id.loc["aa-002-0000", "group"] == "article-aa-002"
+    for original in ("un-XAA-77-0002", "kr-90001-0002"):  # a translation follows its original
+        translated = by_id.loc[f"{original}-tr"]
+        assert translated["lang"] == "tr" and translated["translation_of"] == original
+        for column in ("split", "group", "temporal_split", *real.LABEL_COLUMNS):
+            assert translated[column] == by_id.loc[original, column]
     assert set(frame["temporal_split"]) == {"train"}  # the fixtures have no 2024 speech
-    again = real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL)
+    again = real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL, **CORPORA)
     assert again["split"].tolist() == frame["split"].tolist()
 
 
@@ -121,7 +146,7 @@ def test_a_changed_sentence_is_named(real_dir):
     labels.loc[1, "sentence_sha256"] = "0" * 64
     labels.to_csv(real_dir / "ungdc_labels.csv", index=False)
     with pytest.raises(InputError, match=r"sentence un-XAA-77-0003: its text no longer matches"):
-        real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL)
+        real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL, **CORPORA)
 
 
 def test_a_sentence_missing_from_its_document_is_named(real_dir):
@@ -129,7 +154,7 @@ def test_a_sentence_missing_from_its_document_is_named(real_dir):
     labels.loc[0, "sentence_id"] = "un-XAA-77-0099"
     labels.to_csv(real_dir / "ungdc_labels.csv", index=False)
     with pytest.raises(InputError, match="sentence un-XAA-77-0099: not found"):
-        real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL)
+        real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL, **CORPORA)
 
 
 def test_unfetched_corpus_says_how_to_fetch(real_dir, tmp_path):
@@ -137,7 +162,28 @@ def test_unfetched_corpus_says_how_to_fetch(real_dir, tmp_path):
     (empty / "TXT" / "Session 70 - 2015").mkdir(parents=True)
     (empty / "TXT" / "Session 70 - 2015" / "XAA_70_2015.txt").write_text("Another year.")
     with pytest.raises(InputError, match="stance corpus fetch ungdc"):
-        real.build_real_statements(real_dir, empty, PRESIDENTIAL)
+        real.build_real_statements(real_dir, empty, PRESIDENTIAL, **CORPORA)
+
+
+def test_a_changed_tweet_and_a_translation_of_nothing_are_named(real_dir):
+    labels = pd.read_csv(real_dir / tweets_news.MIDE22_LABELS, dtype=str)
+    labels.loc[2, "sentence_sha256"] = "0" * 64
+    labels.to_csv(real_dir / tweets_news.MIDE22_LABELS, index=False)
+    with pytest.raises(InputError, match=r"tweet tw-\d+: its text no longer matches"):
+        real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL, **CORPORA)
+    write_tweet_news_labels(real_dir)
+    translations = pd.read_csv(real_dir / tweets_news.TRANSLATIONS, dtype=str)
+    translations.loc[1, "sentence_id"] = "un-XAA-77-0099"
+    translations.to_csv(real_dir / tweets_news.TRANSLATIONS, index=False)
+    with pytest.raises(DatasetError, match="un-XAA-77-0099 is not a labelled English sentence"):
+        real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL, **CORPORA)
+
+
+def test_unfetched_tweets_say_how_to_fetch(real_dir, tmp_path):
+    with pytest.raises(InputError, match="stance corpus fetch mide22"):
+        real.build_real_statements(
+            real_dir, UNGDC, PRESIDENTIAL, mide22_dir=tmp_path / "none", aa_dir=AA
+        )
 
 
 def test_bad_label_is_reported_with_its_line(real_dir):
@@ -158,11 +204,12 @@ def test_agreement_uses_the_first_pass_before_adjudication(real_dir):
 
 def test_built_folder_has_a_card_and_loads(real_dir, tmp_path):
     out = tmp_path / "real_statements"
-    real.build_real_dataset(real_dir, out, UNGDC, PRESIDENTIAL)
+    real.build_real_dataset(real_dir, out, UNGDC, PRESIDENTIAL, **CORPORA)
     card = (out / "README.md").read_text()
     assert "class_label" in card and "Cohen's kappa" in card and "language-model" in card
     frame = real.load_real_statements(path=out)
-    assert len(frame) == len(LABELS) and frame["session"].dtype.kind == "i"
+    assert len(frame) == len(LABELS) + 10 + 6 + 2 and frame["session"].dtype.kind == "i"
+    assert "Turkish translations" in card and "tweets_news_adjudication.csv" in card
     test = real.load_real_statements("test", path=out)
     assert set(test["split"]) == {"test"}
     with pytest.raises(InputError, match="not built"):
@@ -178,19 +225,33 @@ def test_keyword_baseline_reads_cues_of_one_side_only():
             "We discussed water.",
         ]
     ) == ["opposition", "support", "neutral", "neutral"]
+    assert real_models.keyword_stance(
+        [
+            "Rusya'nın İŞGALİ sürüyor.",
+            "Kiev rejimi provokasyon peşinde.",
+            "İşgal ve provokasyon aynı anda.",
+            "Hava güzel.",
+        ],
+        "tr",
+    ) == ["opposition", "support", "neutral", "neutral"]
 
 
 def test_best_source_per_label_breaks_ties_by_order():
     comparison = pd.DataFrame(
         {
             "label": ["a", "a", "b", "b"],
-            "training_data": ["constructed only", "real", "real", "real + constructed (weight 1)"],
+            "training_data": [
+                "constructed only",
+                "statements",
+                "statements",
+                "statements + constructed (weight 1)",
+            ],
             "cv_score": [0.5, 0.5, 0.4, 0.6],
         }
     )
-    assert real_models.best_sources(comparison) == {
-        "a": "real",
-        "b": "real + constructed (weight 1)",
+    assert real_models.best_sources(comparison, real_models.ENGLISH_TRAINING) == {
+        "a": "statements",
+        "b": "statements + constructed (weight 1)",
     }
 
 
@@ -253,6 +314,7 @@ def _toy_frame(n: int = 30) -> pd.DataFrame:
                 "group": f"g{i % 6}",
                 "hard_case": ["irony", "none"][i % 2],
                 "lang": "en",
+                "genre": ["speech", "tweet", "press_release"][(i // 3) % 3],
             }
         )
     return pd.DataFrame(rows)
@@ -301,48 +363,130 @@ def test_training_data_comparison_ships_a_model_that_records_its_source(tmp_path
     frame = _toy_frame(36).assign(split="train", temporal_split=["train"] * 30 + ["test"] * 6)
     constructed = _toy_frame(12).assign(text=lambda f: f["text"].str.replace("we ", "they "))
     labels = ("russian_foreign_policy", "sentiment")
-    choice = real_models.choose_real_models(frame, constructed, labels, n_jobs=2)
-    assert len(choice.table) == len(labels) * len(real_models.SOURCES)
+    options = real_models.ENGLISH_TRAINING
+    choice = real_models.choose_real_models(frame, [constructed], options, "en", labels, n_jobs=2)
+    assert len(choice.table) == len(labels) * len(options)
     assert set(choice.table["metric"]) == {"f_avg", "macro_f1"}
     sources, selections = choice.sources, choice.selections
-    assert sources == real_models.best_sources(choice.table)
-    # the final search equals searching the winning source alone
+    assert sources == real_models.best_sources(choice.table, options)
+    by_name = {option.name: option for option in options}
+    # the final search equals searching the winning option alone
     for label, selection in selections.items():
-        alone = models.select_with_auxiliary(
-            frame["text"].tolist(),
+        option = by_name[sources[label]]
+        task = models.mixture_task(
             frame[label].tolist(),
             frame["group"].tolist(),
-            constructed["text"].tolist(),
-            constructed[label].tolist(),
-            source={name: source for name, source, _ in real_models.SOURCES}[sources[label]],
-            auxiliary_weight={name: w for name, _, w in real_models.SOURCES}[sources[label]],
-            grids=real_models.FINAL_GRID,
+            [constructed[label].tolist()],
+            trainable=frame["genre"].isin(option.main).to_numpy(),
+            part_weights=option.weights,
         )
+        texts = [*frame["text"], *constructed["text"]]
+        grid = models.candidate_grid("auto", "en", real_models.FINAL_GRID)
+        alone = models._search(texts, task, grid, "en", 1)
         pd.testing.assert_frame_equal(selection.cv_results, alone.cv_results)
-        texts = frame["text"].tolist()
-        assert list(selection.estimator.predict(texts)) == list(alone.estimator.predict(texts))
-    paths = real_models.save_real_models(selections, sources, frame, constructed, tmp_path)
+        probe = frame["text"].tolist()
+        assert list(selection.estimator.predict(probe)) == list(alone.estimator.predict(probe))
+    paths = real_models.save_real_models(
+        selections, sources, frame, [constructed], options, "en", tmp_path
+    )
     metadata = models.load_model(paths[0]).metadata
     assert metadata["training_data"] == sources["russian_foreign_policy"]
-    assert metadata["n_train"] == len(
-        real_models.training_rows(frame, constructed, sources["russian_foreign_policy"])
+    rows = real_models.training_rows(
+        frame, [constructed], by_name[sources["russian_foreign_policy"]]
     )
-    temporal = real_models.temporal_scores(frame, constructed, selections, sources)
-    in_parallel = real_models.temporal_scores(frame, constructed, selections, sources, n_jobs=2)
+    assert metadata["n_train"] == len(rows)
+    temporal = real_models.temporal_scores(frame, [constructed], selections, sources, options)
+    in_parallel = real_models.temporal_scores(
+        frame, [constructed], selections, sources, options, n_jobs=2
+    )
     pd.testing.assert_frame_equal(in_parallel, temporal)
     assert temporal["n_test"].tolist() == [6, 6]
     assert temporal["macro_f1"].between(0, 1).all()
 
 
-def test_scores_by_source_score_each_source_alone():
+def test_training_rows_take_the_option_genres_and_weighted_parts():
+    frame = _toy_frame(30)
+    translated, constructed = _toy_frame(6), _toy_frame(3)
+    option = real_models.TrainingData("tweets + translated", ("tweet",), (0.3, 0.0))
+    rows = real_models.training_rows(frame, [translated, constructed], option)
+    n_tweets = int((frame["genre"] == "tweet").sum())
+    assert len(rows) == n_tweets + 6
+    assert rows["weight"].tolist() == [1.0] * n_tweets + [0.3] * 6
+
+
+def test_cross_genre_scores_train_on_one_kind_and_test_on_each():
+    frame = _toy_frame(60).assign(split=["train"] * 42 + ["test"] * 18)
+    frame["genre"] = ["speech", "tweet"] * 30
+    selection = models.select_model(
+        frame["text"].tolist(),
+        frame["russian_foreign_policy"].tolist(),
+        frame["group"].tolist(),
+        features="word",
+        n_splits=3,
+    )
+    table = real_models.cross_genre_scores(
+        frame,
+        {"russian_foreign_policy": selection},
+        {"speeches": ("speech",), "tweets": ("tweet",)},
+    )
+    assert table[["trained_on", "tested_on"]].values.tolist() == [
+        ["speeches", "speeches"],
+        ["speeches", "tweets"],
+        ["tweets", "speeches"],
+        ["tweets", "tweets"],
+    ]
+    assert table["n_test"].tolist() == [9, 9, 9, 9] and table["n_train"].tolist() == [21] * 4
+    assert table["macro_f1"].between(0, 1).all()
+
+
+def test_seed_article_sentences_are_read_with_the_quotations_labels():
+    class Constant:
+        def predict(self, texts):
+            return ["neutral"] * len(texts)
+
+    shipped = {label: Constant() for label in real.LABEL_COLUMNS}
+    table = real_models.seed_article_predictions(shipped)
+    assert table["quotation"].replace("", None).dropna().nunique() == 4
+    second = table[table["sentence"].str.contains("tutarlı ve değişmez desteğinize")].iloc[0]
+    assert second["quotation"] == "seed-02"
+    assert second["ukraine_operation (quotation)"] == "support"
+    assert set(table["sentiment (model)"]) == {"neutral"}
+    assert table["sentence"].str.startswith("Ülkelerimiz").any()  # split before a Turkish capital
+
+
+def test_scores_by_kind_score_each_kind_alone():
     test = pd.DataFrame(
         {
-            "source": ["ungdc"] * 4 + ["presidential"] * 4,
+            "genre": ["speech"] * 4 + ["tweet"] * 4,
+            "lang": "en",
+            "translation_of": "",
             "sentiment": ["positive", "negative", "neutral", "negative"] * 2,
         }
     )
     predicted = ["positive", "negative", "neutral", "negative"] + ["neutral"] * 4
-    table = real_models.scores_by_source(test, {"sentiment": {"model": predicted}}, 50)
-    assert table["source"].tolist() == ["presidential", "ungdc"]
+    table = real_models.scores_by_kind(test, {"sentiment": {"model": predicted}}, 50)
+    assert table["kind"].tolist() == ["speech (en)", "tweet (en)"]
     assert table["n"].tolist() == [4, 4]
-    assert table["accuracy"].tolist() == [0.25, 1.0]
+    assert table["accuracy"].tolist() == [1.0, 0.25]
+
+
+def test_headline_table_puts_each_kind_on_one_row_with_the_best_baseline():
+    rows = []
+    for kind in ("tweet (tr)", "speech (en)"):
+        for label in real.LABEL_COLUMNS:
+            for system, score in (("model", 0.6), ("keyword rule", 0.5), ("majority class", 0.3)):
+                rows.append(
+                    {
+                        "kind": kind,
+                        "n": 10,
+                        "label": label,
+                        "system": system,
+                        "macro_f1": score,
+                        "macro_f1_low": score - 0.1,
+                        "macro_f1_high": score + 0.1,
+                    }
+                )
+    table = real_models.headline_table(pd.DataFrame(rows))
+    assert table["kind"].tolist() == ["tweet (tr)", "speech (en)"]
+    assert table.loc[0, "sentiment (model)"] == "0.60 [0.50, 0.70]"
+    assert table.loc[0, "sentiment (best baseline)"] == "0.50 (keyword rule)"

@@ -39,10 +39,10 @@
 # %%
 import pandas as pd
 
-from stance import config, findings, models, plots, real, results, speeches
+from stance import config, findings, models, plots, real, real_models, results, speeches
 
 candidates = speeches.candidate_sentences(n_jobs=config.N_JOBS)
-labelled = real.load_real_statements()
+labelled = real.select(real.load_real_statements(), "en", real_models.STATEMENT_GENRES)
 shipped = models.load_model(config.MODELS_DIR / "russian_foreign_policy_en.skops")
 predictions = speeches.cross_fitted_predictions(candidates, labelled, shipped.pipeline,
                                                 "russian_foreign_policy", n_jobs=config.N_JOBS)

@@ -817,13 +817,13 @@ def build_parser() -> argparse.ArgumentParser:
     _command(
         corpus_commands,
         "build",
-        "rebuild the real-statement dataset from the fetched corpora",
-        "Split the fetched speeches and press releases into sentences, join the committed "
-        "labels of data/real/ by sentence id, check every sentence's SHA-256, assign the "
-        "grouped splits and write data/external/real_statements/ (train.csv, test.csv and a "
-        "dataset card). The folder is replaced only when everything succeeded. Notebook 07 "
-        "does the same.",
-        "  stance corpus fetch ungdc && stance corpus fetch presidential && stance corpus build",
+        "rebuild the real-text dataset from the fetched corpora",
+        "Split the fetched speeches, press releases and news articles into sentences, read "
+        "the tweets, join the committed labels of data/real/ by id, check every text's "
+        "SHA-256, assign the grouped splits, add the committed Turkish translations and write "
+        "data/external/real_statements/ (train.csv, test.csv and a dataset card). The folder "
+        "is replaced only when everything succeeded. Notebook 07 does the same.",
+        "  make corpora && stance corpus build",
         _corpus_build,
     )
 
@@ -895,7 +895,7 @@ def _corpus_build(args: argparse.Namespace) -> int:
     frame = real.build_real_dataset()
     counts = frame["split"].value_counts()
     print(
-        f"real statements: {len(frame)} sentences ({counts.get('train', 0)} train, "
+        f"real text: {len(frame)} items ({counts.get('train', 0)} train, "
         f"{counts.get('test', 0)} test) written to {config.REAL_DATASET_DIR}"
     )
     return 0

@@ -140,8 +140,11 @@ def _system(rows: list[dict], label: str, system: str) -> dict:
     return next(r for r in rows if r["label"] == label and r["system"] == system)
 
 
+LANGUAGE_NAMES = {"en": "English", "tr": "Turkish"}
+
+
 def real_findings_markdown(directory: Path | None = None) -> str:
-    """The findings on real statements (notebooks 07 and 08), written from their tables (in
+    """The findings on real text (notebooks 07 and 08), written from their tables (in
     ``directory``, default: the project's ``results/``)."""
     directory = directory or config.RESULTS_DIR
     scores = _load(directory, "real_test")
@@ -149,46 +152,50 @@ def real_findings_markdown(directory: Path | None = None) -> str:
     temporal = _load(directory, "real_temporal")
     agreement = _load(directory, "real_agreement")
     chosen = _load(directory, "real_model_selection")
+    by_kind = _load(directory, "real_test_by_kind")
     lines = []
-    for label in ("russian_foreign_policy", "ukraine_operation", "sentiment"):
-        model = _system(scores, label, "model")
-        baselines = [
-            r
-            for r in scores
-            if r["label"] == label and r["system"] not in ("model", "constructed-only model")
-        ]
-        best = max(baselines, key=lambda r: r["macro_f1"])
-        versus = {r["versus"]: r for r in gains if r["label"] == label}
-        to_best, to_constructed = versus[best["system"]], versus["constructed-only model"]
-        data = next(r for r in chosen if r["label"] == label)["training_data"]
-        f_avg = model.get("f_avg")
-        lines.append(
-            f"**{label}**: the shipped model (trained on {data}) scores macro-F1 "
-            f"{model['macro_f1']:.2f} ({_interval(model['macro_f1_low'], model['macro_f1_high'])})"
-            + (f", F_avg {f_avg:.2f}" if isinstance(f_avg, float) and f_avg == f_avg else "")
-            + f" on the real test sentences; the best baseline, {best['system']}, "
-            f"{best['macro_f1']:.2f} (model − baseline {to_best['delta']:+.2f}, "
-            f"{_interval(to_best['low'], to_best['high'])}); the model trained on constructed "
-            f"statements only, {model['macro_f1'] - to_constructed['delta']:.2f} (model − it "
-            f"{to_constructed['delta']:+.2f}, "
-            f"{_interval(to_constructed['low'], to_constructed['high'])}) "
-            "(`results/real_test.md`, `results/real_vs_alternatives.md`)."
+    for lang in ("en", "tr"):
+        texts = "statements and tweets" if lang == "en" else "tweets and news"
+        for label in ("russian_foreign_policy", "ukraine_operation", "sentiment"):
+            rows = [r for r in scores if r["lang"] == lang]
+            model = _system(rows, label, "model")
+            baselines = [
+                r
+                for r in rows
+                if r["label"] == label and r["system"] not in ("model", "constructed-only model")
+            ]
+            best = max(baselines, key=lambda r: r["macro_f1"])
+            versus = {r["versus"]: r for r in gains if r["label"] == label and r["lang"] == lang}
+            to_best, to_constructed = versus[best["system"]], versus["constructed-only model"]
+            data = next(r for r in chosen if r["label"] == label and r["lang"] == lang)
+            f_avg = model.get("f_avg")
+            lines.append(
+                f"**{label} ({LANGUAGE_NAMES[lang]})**: the shipped model (trained on "
+                f"{data['training_data']}) scores macro-F1 {model['macro_f1']:.2f} "
+                f"({_interval(model['macro_f1_low'], model['macro_f1_high'])})"
+                + (f", F_avg {f_avg:.2f}" if isinstance(f_avg, float) and f_avg == f_avg else "")
+                + f" on the real {LANGUAGE_NAMES[lang]} test {texts}; the best baseline, "
+                f"{best['system']}, {best['macro_f1']:.2f} (model − baseline "
+                f"{to_best['delta']:+.2f}, {_interval(to_best['low'], to_best['high'])}); the "
+                f"model trained on constructed statements only, "
+                f"{model['macro_f1'] - to_constructed['delta']:.2f} (model − it "
+                f"{to_constructed['delta']:+.2f}, "
+                f"{_interval(to_constructed['low'], to_constructed['high'])}) "
+                "(`results/real_test.md`, `results/real_vs_alternatives.md`)."
+            )
+    parts = []
+    for kind in sorted({r["kind"] for r in by_kind}):
+        rows = [r for r in by_kind if r["kind"] == kind and r["system"] == "model"]
+        parts.append(
+            f"{kind}, {rows[0]['n']} texts: "
+            + ", ".join(f"{r['macro_f1']:.2f} ({r['label']})" for r in rows)
         )
-    if (Path(directory) / "real_test_by_source.json").exists():
-        by_source = _load(directory, "real_test_by_source")
-        parts = []
-        for source, text in (("ungdc", "UN speech"), ("presidential", "press-release")):
-            rows = [r for r in by_source if r["source"] == source and r["system"] == "model"]
-            if rows:
-                parts.append(
-                    f"within the {rows[0]['n']} {text} sentences "
-                    + ", ".join(f"{r['macro_f1']:.2f} ({r['label']})" for r in rows)
-                )
-        lines.append(
-            "**By kind of text**, the shipped models' macro-F1 "
-            + "; ".join(parts)
-            + " (`results/real_test_by_source.md`, which also scores every baseline per source)."
-        )
+    lines.append(
+        "**By kind of text**, the shipped models' macro-F1 within each kind of test text: "
+        + "; ".join(parts)
+        + " (`results/real_test_by_kind.md`, which also scores every baseline per kind; the "
+        "translated statements are read by the Turkish models)."
+    )
     lines.append(
         "**Across time** (trained up to 2023, tested on the 2024 speeches): macro-F1 "
         + ", ".join(
@@ -198,11 +205,18 @@ def real_findings_markdown(directory: Path | None = None) -> str:
         + "; the 2024 test holds few side-taking sentences for some labels, so these rest on "
         "few examples (`results/real_temporal.md` lists the labels)."
     )
+    rounds = []
+    for texts, lang in dict.fromkeys((r["texts"], r["lang"]) for r in agreement):
+        rows = [r for r in agreement if r["texts"] == texts and r["lang"] == lang]
+        rounds.append(
+            f"{LANGUAGE_NAMES[lang]} {texts} ({rows[0]['statements']} items) "
+            + ", ".join(f"{r['cohen_kappa']:.2f} ({r['label']})" for r in rows)
+        )
     lines.append(
-        "**Agreement of the two annotation passes** (before adjudication): Cohen's kappa "
-        + ", ".join(f"{r['cohen_kappa']:.2f} ({r['label']})" for r in agreement)
-        + f" over {agreement[0]['statements']} sentences, between language-model annotators: "
-        "an upper bound on human agreement (`results/real_agreement.md`)."
+        "**Agreement of the two annotation passes** (before adjudication), Cohen's kappa: "
+        + "; ".join(rounds)
+        + "; between language-model annotators: an upper bound on human agreement "
+        "(`results/real_agreement.md`)."
     )
     aucs_path = Path(directory) / "vote_auc.json"
     if aucs_path.exists():

@@ -1,10 +1,12 @@
-"""Models for real statements: which training data, which model, and how they score.
+"""Models for real text: which training data, which model, and how they score.
 
-The question this module answers for each label (the two stance targets and sentiment): does a
-model of real sentences learn best from real sentences, from the project's constructed
-statements, or from both? Every candidate is scored by grouped cross-validation on the
-**real training split only** (:func:`stance.models.select_with_auxiliary`), so the real test
-split stays untouched until the chosen models are scored once (:func:`score_on_real_test`).
+The question this module answers for each label (the two stance targets and sentiment) and
+language: does a model of real text learn best from real text of the same kind, of another kind
+(statements, tweets, news), from translations, from the project's constructed statements, or
+from a mix? Every option (:data:`ENGLISH_TRAINING`, :data:`TURKISH_TRAINING`) is scored by
+grouped cross-validation on the **real training split of the language only**
+(:func:`stance.models.mixture_task`), so the real test split stays untouched until the chosen
+models are scored once (:func:`score_on_real_test`, :func:`scores_by_kind`).
 """
 
 from __future__ import annotations
@@ -23,20 +25,61 @@ from stance import config, evaluate, models
 from stance.schema import LABEL_COLUMNS, TARGETS
 from stance.sentiment import vader_labels
 
-#: The training sources compared: (name, source of :func:`~stance.models.select_with_auxiliary`,
-#: weight of each constructed statement relative to a real sentence).
-SOURCES = (
-    ("real", "main", 1.0),
-    ("real + constructed (weight 0.3)", "both", 0.3),
-    ("real + constructed (weight 1)", "both", 1.0),
-    ("constructed only", "auxiliary", 1.0),
+
+@dataclass(frozen=True)
+class TrainingData:
+    """One training set that the comparison scores: which real training rows of the language
+    train (``main``: their genres; empty: none) and the weight of each auxiliary part (in the
+    order of the ``parts`` given to :func:`choose_real_models`; 0: not used). Validation folds
+    are always the language's real training rows, so every option is scored on the same texts."""
+
+    name: str
+    main: tuple[str, ...]
+    weights: tuple[float, ...]
+
+
+STATEMENT_GENRES = ("speech", "press_release")
+#: The English options: real statements (UN speeches and press releases), real tweets, both,
+#: with or without the constructed statements (the one auxiliary part) at weight 0.3, or the
+#: constructed statements alone. A first run with the tweets also scored statements +
+#: constructed at weight 1: it ranked first for no label, and was dropped because each option
+#: costs fits on every label and fold.
+ENGLISH_TRAINING = (
+    TrainingData("statements", STATEMENT_GENRES, (0.0,)),
+    TrainingData("statements + constructed (weight 0.3)", STATEMENT_GENRES, (0.3,)),
+    TrainingData("constructed only", (), (1.0,)),
+    TrainingData("tweets", ("tweet",), (0.0,)),
+    TrainingData("statements + tweets", (*STATEMENT_GENRES, "tweet"), (0.0,)),
+    TrainingData(
+        "statements + tweets + constructed (weight 0.3)", (*STATEMENT_GENRES, "tweet"), (0.3,)
+    ),
 )
-#: The one model design the sources are compared with (the union of word and char n-grams,
+NATIVE_TURKISH = ("tweet", "news")
+#: The Turkish options: real Turkish tweets and news, and two auxiliary parts, the Turkish
+#: translations of the English statements and the Turkish constructed statements, beside the
+#: real text (translations at weight 0.3 or 1, constructed statements at 0.3, both at 0.3) or
+#: alone. A first run with three more mixes (translated + constructed alone; constructed at
+#: weight 1; translated 1 + constructed 0.3) ranked none of them first for any label; they
+#: were dropped to keep the notebook's run time down.
+TURKISH_TRAINING = (
+    TrainingData("constructed only", (), (0.0, 1.0)),
+    TrainingData("translated only", (), (1.0, 0.0)),
+    TrainingData("tweets + news", NATIVE_TURKISH, (0.0, 0.0)),
+    TrainingData("tweets + news + translated (weight 0.3)", NATIVE_TURKISH, (0.3, 0.0)),
+    TrainingData("tweets + news + translated (weight 1)", NATIVE_TURKISH, (1.0, 0.0)),
+    TrainingData("tweets + news + constructed (weight 0.3)", NATIVE_TURKISH, (0.0, 0.3)),
+    TrainingData(
+        "tweets + news + translated (weight 0.3) + constructed (weight 0.3)",
+        NATIVE_TURKISH,
+        (0.3, 0.3),
+    ),
+)
+#: The one model design the options are compared with (the union of word and char n-grams,
 #: the kind most constructed-data models chose, with class weighting for the rare classes).
 SOURCE_GRID: dict[str, list[dict[str, list[Any]]]] = {
     "word+char": [{"classifier__C": [10.0], "classifier__class_weight": ["balanced"]}]
 }
-#: The search for the winning source's final model, kept small so the notebook stays fast: the
+#: The search for the winning option's final model, kept small so the notebook stays fast: the
 #: regularisation of the word + char design (word n-grams alone scored lower in cross-validation
 #: for every label, so the feature kind is fixed), balanced class weights.
 FINAL_GRID: dict[str, list[dict[str, list[Any]]]] = {
@@ -79,13 +122,52 @@ SUPPORT_CUES = (
 )
 
 
-def keyword_stance(texts: Sequence[str]) -> list[str]:
-    """The keyword baseline: ``opposition`` / ``support`` when only cues of one kind occur."""
+#: The same rule for Turkish (matched on Turkish-lowercased text), written from the guidelines
+#: and their Turkish rules (R8, T3, T4, T7), not fitted to data.
+OPPOSITION_CUES_TR = (
+    "saldırgan",
+    "işgal",
+    "ilhak",
+    "savaş suç",
+    "vahşet",
+    "katliam",
+    "katil putin",
+    "geri çek",
+    "rusya'ya yaptırım",
+    "rusya’ya yaptırım",
+    "toprak bütünlüğü",
+    "#standwithukraine",
+    "#stopputin",
+)
+SUPPORT_CUES_TR = (
+    "özel askeri operasyon",
+    "kurtar",
+    "neo-nazi",
+    "neonazi",
+    "nazi",
+    "rus düşman",
+    "provokasyon",
+    "kiev rejimi",
+    "nato genişle",
+    "nato'nun genişle",
+    "savaşı abd",
+    "abd çıkardı",
+    "abd başlattı",
+)
+KEYWORD_CUES = {"en": (OPPOSITION_CUES, SUPPORT_CUES), "tr": (OPPOSITION_CUES_TR, SUPPORT_CUES_TR)}
+
+
+def keyword_stance(texts: Sequence[str], lang: str = "en") -> list[str]:
+    """The keyword baseline: ``opposition`` / ``support`` when only cues of one kind occur
+    (the cues of :data:`KEYWORD_CUES` for ``lang``)."""
+    from stance.text import lowercase
+
+    opposition_cues, support_cues = KEYWORD_CUES[lang]
     labels = []
     for text in texts:
-        lowered = str(text).lower()
-        against = any(cue in lowered for cue in OPPOSITION_CUES)
-        pro = any(cue in lowered for cue in SUPPORT_CUES)
+        lowered = lowercase(str(text), lang)
+        against = any(cue in lowered for cue in opposition_cues)
+        pro = any(cue in lowered for cue in support_cues)
         labels.append(
             "opposition" if against and not pro else "support" if pro and not against else "neutral"
         )
@@ -94,7 +176,7 @@ def keyword_stance(texts: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class SourceComparison:
-    """Per label: every source's CV score (``table``), the winning source (``sources``) and
+    """Per label: every option's CV score (``table``), the winning option (``sources``) and
     its final selection, refitted (``selections``)."""
 
     table: pd.DataFrame
@@ -102,19 +184,23 @@ class SourceComparison:
     sources: dict[str, str]
 
 
-def _source_tasks(
-    real_train: pd.DataFrame, constructed: pd.DataFrame, choices: Sequence[tuple[str, str]]
+def _tasks(
+    real_train: pd.DataFrame,
+    parts: Sequence[pd.DataFrame],
+    options: Sequence[TrainingData],
+    choices: Sequence[tuple[str, str]],
 ) -> list[models.SearchTask]:
-    """The search task of each (label, training data) pair, over the real training texts
-    followed by the constructed ones."""
-    spec = {name: (source, weight) for name, source, weight in SOURCES}
+    """The search task of each (label, option) pair, over the real training texts followed by
+    each auxiliary part's."""
+    by_name = {option.name: option for option in options}
+    genres = real_train["genre"].to_numpy()
     return [
-        models.auxiliary_task(
+        models.mixture_task(
             real_train[label].tolist(),
             real_train["group"].tolist(),
-            constructed[label].tolist(),
-            source=spec[name][0],
-            auxiliary_weight=spec[name][1],
+            [part[label].tolist() for part in parts],
+            trainable=np.isin(genres, by_name[name].main),
+            part_weights=by_name[name].weights,
         )
         for label, name in choices
     ]
@@ -122,24 +208,27 @@ def _source_tasks(
 
 def choose_real_models(
     real_train: pd.DataFrame,
-    constructed: pd.DataFrame,
+    parts: Sequence[pd.DataFrame],
+    options: Sequence[TrainingData],
+    lang: str,
     labels: Sequence[str] = LABEL_COLUMNS,
     n_jobs: int = 1,
 ) -> SourceComparison:
     """Choose each label's training data and final model by grouped 5-fold CV on the real
-    training split.
+    training rows of one language.
 
-    Every source in :data:`SOURCES` is scored with the fixed design :data:`SOURCE_GRID`
-    (``table``: one row per label and source); for the best source of each label
-    (:func:`best_sources`), :data:`FINAL_GRID` is searched and its winner refitted. The
-    searches share their feature work (:func:`stance.models.cross_validate_tasks`), and the
-    final search reuses the comparison's fold scores of the candidate both grids hold: the
-    results are those of searching each (label, source) pair alone.
+    Every option of ``options`` (:data:`ENGLISH_TRAINING`, :data:`TURKISH_TRAINING`) is scored
+    with the fixed design :data:`SOURCE_GRID` on the same folds of ``real_train`` (``table``:
+    one row per label and option); for the best option of each label (:func:`best_sources`),
+    :data:`FINAL_GRID` is searched and its winner refitted. The searches share their feature
+    work (:func:`stance.models.cross_validate_tasks`), and the final search reuses the
+    comparison's fold scores of the candidate both grids hold: the results are those of
+    searching each (label, option) pair alone.
     """
-    texts = [*real_train["text"], *constructed["text"]]
-    choices = [(label, name) for label in labels for name, _, _ in SOURCES]
-    tasks = _source_tasks(real_train, constructed, choices)
-    source_candidates = list(ParameterGrid(models.candidate_grid("auto", "en", SOURCE_GRID)))
+    texts = [*real_train["text"], *[text for part in parts for text in part["text"]]]
+    choices = [(label, option.name) for label in labels for option in options]
+    tasks = _tasks(real_train, parts, options, choices)
+    source_candidates = list(ParameterGrid(models.candidate_grid("auto", lang, SOURCE_GRID)))
     scores = models.cross_validate_tasks(texts, tasks, source_candidates, n_jobs)
     rows = []
     for (label, name), task, score in zip(choices, tasks, scores, strict=True):
@@ -154,10 +243,10 @@ def choose_real_models(
             }
         )
     table = pd.DataFrame(rows)
-    sources = best_sources(table)
+    sources = best_sources(table, options)
     winners = list(sources.items())  # in best_sources' order (by label name)
-    final_tasks = _source_tasks(real_train, constructed, winners)
-    final_candidates = list(ParameterGrid(models.candidate_grid("auto", "en", FINAL_GRID)))
+    final_tasks = _tasks(real_train, parts, options, winners)
+    final_candidates = list(ParameterGrid(models.candidate_grid("auto", lang, FINAL_GRID)))
     source_keys = [models.candidate_key(candidate) for candidate in source_candidates]
     missing = [c for c in final_candidates if models.candidate_key(c) not in source_keys]
     missing_keys = [models.candidate_key(candidate) for candidate in missing]
@@ -170,7 +259,7 @@ def choose_real_models(
         }
         final_scores.append(np.array([by_key[models.candidate_key(c)] for c in final_candidates]))
     selections = Parallel(n_jobs=n_jobs)(
-        delayed(models.selection_from_scores)(texts, task, final_candidates, score, "en")
+        delayed(models.selection_from_scores)(texts, task, final_candidates, score, lang)
         for task, score in zip(final_tasks, final_scores, strict=True)
     )
     return SourceComparison(
@@ -178,9 +267,9 @@ def choose_real_models(
     )
 
 
-def best_sources(comparison: pd.DataFrame) -> dict[str, str]:
-    """The training data with the highest CV score per label (ties: the earlier source)."""
-    order = {name: i for i, (name, _, _) in enumerate(SOURCES)}
+def best_sources(comparison: pd.DataFrame, options: Sequence[TrainingData]) -> dict[str, str]:
+    """The training data with the highest CV score per label (ties: the earlier option)."""
+    order = {option.name: i for i, option in enumerate(options)}
     ranked = comparison.assign(order=comparison["training_data"].map(order)).sort_values(
         ["label", "cv_score", "order"], ascending=[True, False, True]
     )
@@ -188,38 +277,67 @@ def best_sources(comparison: pd.DataFrame) -> dict[str, str]:
 
 
 def training_rows(
-    real_train: pd.DataFrame, constructed: pd.DataFrame, training_data: str
+    real_train: pd.DataFrame, parts: Sequence[pd.DataFrame], option: TrainingData
 ) -> pd.DataFrame:
-    """The rows a source trains on (text and labels), for the model file's metadata."""
-    source = {name: source for name, source, _ in SOURCES}[training_data]
-    parts = {"main": [real_train], "both": [real_train, constructed], "auxiliary": [constructed]}[
-        source
+    """The rows an option trains on (text, labels and ``weight``), in the order the search's
+    refit uses: the option's real rows, then each part it uses."""
+    chosen = [real_train[real_train["genre"].isin(option.main)].assign(weight=1.0)]
+    chosen += [
+        part.assign(weight=weight)
+        for part, weight in zip(parts, option.weights, strict=True)
+        if weight > 0
     ]
-    return pd.concat([part[["text", *LABEL_COLUMNS]] for part in parts], ignore_index=True)
+    return pd.concat(
+        [rows[["text", *LABEL_COLUMNS, "weight"]] for rows in chosen], ignore_index=True
+    )
+
+
+def training_composition(
+    real_train: pd.DataFrame, parts: Mapping[str, pd.DataFrame], option: TrainingData
+) -> pd.DataFrame:
+    """What an option trains on, for a model card: the number of real texts per kind
+    (:func:`stance.real.text_kind`) and of texts of each auxiliary part it uses (``parts``:
+    by name, in the option's order), with the weight of each text."""
+    from stance.real import text_kind
+
+    real_rows = real_train[real_train["genre"].isin(option.main)]
+    rows = [
+        {"part": kind, "texts": int(count), "weight": 1.0}
+        for kind, count in text_kind(real_rows).value_counts().sort_index().items()
+    ]
+    rows += [
+        {"part": name, "texts": len(part), "weight": weight}
+        for (name, part), weight in zip(parts.items(), option.weights, strict=True)
+        if weight > 0
+    ]
+    return pd.DataFrame(rows, columns=["part", "texts", "weight"])
 
 
 def save_real_models(
     selections: Mapping[str, models.ModelSelection],
     sources: Mapping[str, str],
     real_train: pd.DataFrame,
-    constructed: pd.DataFrame,
+    parts: Sequence[pd.DataFrame],
+    options: Sequence[TrainingData],
+    lang: str,
     directory: Path | None = None,
 ) -> list[Path]:
-    """Save each label's model as ``models/{label}_en.skops`` with where its data came from."""
+    """Save each label's model as ``models/{label}_{lang}.skops`` with its training data."""
     from stance.experiments import model_path
 
+    by_name = {option.name: option for option in options}
     directory = Path(directory or config.MODELS_DIR)
     paths = []
     for label, selection in selections.items():
-        rows = training_rows(real_train, constructed, sources[label])
-        path = model_path(directory, label, "en")
+        rows = training_rows(real_train, parts, by_name[sources[label]])
+        path = model_path(directory, label, lang)
         models.save_selection(
             selection,
             path,
             rows["text"].tolist(),
             rows[label].tolist(),
             target=label,
-            lang="en",
+            lang=lang,
             extra={"training_data": sources[label]},
         )
         paths.append(path)
@@ -235,12 +353,14 @@ def baseline_systems(
     test: pd.DataFrame,
     predicted_sentiment: Sequence[str],
     seed: int = config.SEED,
+    lang: str = "en",
 ) -> dict[str, list[str]]:
-    """The baselines of one label on the real test rows.
+    """The baselines of one label on the real test rows of one language.
 
     Stance: majority class, stratified random, sentiment-as-stance (from the sentiment model's
-    predictions, which a user has; gold sentiment is an oracle they don't) and the keyword rule.
-    Sentiment: majority, stratified and VADER.
+    predictions, which a user has; gold sentiment is an oracle they don't) and the keyword rule
+    of the language. Sentiment: majority, stratified and, for English, VADER (its lexicon has
+    almost no Turkish words, so it is not a Turkish baseline).
     """
     train_labels = real_train[label].tolist()
     systems = {
@@ -251,8 +371,8 @@ def baseline_systems(
         systems["sentiment as stance (predicted sentiment)"] = evaluate.sentiment_as_stance(
             list(predicted_sentiment)
         )
-        systems["keyword rule"] = keyword_stance(test["text"].tolist())
-    else:
+        systems["keyword rule"] = keyword_stance(test["text"].tolist(), lang)
+    elif lang == "en":
         systems["VADER"] = vader_labels(test["text"].tolist())
     return systems
 
@@ -263,10 +383,12 @@ def real_test_systems(
     real_train: pd.DataFrame,
     test: pd.DataFrame,
     seed: int = config.SEED,
+    lang: str = "en",
 ) -> dict[str, dict[str, list[str]]]:
-    """Every system's predictions on the real test rows, per label: the shipped model
-    (``"model"``), the model trained on constructed statements only, and the baselines of
-    :func:`baseline_systems` (sentiment-as-stance reads the shipped sentiment model's output)."""
+    """Every system's predictions on the real test rows of one language, per label: the
+    shipped model (``"model"``), the model trained on constructed statements only, and the
+    baselines of :func:`baseline_systems` (sentiment-as-stance reads the shipped sentiment
+    model's output)."""
     texts = test["text"].tolist()
     systems = {
         label: {
@@ -277,7 +399,7 @@ def real_test_systems(
     }
     sentiment = systems["sentiment"]["model"]
     for label, predictions in systems.items():
-        predictions.update(baseline_systems(label, real_train, test, sentiment, seed))
+        predictions.update(baseline_systems(label, real_train, test, sentiment, seed, lang))
     return systems
 
 
@@ -299,26 +421,50 @@ def score_on_real_test(
     return table[["label", *[c for c in table.columns if c != "label"]]]
 
 
-def scores_by_source(
+def scores_by_kind(
     test: pd.DataFrame,
     systems: Mapping[str, Mapping[str, Sequence[str]]],
     n_resamples: int = 1000,
     seed: int = config.SEED,
 ) -> pd.DataFrame:
-    """:func:`score_on_real_test` within each source of the test rows (UN speeches, press
-    releases), so a score pooled over sources can be read for each kind of text."""
-    sources = test["source"].to_numpy()
+    """:func:`score_on_real_test` within each kind of text of the test rows
+    (:func:`stance.real.text_kind`: UN speeches, press releases, tweets, news, translations),
+    so a score pooled over kinds can be read for each of them."""
+    from stance.real import text_kind
+
+    kinds = text_kind(test).to_numpy()
     frames = []
-    for source in sorted(set(sources)):
-        positions = np.flatnonzero(sources == source)
+    for kind in sorted(set(kinds)):
+        positions = np.flatnonzero(kinds == kind)
         subset = {
             label: {name: [predicted[i] for i in positions] for name, predicted in by_name.items()}
             for label, by_name in systems.items()
         }
         table = score_on_real_test(test.iloc[positions], subset, n_resamples, seed)
-        frames.append(table.assign(source=source, n=len(positions)))
+        frames.append(table.assign(kind=kind, n=len(positions)))
     table = pd.concat(frames, ignore_index=True)
-    return table[["source", "n", *[c for c in table.columns if c not in ("source", "n")]]]
+    return table[["kind", "n", *[c for c in table.columns if c not in ("kind", "n")]]]
+
+
+def headline_table(by_kind: pd.DataFrame) -> pd.DataFrame:
+    """One row per kind of test text: the shipped model's macro-F1 with its 95% interval for
+    each label, and beside it the best baseline's macro-F1 (name and score), from the scores of
+    :func:`scores_by_kind`. The compact table the README leads with."""
+    rows = []
+    for kind, part in by_kind.groupby("kind", sort=False):
+        row: dict[str, Any] = {"kind": kind, "n": int(part["n"].iloc[0])}
+        for label in LABEL_COLUMNS:
+            scores = part[part["label"] == label]
+            model = scores[scores["system"] == "model"].iloc[0]
+            baselines = scores[~scores["system"].isin(["model", "constructed-only model"])]
+            best = baselines.loc[baselines["macro_f1"].idxmax()]
+            row[f"{label} (model)"] = (
+                f"{model['macro_f1']:.2f} [{model['macro_f1_low']:.2f}, "
+                f"{model['macro_f1_high']:.2f}]"
+            )
+            row[f"{label} (best baseline)"] = f"{best['macro_f1']:.2f} ({best['system']})"
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def paired_gains(
@@ -346,45 +492,47 @@ def paired_gains(
     return pd.DataFrame(rows)
 
 
+def _chosen_design(selection: models.ModelSelection, lang: str) -> Any:
+    """An unfitted pipeline with a selection's chosen design."""
+    return models.build_pipeline(selection.best_params["features"], lang).set_params(
+        **{
+            key: (tuple(value) if isinstance(value, list) else value)
+            for key, value in selection.best_params.items()
+            if key != "features"
+        }
+    )
+
+
 def temporal_scores(
     frame: pd.DataFrame,
-    constructed: pd.DataFrame,
+    parts: Sequence[pd.DataFrame],
     selections: Mapping[str, models.ModelSelection],
     sources: Mapping[str, str],
+    options: Sequence[TrainingData],
     n_jobs: int = 1,
 ) -> pd.DataFrame:
-    """Train on the UN sessions up to 78 (and press releases), test on session 79 (2024):
-    each label's chosen design and data, refitted on the temporal training rows (the labels in
-    ``n_jobs`` processes)."""
+    """Train on the English real rows but the UN session 79, test on session 79 (2024): each
+    label's chosen design and training data, refitted on the temporal training rows (the labels
+    in ``n_jobs`` processes)."""
+    by_name = {option.name: option for option in options}
     train = frame[frame["temporal_split"] == "train"]
     test = frame[frame["temporal_split"] == "test"]
     fits = []
     for label, selection in selections.items():
-        data = training_rows(train, constructed, sources[label])
-        estimator = models.build_pipeline(selection.best_params["features"], "en").set_params(
-            **{
-                key: (tuple(value) if isinstance(value, list) else value)
-                for key, value in selection.best_params.items()
-                if key != "features"
-            }
-        )
-        weights = np.ones(len(data))
-        if sources[label].startswith("real + constructed"):
-            weight = {name: w for name, _, w in SOURCES}[sources[label]]
-            weights[len(train) :] = weight
-        fits.append((label, data, estimator, weights))
+        data = training_rows(train, parts, by_name[sources[label]])
+        fits.append((label, data, _chosen_design(selection, "en")))
     fitted = Parallel(n_jobs=n_jobs)(
         delayed(models.fit_and_apply)(
             estimator,
             data["text"].tolist(),
             data[label].tolist(),
             test["text"].tolist(),
-            classifier__sample_weight=weights,
+            classifier__sample_weight=data["weight"].to_numpy(),
         )
-        for label, data, estimator, weights in fits
+        for label, data, estimator in fits
     )
     rows = []
-    for (label, data, _, _), (_, (predicted,)) in zip(fits, fitted, strict=True):
+    for (label, data, _), (_, (predicted,)) in zip(fits, fitted, strict=True):
         predicted = list(predicted)
         scores = evaluate.classification_scores(test[label].tolist(), predicted)
         counts = test[label].value_counts().sort_index()
@@ -403,6 +551,94 @@ def temporal_scores(
             }
         )
     return pd.DataFrame(rows)
+
+
+def cross_genre_scores(
+    frame: pd.DataFrame,
+    selections: Mapping[str, models.ModelSelection],
+    genres: Mapping[str, tuple[str, ...]],
+    lang: str = "en",
+    n_jobs: int = 1,
+) -> pd.DataFrame:
+    """How far a model carries from one kind of text to another: each label's chosen design,
+    fitted on the training rows of one group of ``genres`` (e.g. ``{"statements": ("speech",
+    "press_release"), "tweets": ("tweet",)}``) and scored on the test rows of every group.
+
+    One row per label, training group and test group, with macro-F1 and F_avg; the diagonal is
+    the within-kind score of a model trained on that kind alone.
+    """
+    fits = []
+    for label, selection in selections.items():
+        for trained_on, train_genres in genres.items():
+            train = frame[(frame["split"] == "train") & frame["genre"].isin(train_genres)]
+            fits.append((label, trained_on, train, _chosen_design(selection, lang)))
+    test = frame[frame["split"] == "test"]
+    fitted = Parallel(n_jobs=n_jobs)(
+        delayed(models.fit_and_apply)(
+            estimator, train["text"].tolist(), train[label].tolist(), test["text"].tolist()
+        )
+        for label, _, train, estimator in fits
+    )
+    rows = []
+    for (label, trained_on, train, _), (_, (predicted,)) in zip(fits, fitted, strict=True):
+        predicted = np.asarray(predicted, dtype=object)
+        for tested_on, test_genres in genres.items():
+            mask = test["genre"].isin(test_genres).to_numpy()
+            scores = evaluate.classification_scores(
+                test.loc[mask, label].tolist(), predicted[mask].tolist()
+            )
+            rows.append(
+                {
+                    "label": label,
+                    "trained_on": trained_on,
+                    "tested_on": tested_on,
+                    "n_train": len(train),
+                    "n_test": int(mask.sum()),
+                    "macro_f1": scores["macro_f1"],
+                    "f_avg": scores.get("f_avg"),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def seed_article_predictions(
+    shipped: Mapping[str, Any], raw_dir: Path | None = None
+) -> pd.DataFrame:
+    """The seed article's sentences (Turkish splitter, page furniture dropped), each with the
+    shipped Turkish models' labels and, for a sentence inside one of the article's annotated
+    quotations, that quotation's id and labels (a quotation is labelled whole, so a sentence of
+    it may rightly differ, e.g. a plain fact inside a supportive quotation)."""
+    from stance.corpora import split_sentences
+    from stance.data import SEED_ARTICLE, SEED_QUOTES
+    from stance.io import read_csv
+    from stance.text import strip_boilerplate
+
+    raw_dir = Path(raw_dir or config.RAW_DIR)
+    article = strip_boilerplate((raw_dir / SEED_ARTICLE).read_text(encoding="utf-8"))
+    sentences = split_sentences(article, "tr")
+    quotes = read_csv(raw_dir / SEED_QUOTES, ("statement_id", "quote_tr", *LABEL_COLUMNS))
+    unquoted = [s.replace("“", "").replace("”", "").replace('"', "") for s in sentences]
+    quote_of = []
+    for sentence in unquoted:
+        matches = [
+            row
+            for row in quotes.itertuples(index=False)
+            if any(part in sentence for part in split_sentences(row.quote_tr, "tr"))
+        ]
+        quote_of.append(matches[0] if matches else None)
+    table = pd.DataFrame(
+        {
+            "sentence": sentences,
+            "quotation": [row.statement_id if row else "" for row in quote_of],
+            **{
+                f"{label} (quotation)": [getattr(row, label) if row else "" for row in quote_of]
+                for label in LABEL_COLUMNS
+            },
+        }
+    )
+    for label in LABEL_COLUMNS:
+        table[f"{label} (model)"] = list(shipped[label].predict(sentences))
+    return table
 
 
 def ship_constructed_models(

@@ -361,3 +361,87 @@ def translation_review(real_dir: Path | None = None) -> pd.DataFrame:
             "share": (counts / len(review)).round(3).to_numpy(),
         }
     )
+
+
+# --- rebuilding the labelled items -------------------------------------------------------------
+
+#: Twitter's epoch of snowflake ids (milliseconds): a tweet id holds its posting time.
+_TWITTER_EPOCH_MS = 1288834974657
+
+
+def tweet_date(tweet_id: str) -> str:
+    """The UTC posting date (``YYYY-MM-DD``) that a tweet's snowflake id encodes.
+
+    >>> tweet_date("1500095815297081344")
+    '2022-03-05'
+    """
+    milliseconds = (int(tweet_id) >> 22) + _TWITTER_EPOCH_MS
+    return pd.Timestamp(milliseconds, unit="ms").strftime("%Y-%m-%d")
+
+
+def _corpus_folder(folder: Path | None, corpus: str) -> Path:
+    from stance import fetch
+
+    folder = Path(folder or fetch.corpus_dir(corpus))
+    if not folder.is_dir():
+        raise InputError(
+            f"{folder}: the {corpus} corpus is not fetched (run: stance corpus fetch {corpus}, "
+            "or make corpora)"
+        )
+    return folder
+
+
+def _matched(labels: pd.DataFrame, texts: pd.DataFrame, what: str) -> pd.DataFrame:
+    """``labels`` joined with the corpus rows of ``texts`` (indexed by item id), every hash
+    checked; a missing or changed item is a one-line error naming it."""
+    absent = [item for item in labels["item_id"] if item not in texts.index]
+    if absent:
+        raise InputError(f"{what} {absent[0]}: not in the fetched corpus (a different release?)")
+    joined = labels.join(texts, on="item_id")
+    changed = joined[joined["sentence_sha256"] != joined["text_sha256"]]
+    if len(changed):
+        raise InputError(
+            f"{what} {changed['item_id'].iloc[0]}: its text no longer matches the committed "
+            "SHA-256 (a different corpus release, or a changed sentence splitter)"
+        )
+    return joined
+
+
+def rehydrate(
+    labels: pd.DataFrame, mide22_dir: Path | None = None, aa_dir: Path | None = None
+) -> pd.DataFrame:
+    """The labelled tweets and AA sentences of :func:`read_labels` with their text, rebuilt
+    from the fetched corpora and checked by hash, in the columns of the real dataset
+    (``id``, ``text``, ``lang``, the labels, ``source``, ``document`` (the MiDe22 event or the
+    article), ``iso3``, ``session``, ``year``, ``date``, ``sample``, ``annotation``)."""
+    parts = []
+    tweet_labels = labels[labels["source"] == "mide22"]
+    if len(tweet_labels):
+        tweets = read_mide22(_corpus_folder(mide22_dir, "mide22"))
+        tweets = tweets.set_index(tweets["tweet_id"].map(item_id))
+        joined = _matched(tweet_labels, tweets[["text", "text_sha256", "event_id"]], "tweet")
+        dates = [tweet_date(item.removeprefix("tw-")) for item in joined["item_id"]]
+        parts.append(joined.assign(document=joined["event_id"], date=dates))
+    news_labels = labels[labels["source"] == "aa"]
+    if len(news_labels):
+        sentences = aa_sentences(read_aa(_corpus_folder(aa_dir, "aa"))).set_index("sentence_id")
+        sentences = sentences.rename(columns={"sentence_sha256": "text_sha256"})
+        joined = _matched(news_labels, sentences[["text", "text_sha256", "document"]], "sentence")
+        parts.append(joined.assign(date=""))
+    frame = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(
+        {
+            "id": frame["item_id"],
+            "text": frame["text"],
+            "lang": frame["lang"],
+            **{label: frame[label] for label in LABEL_COLUMNS},
+            "source": frame["source"],
+            "document": frame["document"],
+            "iso3": "",
+            "session": 0,
+            "year": [int(date[:4]) if date else 0 for date in frame["date"]],
+            "date": frame["date"],
+            "sample": frame["sample"],
+            "annotation": frame["annotation"],
+        }
+    )
