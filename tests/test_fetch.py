@@ -515,3 +515,26 @@ def test_committed_tweet_and_news_manifests_hold_ids_and_hashes_only():
     assert mide22["tweet_id"].is_unique
     aa = pd.read_csv(root / "aa_manifest.csv", dtype=str)
     assert list(aa.columns) == ["article_id", "sha256"] and len(aa) == 200
+
+
+def test_fetch_tweets_downloads_a_repository_archive_with_pooch(tweet_news_project, tmp_path):
+    """As from GitHub: the repository at a commit, one gzip tar with a top folder."""
+    served = tmp_path / "served"
+    served.mkdir()
+    _tweet_news_archive(FIXTURES / "mide22", served / "0123abc.tar.gz", "MiDe22-0123abc/dataset")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/0123abc.tar.gz"
+        done = stance_corpus(tweet_news_project, "fetch", "mide22", STANCE_MIDE22=url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 0, done.stderr
+    assert fetched_files(tweet_news_project, "mide22") == [
+        "mide22_en_misinfo_tweets.tsv",
+        "mide22_tr_misinfo_tweets.tsv",
+    ]
+    assert list((tweet_news_project / ".cache" / "downloads").glob("*0123abc.tar.gz"))
