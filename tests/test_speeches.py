@@ -59,40 +59,84 @@ def test_vote_records_that_break_the_totals_are_refused(tmp_path):
         speeches.read_votes(_write_votes(tmp_path, changed))
 
 
-def test_cross_fitting_never_scores_a_state_with_its_own_sentences():
-    candidates = speeches.candidate_sentences(FIXTURES / "ungdc", sessions=[77, 78])
+def _labelled() -> pd.DataFrame:
+    """Labelled texts of three UN states and of both presidencies (RUS, UKR releases)."""
     words = {
         "support": "proud partnership",
         "opposition": "condemn aggression",
         "neutral": "discussed water",
     }
-    labelled = pd.DataFrame(
-        [
-            {"iso3": iso3, "text": f"we {words[label]} {i}", "russian_foreign_policy": label}
-            for i, (iso3, label) in enumerate(
-                [
-                    (iso3, label)
-                    for iso3 in ("XAA", "XBB", "XCC", "RUS", "UKR", "XDD")
-                    for label in ("support", "opposition", "neutral")
-                ]
+    rows = []
+    for iso3, source in (
+        ("XAA", "ungdc"),
+        ("XBB", "ungdc"),
+        ("XCC", "ungdc"),
+        ("XDD", "ungdc"),
+        ("RUS", "presidential"),
+        ("UKR", "presidential"),
+    ):
+        for label in ("support", "opposition", "neutral"):
+            rows.append(
+                {
+                    "iso3": iso3,
+                    "source": source,
+                    "text": f"we {words[label]} {len(rows)}",
+                    "russian_foreign_policy": label,
+                }
             )
-        ]
-    )
+    return pd.DataFrame(rows)
+
+
+def test_cross_fitting_never_scores_a_state_with_its_own_sentences():
+    candidates = speeches.candidate_sentences(FIXTURES / "ungdc", sessions=[77, 78])
+    labelled = _labelled()
     estimator = models.build_pipeline("word", "en", classifier__C=10.0)
     predicted = speeches.cross_fitted_predictions(
-        candidates, labelled, estimator, "russian_foreign_policy", n_folds=3, seed=1
+        candidates, labelled, estimator, "russian_foreign_policy", n_folds=3
     )
-    folds = speeches.state_folds([*candidates["iso3"], *labelled["iso3"]], 3, seed=1)
-    assert predicted["fold"].tolist() == predicted["iso3"].map(folds).tolist()
+    folds = [speeches.state_fold(state, 3) for state in predicted["iso3"]]
+    assert predicted["fold"].tolist() == folds
+    for state in set(candidates["iso3"]) | {"RUS", "UKR"}:
+        mask = speeches.training_mask(state, labelled, 3)
+        assert not mask[labelled["iso3"] == state].any()  # never its own texts
     assert len(predicted) == len(candidates)
     assert {"proba_support", "proba_opposition", "proba_neutral"} <= set(predicted.columns)
     table = speeches.speech_stance(predicted)
     assert table["net_stance"].between(-1, 1).all()
     assert (table["net_stance"] == table["share_support"] - table["share_opposition"]).all()
     in_parallel = speeches.cross_fitted_predictions(
-        candidates, labelled, estimator, "russian_foreign_policy", n_folds=3, seed=1, n_jobs=2
+        candidates, labelled, estimator, "russian_foreign_policy", n_folds=3, n_jobs=2
     )
     pd.testing.assert_frame_equal(in_parallel, predicted)
+
+
+def test_a_state_is_scored_the_same_alone_or_with_others():
+    candidates = speeches.candidate_sentences(FIXTURES / "ungdc", sessions=[77, 78])
+    labelled = _labelled()
+    estimator = models.build_pipeline("word", "en", classifier__C=10.0)
+    together = speeches.cross_fitted_predictions(
+        candidates, labelled, estimator, "russian_foreign_policy"
+    )
+    for state in sorted(set(candidates["iso3"])):
+        alone = speeches.cross_fitted_predictions(
+            candidates[candidates["iso3"] == state], labelled, estimator, "russian_foreign_policy"
+        )
+        pd.testing.assert_frame_equal(
+            alone.reset_index(drop=True),
+            together[together["iso3"] == state].reset_index(drop=True),
+        )
+
+
+def test_every_state_but_the_publishers_is_scored_by_a_model_that_saw_every_release():
+    labelled = _labelled()
+    releases = labelled["source"] == "presidential"
+    support = releases & (labelled["russian_foreign_policy"] == "support")
+    for state in ("XAA", "XBB", "HUN", "NIC", "PAK", "EGY"):
+        assert speeches.training_mask(state, labelled)[support].all()
+    russia = speeches.training_mask("RUS", labelled)
+    assert not russia[releases & (labelled["iso3"] == "RUS")].any()
+    assert russia[releases & (labelled["iso3"] == "UKR")].all()
+    assert speeches.state_fold("HUN") == speeches.state_fold("HUN", 5)  # the code alone decides
 
 
 def test_vote_auc_ranks_yes_voters_by_negative_net_stance():

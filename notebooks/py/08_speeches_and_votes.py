@@ -20,10 +20,14 @@
 # **Method.** Every sentence of every speech of sessions 69–79 (2014–2024) that passes the
 # keyword rule is scored for `russian_foreign_policy`, including the speeches of the states
 # reserved for independent evaluation (scoring them with a finished model is allowed; they
-# were never labelled or tuned on). Scores are **cross-fitted by state**: states are split into 5
-# seeded folds, and a fold's speeches are scored by a model with the shipped model's design
-# (notebook 07), trained on the labelled real sentences of the other folds' states only (press
-# releases count as Russia's and Ukraine's). Per speech, net stance = share of candidate
+# were never labelled or tuned on). Scores are **cross-fitted by state**: each state has one of
+# 5 folds, fixed by its ISO3 code alone (`stance.speeches.state_fold`), and its speeches are
+# scored by a model with the shipped model's design (notebook 07), trained on the labelled UN
+# sentences of the other folds' states and on every labelled press release except those of the
+# state's own presidency (Russia's speeches never meet Kremlin releases, Ukraine's never
+# Ukrainian ones; `stance.speeches.training_mask`). So a state's scores do not depend on which
+# other states are scored, and every other state's model has seen all the real `support`
+# sentences of the Kremlin releases. Per speech, net stance = share of candidate
 # sentences predicted `support` − share predicted `opposition`. Each speech also carries its
 # speaker's post as the corpus's speaker list (`Speakers_by_session.xlsx`) gives it, and a
 # category of it (`stance.corpora.post_category`).

@@ -9,6 +9,7 @@ compared with the state's votes on General Assembly resolutions about Ukraine
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -56,11 +57,33 @@ def candidate_sentences(
     return sentences[sentences["mentions_target"]].reset_index(drop=True)
 
 
-def state_folds(states: Sequence[str], n_folds: int = 5, seed: int = config.SEED) -> dict[str, int]:
-    """A seeded assignment of states (ISO3 codes) to ``n_folds`` folds."""
-    unique = sorted(set(states))
-    order = np.random.default_rng(seed).permutation(len(unique))
-    return {unique[i]: rank % n_folds for rank, i in enumerate(order)}
+#: The states whose presidencies' press releases are among the labelled texts (Kremlin:
+#: Russia; president.gov.ua: Ukraine).
+PUBLISHER_STATES = frozenset({"RUS", "UKR"})
+
+
+def state_fold(iso3: str, n_folds: int = 5) -> int:
+    """A state's cross-fitting fold, from its code alone (SHA-256 of the ISO3 code modulo
+    ``n_folds``): it never depends on which other states are scored.
+
+    >>> state_fold("TUR") == state_fold("TUR"), 0 <= state_fold("HUN") < 5
+    (True, True)
+    """
+    return int(hashlib.sha256(iso3.encode("utf-8")).hexdigest(), 16) % n_folds
+
+
+def training_mask(state: str, labelled: pd.DataFrame, n_folds: int = 5) -> np.ndarray:
+    """Which labelled rows may train the model that scores ``state``'s speeches: the UN
+    sentences of the states in other folds (:func:`state_fold`), and every press release except
+    those of the state's own presidency (Russia's speeches are never scored by a model that saw
+    Kremlin releases, Ukraine's by one that saw Ukrainian releases; every other state's model
+    sees them all). ``labelled`` needs ``source`` and ``iso3``."""
+    folds = np.array([state_fold(code, n_folds) for code in labelled["iso3"]])
+    return np.where(
+        labelled["source"].to_numpy() == "presidential",
+        labelled["iso3"].to_numpy() != state,
+        folds != state_fold(state, n_folds),
+    )
 
 
 def cross_fitted_predictions(
@@ -69,38 +92,43 @@ def cross_fitted_predictions(
     estimator,
     label: str,
     n_folds: int = 5,
-    seed: int = config.SEED,
     n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Predict ``label`` for each candidate sentence with a model (a fresh clone of
-    ``estimator``) trained on the labelled sentences of the *other* folds' states only.
+    ``estimator``) trained on the labelled texts that :func:`training_mask` allows for the
+    sentence's state: never that state's own sentences, and every press release but its own.
 
-    ``labelled`` needs ``text``, ``iso3`` and ``label``; press releases count as sentences of
-    RUS and UKR, so those states' speeches are never scored by a model that saw them. The folds
-    are fitted in ``n_jobs`` processes (the same predictions for any number).
-    Returns ``candidates`` with ``predicted`` and one ``proba_*`` column per class.
+    ``labelled`` needs ``text``, ``source``, ``iso3`` and ``label``. States that share a fold
+    (and are not publishers of press releases) share a model; the models are fitted in
+    ``n_jobs`` processes. A state's predictions are the same whichever other states are scored
+    with it. Returns ``candidates`` with ``predicted``, one ``proba_*`` column per class, and
+    ``fold``.
     """
-    folds = state_folds([*candidates["iso3"], *labelled["iso3"]], n_folds, seed)
-    candidate_fold = candidates["iso3"].map(folds).to_numpy()
-    labelled_fold = labelled["iso3"].map(folds).to_numpy()
-    scored_folds = [fold for fold in range(n_folds) if (candidate_fold == fold).any()]
+    states = candidates["iso3"].to_numpy()
+    keys = [
+        (state_fold(state, n_folds), state if state in PUBLISHER_STATES else "") for state in states
+    ]
+    groups = sorted(set(keys))
+    representative = {key: states[keys.index(key)] for key in groups}
+    masks = {key: training_mask(representative[key], labelled, n_folds) for key in groups}
+    rows = {key: np.array([k == key for k in keys]) for key in groups}
     fitted = Parallel(n_jobs=n_jobs)(
         delayed(models.fit_and_apply)(
             estimator,
-            labelled.loc[labelled_fold != fold, "text"].tolist(),
-            labelled.loc[labelled_fold != fold, label].tolist(),
-            candidates.loc[candidate_fold == fold, "text"].tolist(),
+            labelled.loc[masks[key], "text"].tolist(),
+            labelled.loc[masks[key], label].tolist(),
+            candidates.loc[rows[key], "text"].tolist(),
             method="predict_proba",
         )
-        for fold in scored_folds
+        for key in groups
     )
     parts = []
-    for fold, (classes, (proba,)) in zip(scored_folds, fitted, strict=True):
+    for key, (classes, (proba,)) in zip(groups, fitted, strict=True):
         parts.append(
-            candidates[candidate_fold == fold].assign(
+            candidates[rows[key]].assign(
                 predicted=np.asarray(classes, dtype=object)[proba.argmax(axis=1)],
                 **{f"proba_{c}": proba[:, i] for i, c in enumerate(classes)},
-                fold=fold,
+                fold=key[0],
             )
         )
     return pd.concat(parts).sort_values("sentence_id", ignore_index=True)
