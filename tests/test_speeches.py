@@ -236,3 +236,16 @@ def test_stance_by_post_summarises_speeches_in_post_rank_order():
     assert summary["speeches"].tolist() == [2, 1]
     assert summary["mean_net_stance"].tolist() == [-0.5, -0.5]
     assert summary["share_with_support"].tolist() == [0.0, 1.0]
+
+
+def test_score_speeches_cross_fitted_or_with_a_fitted_model():
+    chosen = speeches.chosen_speeches(FIXTURES / "ungdc", ["XAA", "XCC"], [77, 78])
+    labelled = _labelled()
+    estimator = models.build_pipeline("word", "en", classifier__C=10.0)
+    table, scored = speeches.score_speeches(chosen, estimator, "russian_foreign_policy", labelled)
+    assert table[["iso3", "session"]].values.tolist() == [["XAA", 77], ["XAA", 78], ["XCC", 78]]
+    assert table["sentences"].sum() == len(scored)
+    fitted = estimator.fit(labelled["text"].tolist(), labelled["russian_foreign_policy"].tolist())
+    table_fitted, _ = speeches.score_speeches(chosen, fitted, "russian_foreign_policy")
+    assert table_fitted["sentences"].tolist() == table["sentences"].tolist()
+    assert speeches.parse_sessions("79, 69-70") == [69, 70, 79]

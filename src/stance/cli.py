@@ -827,6 +827,65 @@ def build_parser() -> argparse.ArgumentParser:
         _corpus_build,
     )
 
+    speeches = _command(
+        subparsers,
+        "speeches",
+        "score the UN General Debate speeches of chosen states and sessions",
+        "Score every keyword sentence (stance.corpora.mentions_target) of the chosen states' "
+        "General Debate speeches for one target and write one row per speech that exists in "
+        "the corpus, including speeches with no keyword sentence (sentences 0, net stance "
+        "empty): the number of sentences, how many are predicted support and opposition, their "
+        "shares, net stance (share support - share opposition) and its 95% bootstrap interval "
+        "over the speech's sentences. By default the shipped English model of the target "
+        "scores them (reserved states may be scored: they are never labelled or tuned on); "
+        "--cross-fitted scores each state with a model of the shipped design trained without "
+        "that state's labelled sentences (as notebook 08 does; needs the built real dataset). "
+        "The corpus is the fetched copy in data/external/ungdc unless --corpus is given.",
+        "  stance speeches --iso3 TUR,HUN,IND --sessions 69-79 --out speeches.csv\n"
+        "  stance speeches --iso3 BRA --sessions 77,78 --target ukraine_operation "
+        "--sentences sentences.csv --out speeches.csv\n"
+        "  stance speeches --sessions 79 --cross-fitted --out all_2024.csv",
+        _speeches,
+    )
+    speeches.add_argument(
+        "--iso3",
+        metavar="CODES",
+        help="comma-separated ISO3 codes (default: every state in the corpus)",
+    )
+    speeches.add_argument(
+        "--sessions",
+        required=True,
+        metavar="RANGE",
+        help="sessions, e.g. 69-79 or 69,72,75-79 (session 79 is 2024)",
+    )
+    speeches.add_argument(
+        "--target",
+        default="russian_foreign_policy",
+        choices=("russian_foreign_policy", "ukraine_operation"),
+        help="what to score stance toward (default: russian_foreign_policy)",
+    )
+    speeches.add_argument(
+        "--out", type=Path, required=True, metavar="CSV", help="the per-speech table to write"
+    )
+    speeches.add_argument(
+        "--sentences", type=Path, metavar="CSV", help="also write the scored sentences here"
+    )
+    scorer = speeches.add_mutually_exclusive_group()
+    scorer.add_argument(
+        "--model",
+        type=Path,
+        metavar="MODEL.skops",
+        help="a model file to score with (default: models/TARGET_en.skops)",
+    )
+    scorer.add_argument(
+        "--cross-fitted",
+        action="store_true",
+        help="score each state with a model that never saw its labelled sentences",
+    )
+    speeches.add_argument(
+        "--corpus", type=Path, metavar="DIR", help="the UN General Debate corpus folder"
+    )
+
     reproduce = _command(
         subparsers,
         "reproduce",
@@ -909,6 +968,66 @@ def _corpus_fetch(args: argparse.Namespace) -> int:
         args.corpus, args.source, log=_progress_line if _show_progress() else None
     )
     print(f"{args.corpus}: fetched into {destination}")
+    return 0
+
+
+def _speeches(args: argparse.Namespace) -> int:
+    from stance import fetch, models, real, speeches
+    from stance.io import atomic_write_text
+
+    try:
+        sessions = speeches.parse_sessions(args.sessions)
+    except ValueError as error:
+        raise InputError(f"--sessions: {error}") from None
+    states = None
+    if args.iso3:
+        states = [code.strip().upper() for code in args.iso3.split(",") if code.strip()]
+        if not states:
+            raise InputError("--iso3: no ISO3 code given")
+    outputs = [args.out, *([args.sentences] if args.sentences else [])]
+    for path, option in zip(outputs, ("--out", "--sentences"), strict=False):
+        check_output_path(path, option)
+    if args.sentences:
+        check_distinct_paths(args.out, args.sentences, "--out", "--sentences")
+    if args.corpus is None:
+        config.require_project()
+    corpus = args.corpus or fetch.corpus_dir("ungdc")
+    if not Path(corpus).is_dir():
+        raise InputError(
+            f"{corpus}: no UN General Debate corpus here (run: stance corpus fetch ungdc, "
+            "or give --corpus)"
+        )
+    chosen = speeches.chosen_speeches(Path(corpus), states, sessions)
+    if args.model is None:
+        config.require_project()
+    model_file = args.model or config.MODELS_DIR / f"{args.target}_en.skops"
+    if not Path(model_file).is_file():
+        raise InputError(f"{model_file}: no such model file (run make reproduce, or give --model)")
+    model = models.load_model(model_file)
+    if model.metadata.get("target") not in (None, args.target):
+        _warn(
+            f"{model_file} predicts {model.metadata.get('target')!r}, not --target {args.target!r}"
+        )
+    labelled = None
+    if args.cross_fitted:
+        labelled = real.select(real.load_real_statements(), "en", ("speech", "press_release"))
+    table, scored = speeches.score_speeches(
+        chosen, model.pipeline, args.target, labelled, n_jobs=config.N_JOBS
+    )
+    shown = Path(model_file)
+    if args.model is None:  # the shipped model, named as the project names it
+        shown = shown.relative_to(config.PROJECT_ROOT)
+    how = f"models of {shown}'s design, cross-fitted by state" if args.cross_fitted else str(shown)
+    table = table.assign(model=how)
+    atomic_write_text(args.out, table.to_csv(index=False))
+    if args.sentences:
+        atomic_write_text(args.sentences, scored.to_csv(index=False))
+    empty = int((table["sentences"] == 0).sum())
+    print(
+        f"scored {len(scored):,} keyword sentences of {len(table):,} speeches ({empty:,} without "
+        f"a keyword sentence) toward {args.target} with {how}; wrote {args.out}"
+        + (f" and {args.sentences}" if args.sentences else "")
+    )
     return 0
 
 

@@ -10,6 +10,7 @@ compared with the state's votes on General Assembly resolutions about Ukraine
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -301,3 +302,133 @@ def largest_changes(
     change = (late - early).abs().sort_values(ascending=False, kind="stable")
     chosen = sorted(change.index[:n])
     return rows[rows["iso3"].isin(chosen)].sort_values(["iso3", "session"], ignore_index=True)
+
+
+# --- one's own question: chosen states and sessions (stance speeches) ------------------------
+
+_SESSION_RANGE = re.compile(r"^\s*(\d{1,2})\s*(?:-\s*(\d{1,2})\s*)?$")
+
+
+def parse_sessions(text: str) -> list[int]:
+    """Sessions from ``"60-79"``, ``"69,72,75-79"`` or ``"78"``, sorted; a malformed or empty
+    range is a :class:`ValueError` with one line.
+
+    >>> parse_sessions("75-77,69")
+    [69, 75, 76, 77]
+    """
+    sessions: set[int] = set()
+    for part in text.split(","):
+        match = _SESSION_RANGE.match(part)
+        if not match:
+            raise ValueError(f"{part.strip()!r} is not a session or a range such as 60-79")
+        first = int(match[1])
+        last = int(match[2] or first)
+        if last < first:
+            raise ValueError(f"{part.strip()!r} is an empty range (the end comes before the start)")
+        sessions.update(range(first, last + 1))
+    return sorted(sessions)
+
+
+def chosen_speeches(
+    ungdc_dir: Path, states: Sequence[str] | None, sessions: Sequence[int]
+) -> list[corpora.Speech]:
+    """The speeches of ``states`` (all states when ``None``) in ``sessions`` that the corpus
+    holds. A code the corpus has in no session at all is an error (a typo, or not a UN
+    member's code); so is a choice that matches no speech."""
+    every = corpora.find_speeches(ungdc_dir, sessions=range(1, 100))
+    known = {speech.iso3 for speech in every}
+    if states is not None:
+        unknown = sorted(set(states) - known)
+        if unknown:
+            raise InputError(
+                f"{ungdc_dir}: no speech of {', '.join(unknown)} in any session (ISO 3166-1 "
+                "alpha-3 codes, e.g. TUR, HUN; EU for the European Union)"
+            )
+    wanted = set(sessions)
+    speeches = [
+        speech
+        for speech in every
+        if speech.session in wanted and (states is None or speech.iso3 in set(states))
+    ]
+    if not speeches:
+        held = sorted({speech.session for speech in every})
+        raise InputError(
+            f"{ungdc_dir}: no speech of the chosen states in sessions "
+            f"{min(wanted)}-{max(wanted)} (the corpus holds sessions {held[0]}-{held[-1]})"
+        )
+    return speeches
+
+
+def speech_scores(
+    speeches: Sequence[corpora.Speech],
+    predictions: pd.DataFrame,
+    n_resamples: int = 1000,
+    seed: int = config.SEED,
+) -> pd.DataFrame:
+    """One row per speech, including those without a keyword sentence (``sentences`` 0 and an
+    empty net stance): counts and shares of sentences predicted ``support`` and
+    ``opposition``, net stance (share support − share opposition) and its 95% bootstrap
+    interval over the speech's sentences (``n_resamples`` seeded resamples)."""
+    rng = np.random.default_rng(seed)
+    by_speech = {
+        key: rows["predicted"].to_numpy()
+        for key, rows in predictions.groupby(["iso3", "session"], sort=False)
+    }
+    rows = []
+    for speech in sorted(speeches, key=lambda s: (s.session, s.iso3)):
+        labels = by_speech.get((speech.iso3, speech.session), np.array([], dtype=object))
+        n = len(labels)
+        support, opposition = int((labels == "support").sum()), int((labels == "opposition").sum())
+        row = {
+            "iso3": speech.iso3,
+            "session": speech.session,
+            "year": speech.year,
+            "reserved": speech.iso3 in corpora.RESERVED_STATES,
+            "sentences": n,
+            "support": support,
+            "opposition": opposition,
+            "share_support": support / n if n else np.nan,
+            "share_opposition": opposition / n if n else np.nan,
+            "net_stance": (support - opposition) / n if n else np.nan,
+            "net_stance_low": np.nan,
+            "net_stance_high": np.nan,
+        }
+        if n:
+            values = (labels == "support").astype(float) - (labels == "opposition")
+            means = values[rng.integers(0, n, size=(n_resamples, n))].mean(axis=1)
+            row["net_stance_low"], row["net_stance_high"] = np.percentile(means, [2.5, 97.5])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def score_speeches(
+    speeches: Sequence[corpora.Speech],
+    estimator,
+    label: str,
+    labelled: pd.DataFrame | None = None,
+    n_jobs: int = 1,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score every keyword sentence of ``speeches`` for ``label`` and aggregate per speech.
+
+    With ``labelled`` (the labelled English statements) the sentences are cross-fitted
+    (:func:`cross_fitted_predictions`, a fresh clone of ``estimator`` per fold); without, the
+    fitted ``estimator`` scores them all. Returns (per-speech table of :func:`speech_scores`,
+    scored sentences).
+    """
+    sentences = corpora.ungdc_sentences(speeches, n_jobs)
+    candidates = sentences[sentences["mentions_target"]].reset_index(drop=True)
+    if labelled is not None:
+        scored = cross_fitted_predictions(candidates, labelled, estimator, label, n_jobs=n_jobs)
+    else:
+        texts = candidates["text"].tolist()
+        proba = estimator.predict_proba(texts) if texts else np.zeros((0, 0))
+        classes = list(estimator.classes_)
+        scored = candidates.assign(
+            predicted=np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
+            if texts
+            else np.array([], dtype=object),
+            **{f"proba_{c}": proba[:, i] if texts else [] for i, c in enumerate(classes)},
+        )
+    columns = ["sentence_id", "iso3", "session", "year", "text", "predicted"]
+    columns += [c for c in scored.columns if c.startswith("proba_")]
+    return speech_scores(speeches, scored), scored[columns]
