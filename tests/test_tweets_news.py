@@ -161,3 +161,19 @@ def test_translations_and_their_review_are_checked(tmp_path):
     )
     with pytest.raises(DatasetError, match="line 2: empty translation"):
         tweets_news.read_translations(tmp_path)
+
+
+def test_committed_labels_are_the_sampling_rules_output_when_the_corpora_are_here():
+    """The committed label files hold exactly the items the seeded rules draw (with their
+    defaults), checked when the corpora are fetched (make test fetches them)."""
+    from stance import config
+
+    mide22, aa = config.EXTERNAL_DIR / "mide22", config.EXTERNAL_DIR / "aa"
+    if not (mide22.is_dir() and aa.is_dir()):
+        pytest.skip("the MiDe22 and AA corpora are not fetched")
+    labels = tweets_news.read_labels()
+    tweets = tweets_news.mide22_labelling_sample(tweets_news.read_mide22(mide22))
+    news = tweets_news.aa_labelling_sample(tweets_news.aa_sentences(tweets_news.read_aa(aa)))
+    expected = [*map(tweets_news.item_id, tweets["tweet_id"]), *news["sentence_id"]]
+    assert labels["item_id"].tolist() == expected
+    assert labels["sample"].tolist() == [*tweets["sample"], *news["sample"]]

@@ -875,7 +875,9 @@ def presidential_sentences(releases: pd.DataFrame) -> pd.DataFrame:
     return _sentence_frame(_release_columns(row) for _, row in releases.iterrows())
 
 
-def _seeded_sample(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
+def seeded_sample(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
+    """``n`` rows of ``frame`` drawn without replacement by a seeded generator, in their
+    original order (all rows when ``n`` is not smaller): how every labelling sample draws."""
     if n >= len(frame):
         return frame
     rng = np.random.default_rng(seed)
@@ -894,7 +896,7 @@ def ungdc_labelling_sample(
     candidates = usable[usable["mentions_target"]].assign(sample="keyword")
     speeches = set(candidates["document"])
     others = usable[~usable["mentions_target"] & usable["document"].isin(speeches)]
-    random_others = _seeded_sample(others, n_other, seed).assign(sample="random")
+    random_others = seeded_sample(others, n_other, seed).assign(sample="random")
     return pd.concat([candidates, random_others]).sort_values("sentence_id", ignore_index=True)
 
 
@@ -927,8 +929,8 @@ def presidential_labelling_sample(
         sorted(usable.groupby([usable["speaker"], period]))
     ):
         n_keyword = round(per_cell * keyword_share)
-        keyword = _seeded_sample(cell[cell["mentions_target"]], n_keyword, seed + 2 * i)
-        other = _seeded_sample(
+        keyword = seeded_sample(cell[cell["mentions_target"]], n_keyword, seed + 2 * i)
+        other = seeded_sample(
             cell[~cell["mentions_target"]], per_cell - len(keyword), seed + 2 * i + 1
         )
         parts += [keyword.assign(sample="keyword"), other.assign(sample="random")]

@@ -173,13 +173,6 @@ def aa_sentences(articles: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _seeded_sample(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
-    if n >= len(frame):
-        return frame
-    rng = np.random.default_rng(seed)
-    return frame.iloc[np.sort(rng.choice(len(frame), size=n, replace=False))]
-
-
 def mide22_labelling_sample(
     tweets: pd.DataFrame, n_other_tr: int = 150, seed: int = config.SEED
 ) -> pd.DataFrame:
@@ -193,18 +186,18 @@ def mide22_labelling_sample(
     sample = np.where(tweets["topic"] == WAR_TOPIC, "war-topic", "keyword")
     picked = tweets[chosen].assign(sample=sample[chosen.to_numpy()])
     others = tweets[~chosen & (tweets["lang"] == "tr")]
-    random_others = _seeded_sample(others, n_other_tr, seed).assign(sample="random")
+    random_others = corpora.seeded_sample(others, n_other_tr, seed).assign(sample="random")
     return pd.concat([picked, random_others]).sort_values(["lang", "tweet_id"], ignore_index=True)
 
 
 def aa_labelling_sample(
-    sentences: pd.DataFrame, n_other: int = 150, seed: int = config.SEED
+    sentences: pd.DataFrame, n_other: int = 200, seed: int = config.SEED
 ) -> pd.DataFrame:
     """The AA sentences to label: every keyword sentence, plus a seeded random ``n_other`` of
     the other sentences of all articles (``sample``: ``keyword`` or ``random``), so that the
     labelled set also holds ordinary news sentences that take no side."""
     keyword = sentences[sentences["mentions_target"]].assign(sample="keyword")
-    others = _seeded_sample(sentences[~sentences["mentions_target"]], n_other, seed)
+    others = corpora.seeded_sample(sentences[~sentences["mentions_target"]], n_other, seed)
     return pd.concat([keyword, others.assign(sample="random")]).sort_values(
         "sentence_id", ignore_index=True
     )
