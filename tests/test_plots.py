@@ -107,3 +107,44 @@ def test_top_feature_chart_is_byte_reproducible(fitted, make, tmp_path):
     first, second = (path.read_bytes() for path in written)
     assert first.startswith(b"\x89PNG") and first == second
     assert b"Software" not in first and b"matplotlib" not in first
+
+
+def _votes_table() -> pd.DataFrame:
+    votes = ["yes"] * 6 + ["no"] * 2 + ["abstain"] * 3
+    return pd.DataFrame(
+        {
+            "panel": ["A/RES/X · session 77"] * 11 + ["A/RES/Y · session 78"] * 11,
+            "vote": votes * 2,
+            "net_stance": [-0.5, -0.2, 0.0, 0.0, -1.0, -0.3, 0.5, 0.2, 0.0, 0.0, -0.1] * 2,
+        }
+    )
+
+
+def test_net_stance_by_vote_names_each_group_with_its_count_and_has_no_legend(tmp_path):
+    fig = plots.net_stance_by_vote(_votes_table(), "title")
+    axes = fig.axes
+    assert len(axes) == 2
+    labels = [tick.get_text() for tick in axes[0].get_xticklabels()]
+    assert labels == ["yes\n(6)", "abstain\n(3)", "no\n(2)"]
+    assert all(ax.get_legend() is None for ax in axes)
+    assert axes[0].get_ylim() == axes[1].get_ylim()
+    first = plots.save_figure(fig, "votes", tmp_path, formats=("png",))[0].read_bytes()
+    again = plots.net_stance_by_vote(_votes_table(), "title")
+    assert plots.save_figure(again, "votes", tmp_path, formats=("png",))[0].read_bytes() == first
+
+
+def test_stance_trends_draws_one_panel_per_state_with_counts():
+    rows = pd.DataFrame(
+        {
+            "iso3": ["AAA"] * 3 + ["BBB"] * 3 + ["CCC"] * 3,
+            "year": [2014, 2015, 2016] * 3,
+            "net_stance": [-0.5, 0.0, 0.5] * 3,
+            "net_stance_low": [-1.0, -0.5, 0.0] * 3,
+            "net_stance_high": [0.0, 0.5, 1.0] * 3,
+            "sentences": [2, 4, 6] * 3,
+        }
+    )
+    fig = plots.stance_trends(rows, "title")
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in visible] == ["AAA", "BBB", "CCC"]
+    assert {text.get_text() for text in visible[0].texts} == {"2", "4", "6"}

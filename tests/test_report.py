@@ -187,7 +187,8 @@ def test_headline_reads_the_result_tables_and_copies_the_figures(small_site):
     text = index.read_text(encoding="utf-8")
     assert "<h2>Headline results</h2>" in text
     assert '<td style="text-align:right">0.687</td>' in text  # the table, as HTML
-    assert '<img src="figures/07_real_test_scores.png"' in text
+    full_size = '<a href="figures/07_real_test_scores.png" title="the figure at full size">'
+    assert full_size + '<img src="figures/07_real_test_scores.png"' in text
     assert (index.parent / "figures" / "07_real_test_scores.png").read_bytes() == (
         root / "figures" / "07_real_test_scores.png"
     ).read_bytes()

@@ -178,7 +178,9 @@ results.write_table(summary, "real_test_summary")
 summary
 
 # %%
-plots.publish(plots.score_intervals(scores.assign(panel=scores["label"] + " · " + scores["lang"]),
+panels = scores["label"].map(plots.LABEL_NAMES) + " · " + scores["lang"].map(
+    {"en": "English", "tr": "Turkish"})
+plots.publish(plots.score_intervals(scores.assign(panel=panels),
                                     "Real test texts: macro-F1 with 95% bootstrap intervals"),
               "07_real_test_scores")
 

@@ -83,7 +83,7 @@ for symbol in sorted(votes["symbol"].unique()):
         votes[votes["symbol"] == symbol][["iso3", "vote"]], on="iso3")
     panels.append(rows.assign(panel=f"{symbol} · speeches of session {session}"))
 plots.publish(plots.net_stance_by_vote(pd.concat(panels, ignore_index=True),
-                                       "Net stance of each state's speech, coloured by its vote"),
+                                       "Net stance of each state's speech, by its vote"),
               "08_net_stance_by_vote")
 
 # %% [markdown]
@@ -102,7 +102,9 @@ by_post
 # ## Who changed most, 2014–2024
 #
 # The eight states (with a speech in every session) whose mean net stance moved most between
-# 2014–2016 and 2022–2024:
+# 2014–2016 and 2022–2024, one panel each: net stance per year with its 95% bootstrap interval
+# over the speech's sentences, and the number of keyword sentences under each point (a speech
+# with two sentences says little):
 
 # %%
 changes = speeches.largest_changes(by_speech)

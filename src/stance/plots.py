@@ -379,52 +379,124 @@ def top_feature_bars(
     return fig
 
 
-#: Colours of UN votes (yes supports the resolutions on Ukraine).
+#: Readable names of the labels, for figure titles and axes.
+LABEL_NAMES = {
+    "russian_foreign_policy": "Russian foreign policy",
+    "ukraine_operation": "Ukraine operation",
+    "sentiment": "sentiment",
+}
+
+#: Colours of UN votes (yes supports the resolutions on Ukraine): Okabe–Ito colours far apart
+#: from each other, and the vote is also written on the axis, so colour is never the only cue.
 VOTE_COLORS = {
     "yes": "#0072B2",
-    "yes_or_absent": "#56B4E9",
+    "yes_or_absent": "#CC79A7",
     "abstain": "#E69F00",
-    "no": "#D55E00",
-    "absent": "#BBBBBB",
+    "no": "#000000",
+    "absent": "#999999",
 }
 
 
-def net_stance_by_vote(table: pd.DataFrame, title: str) -> Figure:
-    """States ordered by net stance (``net_stance``), one point each, coloured by ``vote``; one
-    panel per ``panel`` value. The order and the votes come from the caller."""
+#: How each vote is written on the axis (two lines where the name is long).
+VOTE_NAMES = {
+    "yes": "yes",
+    "yes_or_absent": "yes or\nabsent",
+    "abstain": "abstain",
+    "no": "no",
+    "absent": "absent",
+}
+
+
+def net_stance_by_vote(table: pd.DataFrame, title: str, seed: int = 0) -> Figure:
+    """Net stance (``net_stance``) of each state's speech by its ``vote``: one column of
+    jittered points per vote group over a box plot, the group's name and count on the axis, one
+    panel per ``panel`` value with a shared axis. The jitter is seeded, so the file is
+    byte-stable."""
     panels = list(dict.fromkeys(table["panel"]))
-    fig, axes = _new_figure(4.2 * len(panels) + 0.8, 3.8, len(panels))
+    fig, axes = _new_figure(3.8 * len(panels) + 0.6, 4.4, len(panels))
+    rng = np.random.default_rng(seed)
     for ax, panel in zip(axes[0], panels, strict=True):
-        rows = table[table["panel"] == panel].sort_values(["net_stance", "iso3"])
-        x = np.arange(len(rows))
-        for vote, color in VOTE_COLORS.items():
-            chosen = (rows["vote"] == vote).to_numpy()
-            if chosen.any():
-                ax.scatter(
-                    x[chosen],
-                    rows["net_stance"].to_numpy()[chosen],
-                    s=12,
-                    color=color,
-                    label=f"{vote.replace('_', ' ')} ({int(chosen.sum())})",
-                )
-        ax.axhline(0, color="#555555", linewidth=0.8)
-        ax.set_xlabel("states, ordered by net stance")
-        ax.set_ylabel("net stance (share support − share opposition)")
-        ax.set_title(panel)
-        ax.legend(title="vote", fontsize=8, loc="upper left", frameon=False)
+        rows = table[table["panel"] == panel]
+        groups = [vote for vote in VOTE_COLORS if (rows["vote"] == vote).any()]
+        for x, vote in enumerate(groups):
+            values = rows.loc[rows["vote"] == vote, "net_stance"].to_numpy(dtype=float)
+            ax.boxplot(
+                values,
+                positions=[x],
+                widths=0.55,
+                showfliers=False,
+                medianprops={"color": "#333333"},
+                boxprops={"color": "#777777"},
+                whiskerprops={"color": "#777777"},
+                capprops={"color": "#777777"},
+            )
+            jitter = rng.uniform(-0.2, 0.2, size=len(values))
+            ax.scatter(x + jitter, values, s=10, color=VOTE_COLORS[vote], alpha=0.75, linewidths=0)
+        ax.set_xticks(
+            range(len(groups)),
+            [f"{VOTE_NAMES[v]}\n({int((rows['vote'] == v).sum())})" for v in groups],
+        )
+        ax.set_xlim(-0.6, len(groups) - 0.4)
+        ax.set_ylim(-1.08, 1.08)
+        ax.axhline(0, color="#555555", linewidth=0.6)
+        ax.set_title(panel, fontsize=9)
+        ax.set_xlabel("vote (states)")
+    axes[0, 0].set_ylabel("net stance of the speech\n(share support − share opposition)")
+    for ax in axes[0, 1:]:
+        ax.tick_params(labelleft=False)
     fig.suptitle(title)
     return fig
 
 
 def stance_trends(rows: pd.DataFrame, title: str) -> Figure:
-    """Net stance per year (``year``, ``net_stance``), one line per state (``iso3``)."""
-    fig, axes = _new_figure(6.8, 4.0)
-    ax = axes[0, 0]
-    for iso3, state in rows.groupby("iso3", sort=True):
-        ax.plot(state["year"], state["net_stance"], marker="o", markersize=3, label=iso3)
-    ax.axhline(0, color="#555555", linewidth=0.8)
-    ax.set_xlabel("year of the General Debate")
-    ax.set_ylabel("net stance")
-    ax.legend(fontsize=8, ncols=2, frameon=False, loc="lower left")
-    ax.set_title(title)
+    """Net stance per year, one small panel per state (``iso3``), with each speech's 95%
+    interval (``net_stance_low``/``net_stance_high``) and its number of keyword sentences
+    (``sentences``) written under the point; shared axes."""
+    states = sorted(rows["iso3"].unique())
+    ncols = min(4, len(states))
+    nrows = -(-len(states) // ncols)
+    apply_style()
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(2.6 * ncols + 0.6, 2.3 * nrows + 0.6),
+        squeeze=False,
+        sharex=True,
+        sharey=True,
+        layout="constrained",
+    )
+    for ax, iso3 in zip(axes.flat, states, strict=False):
+        state = rows[rows["iso3"] == iso3].sort_values("year")
+        years, net = state["year"].to_numpy(), state["net_stance"].to_numpy(dtype=float)
+        ax.errorbar(
+            years,
+            net,
+            yerr=[net - state["net_stance_low"], state["net_stance_high"] - net],
+            fmt="o-",
+            markersize=3,
+            linewidth=1,
+            elinewidth=0.8,
+            color="#0072B2",
+            ecolor="#9ecae1",
+        )
+        for year, value, count in zip(years, net, state["sentences"], strict=True):
+            ax.annotate(
+                str(int(count)),
+                (year, value),
+                textcoords="offset points",
+                xytext=(0, -9),
+                ha="center",
+                fontsize=6,
+                color="#555555",
+            )
+        ax.axhline(0, color="#555555", linewidth=0.6)
+        ax.set_title(iso3, fontsize=9)
+        ax.set_ylim(-1.15, 1.1)
+        first, last = int(rows["year"].min()), int(rows["year"].max())
+        ax.set_xticks(range(first, last + 1, 2 if last - first > 5 else 1))
+    for ax in axes.flat[len(states) :]:
+        ax.set_visible(False)
+    fig.supxlabel("year of the General Debate (numbers: keyword sentences in the speech)")
+    fig.supylabel("net stance")
+    fig.suptitle(title)
     return fig

@@ -223,7 +223,8 @@ def _headline(root: Path, out_dir: Path, pages: list[str]) -> list[str]:
                 handle.write(source.read_bytes())
             alt = html.escape(block.caption.rstrip("."))
             parts.append(
-                f'<figure><img src="{target}" alt="{alt}">'
+                f'<figure><a href="{target}" title="the figure at full size">'
+                f'<img src="{target}" alt="{alt}"></a>'
                 f"<figcaption>{_inline_markdown(caption)}</figcaption></figure>"
             )
         else:

@@ -135,19 +135,41 @@ def cross_fitted_predictions(
     return pd.concat(parts).sort_values("sentence_id", ignore_index=True)
 
 
-def speech_stance(predictions: pd.DataFrame) -> pd.DataFrame:
-    """Per speech: candidate sentences, shares predicted support and opposition, and net
-    stance = share support − share opposition (−1: every candidate opposes, +1: all support)."""
-    table = (
-        predictions.groupby(["iso3", "session", "year"])
-        .agg(
-            sentences=("predicted", "size"),
-            share_support=("predicted", lambda p: float(np.mean(p == "support"))),
-            share_opposition=("predicted", lambda p: float(np.mean(p == "opposition"))),
+def net_stance_interval(
+    labels: np.ndarray, rng: np.random.Generator, n_resamples: int = 1000
+) -> tuple[float, float]:
+    """The 95% bootstrap interval of a speech's net stance over its predicted sentence labels
+    (``n_resamples`` resamples of the sentences with ``rng``)."""
+    values = (labels == "support").astype(float) - (labels == "opposition")
+    n = len(values)
+    means = values[rng.integers(0, n, size=(n_resamples, n))].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def speech_stance(predictions: pd.DataFrame, seed: int = config.SEED) -> pd.DataFrame:
+    """Per speech: candidate sentences, shares predicted support and opposition, net stance =
+    share support − share opposition (−1: every candidate opposes, +1: all support) and its 95%
+    bootstrap interval over the speech's sentences (:func:`net_stance_interval`, seeded)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for (iso3, session, year), speech in predictions.groupby(["iso3", "session", "year"]):
+        labels = speech["predicted"].to_numpy()
+        low, high = net_stance_interval(labels, rng)
+        rows.append(
+            {
+                "iso3": iso3,
+                "session": session,
+                "year": year,
+                "sentences": len(labels),
+                "share_support": float(np.mean(labels == "support")),
+                "share_opposition": float(np.mean(labels == "opposition")),
+                "net_stance_low": low,
+                "net_stance_high": high,
+            }
         )
-        .reset_index()
-    )
-    table["net_stance"] = table["share_support"] - table["share_opposition"]
+    table = pd.DataFrame(rows)
+    table.insert(6, "net_stance", table["share_support"] - table["share_opposition"])
     table["reserved"] = table["iso3"].isin(corpora.RESERVED_STATES)
     return table.sort_values(["session", "iso3"], ignore_index=True)
 
@@ -394,9 +416,9 @@ def speech_scores(
             "net_stance_high": np.nan,
         }
         if n:
-            values = (labels == "support").astype(float) - (labels == "opposition")
-            means = values[rng.integers(0, n, size=(n_resamples, n))].mean(axis=1)
-            row["net_stance_low"], row["net_stance_high"] = np.percentile(means, [2.5, 97.5])
+            row["net_stance_low"], row["net_stance_high"] = net_stance_interval(
+                labels, rng, n_resamples
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
