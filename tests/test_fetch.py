@@ -1,6 +1,7 @@
 """`stance corpus fetch`: folders, archives and downloads, checked against the manifests, through
 the real command (one-line errors, exit 2, nothing half-written)."""
 
+import contextlib
 import functools
 import http.server
 import os
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import tarfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -77,6 +79,19 @@ def make_archive(source: Path, archive: Path, speakers: bool = True) -> Path:
     return archive
 
 
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """A local HTTP server for ``folder`` while the block runs; yields its base URL."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def fetched_files(project: Path, corpus: str) -> list[str]:
     folder = project / "data" / "external" / corpus
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
@@ -141,16 +156,8 @@ def test_fetch_downloads_from_a_url_with_pooch(project, sources, tmp_path):
     served.mkdir()
     make_archive(sources / "ungdc", served / "UNGDC.tgz", speakers=False)
     shutil.copy(sources / "ungdc" / SPEAKERS, served / SPEAKERS)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/UNGDC.tgz"
-        done = stance_corpus(project, "fetch", "ungdc", "--source", url)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(served) as base:
+        done = stance_corpus(project, "fetch", "ungdc", "--source", f"{base}/UNGDC.tgz")
     assert done.returncode == 0, done.stderr
     assert len(fetched_files(project, "ungdc")) == 5
     cache = project / ".cache" / "downloads"
@@ -522,16 +529,9 @@ def test_fetch_tweets_downloads_a_repository_archive_with_pooch(tweet_news_proje
     served = tmp_path / "served"
     served.mkdir()
     _tweet_news_archive(FIXTURES / "mide22", served / "0123abc.tar.gz", "MiDe22-0123abc/dataset")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/0123abc.tar.gz"
+    with serving(served) as base:
+        url = f"{base}/0123abc.tar.gz"
         done = stance_corpus(tweet_news_project, "fetch", "mide22", STANCE_MIDE22=url)
-    finally:
-        server.shutdown()
-        server.server_close()
     assert done.returncode == 0, done.stderr
     assert fetched_files(tweet_news_project, "mide22") == [
         "mide22_en_misinfo_tweets.tsv",
