@@ -57,6 +57,7 @@ from stance import (
     real,
     real_models,
     results,
+    text,
     tweets_news,
 )
 
@@ -178,8 +179,8 @@ results.write_table(summary, "real_test_summary")
 summary
 
 # %%
-panels = scores["label"].map(plots.LABEL_NAMES) + " · " + scores["lang"].map(
-    {"en": "English", "tr": "Turkish"})
+panels = (scores["label"].map(plots.LABEL_NAMES) + " · "
+          + scores["lang"].map(text.LANGUAGE_NAMES))
 plots.publish(plots.score_intervals(scores.assign(panel=panels),
                                     "Real test texts: macro-F1 with 95% bootstrap intervals"),
               "07_real_test_scores")
@@ -211,8 +212,9 @@ summary_by_kind
 # %% [markdown]
 # Each shipped model gets a model card beside it (`models/{label}_{lang}.md`, rendered with
 # `skops.card`): intended use, training data per kind of text, these scores per kind, and the
-# kinds of text where it must not be trusted (macro-F1 below 0.6, or not above the best
-# baseline). The Turkish sentiment model's card, for example:
+# kinds of text where it must not be trusted (macro-F1 below
+# `stance.model_cards.UNTRUSTED_BELOW`, or not above the best baseline). The Turkish sentiment
+# model's card, for example:
 
 # %%
 model_cards.write_model_cards(choices, trains, parts, options, chosen, by_kind)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from stance import config
 from stance.io import atomic_write_text
+from stance.text import LANGUAGE_NAMES
 
 
 def _load(directory: Path, name: str):
@@ -138,9 +139,6 @@ def write_findings(directory: Path | None = None) -> str:
 
 def _system(rows: list[dict], label: str, system: str) -> dict:
     return next(r for r in rows if r["label"] == label and r["system"] == system)
-
-
-LANGUAGE_NAMES = {"en": "English", "tr": "Turkish"}
 
 
 def real_findings_markdown(directory: Path | None = None) -> str:

@@ -19,8 +19,8 @@ import skops.card
 from stance import config
 from stance.io import atomic_write_text
 from stance.results import markdown_table, with_intervals
+from stance.text import LANGUAGE_NAMES
 
-LANGUAGE_NAMES = {"en": "English", "tr": "Turkish"}
 #: Below this macro-F1 on a kind of text, the card says the model must not be trusted there.
 UNTRUSTED_BELOW = 0.6
 

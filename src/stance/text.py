@@ -31,6 +31,9 @@ _WHITESPACE = re.compile(r"\s+")
 
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
+#: Names of the languages the project reads, for tables, figures and cards.
+LANGUAGE_NAMES = {"en": "English", "tr": "Turkish"}
+
 
 def check_language_code(lang: str) -> str:
     """Return ``lang`` if it is a lowercase ISO 639 code (``en``, ``tr``, ``crh``); else raise
