@@ -215,6 +215,35 @@ def test_ungdc_sample_excludes_reserved_states_and_is_seeded():
     assert again["sentence_id"].tolist() == sample["sentence_id"].tolist()
 
 
+def test_speeches_reserved_in_some_sessions_only():
+    assert corpora.is_reserved_speech("RUS", 60) and corpora.is_reserved_speech("VEN", 78)
+    assert not corpora.is_reserved_speech("VEN", 76) and not corpora.is_reserved_speech("XAA", 77)
+    sentences = corpora.ungdc_sentences(corpora.find_speeches(FIXTURES))
+    cuban = sentences.assign(
+        iso3="CUB",
+        document="CUB_" + sentences["session"].astype(str),
+        sentence_id=sentences["sentence_id"].str.replace("X", "C"),
+    )
+    sample = corpora.ungdc_labelling_sample(cuban, n_other=0)
+    assert set(sample["session"]) == set() or not sample["session"].isin([77, 78]).any()
+    open_session = cuban.assign(session=79, sentence_id=cuban["sentence_id"] + "-79")
+    sample = corpora.ungdc_labelling_sample(pd.concat([cuban, open_session]), n_other=0)
+    assert set(sample["session"]) == {79} and len(sample) == cuban["mentions_target"].sum()
+
+
+def test_a_later_round_leaves_out_labelled_sentences_and_their_speeches():
+    sentences = corpora.ungdc_sentences(corpora.find_speeches(FIXTURES))
+    first = corpora.ungdc_labelling_sample(sentences, n_other=2, seed=1)
+    later = corpora.ungdc_labelling_sample(
+        sentences, n_other=50, seed=1, exclude=first["sentence_id"]
+    )
+    assert not later["sentence_id"].isin(first["sentence_id"]).any()
+    labelled_speeches = set(
+        sentences.loc[sentences["sentence_id"].isin(first["sentence_id"]), "document"]
+    )
+    assert not later.loc[later["sample"] == "random", "document"].isin(labelled_speeches).any()
+
+
 def test_presidential_sample_skips_the_reserved_kremlin_window():
     releases = corpora.read_presidential(FIXTURES / "presidential")
     sentences = corpora.presidential_sentences(releases)

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from stance import corpora, fetch
+from stance import real as real_module
 from stance.io import InputError
 from tests.helpers import write_speakers_xlsx, write_tweet_news_labels
 
@@ -333,6 +334,10 @@ def _labels_for_fixture(project: Path, broken: bool = False) -> None:
             }
         ]
     ).to_csv(real / "adjudication.csv", index=False)
+    pd.DataFrame(
+        [["kr-90001-0002", "sentiment", "negative", "neutral", "R11", "revise-01"]],
+        columns=list(real_module.REVISION_COLUMNS),
+    ).to_csv(real / real_module.PUBLISHER_REVISION, index=False)
     write_tweet_news_labels(real)
 
 

@@ -92,6 +92,18 @@ def real_dir(tmp_path: Path) -> Path:
             }
         ]
     ).to_csv(folder / "adjudication.csv", index=False)
+    pd.DataFrame(
+        [
+            {
+                "sentence_id": "kr-90001-0002",
+                "label": "russian_foreign_policy",
+                "before": "neutral",
+                "after": "support",
+                "rule": "R11",
+                "annotation": "revise-01",
+            }
+        ]
+    ).to_csv(folder / real.PUBLISHER_REVISION, index=False)
     write_tweet_news_labels(folder)
     return folder
 
@@ -202,6 +214,26 @@ def test_agreement_uses_the_first_pass_before_adjudication(real_dir):
     assert table.loc["russian_foreign_policy", "cohen_kappa"] == 1.0
 
 
+def test_first_pass_undoes_the_publisher_revision_then_the_adjudication(real_dir):
+    labels = real.read_labels(real_dir)
+    first = real.first_pass(
+        labels, real.read_adjudication(real_dir), real.read_publisher_revision(real_dir)
+    )
+    assert first.loc["kr-90001-0002", "russian_foreign_policy"] == "neutral"
+    assert first.loc["un-XAA-77-0002", "sentiment"] == "neutral"
+    assert labels.set_index("sentence_id").loc["kr-90001-0002", "russian_foreign_policy"] == (
+        "support"
+    )
+
+
+def test_a_revision_that_is_not_a_label_change_is_refused(real_dir):
+    revision = pd.read_csv(real_dir / real.PUBLISHER_REVISION)
+    revision.loc[0, "after"] = "favour"
+    revision.to_csv(real_dir / real.PUBLISHER_REVISION, index=False)
+    with pytest.raises(DatasetError, match=r"publisher_revision\.csv: line 2"):
+        real.read_publisher_revision(real_dir)
+
+
 def test_built_folder_has_a_card_and_loads(real_dir, tmp_path):
     out = tmp_path / "real_statements"
     real.build_real_dataset(real_dir, out, UNGDC, PRESIDENTIAL, **CORPORA)
@@ -210,6 +242,7 @@ def test_built_folder_has_a_card_and_loads(real_dir, tmp_path):
     frame = real.load_real_statements(path=out)
     assert len(frame) == len(LABELS) + 10 + 6 + 2 and frame["session"].dtype.kind == "i"
     assert "Turkish translations" in card and "tweets_news_adjudication.csv" in card
+    assert "1 labels changed" in card and "publisher_revision.csv" in card
     test = real.load_real_statements("test", path=out)
     assert set(test["split"]) == {"test"}
     with pytest.raises(InputError, match="not built"):

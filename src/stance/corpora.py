@@ -36,20 +36,14 @@ from stance import config
 from stance import text as text_rules
 from stance.io import InputError
 
-#: States whose speeches are reserved for an independent evaluation that this project does not
-#: hold: never labelled, never read to write guidelines, never used to select or tune anything.
-#: Scoring them with a finished model (the speech-level analysis) is allowed.
+#: States whose speeches are reserved in every session for an independent evaluation that this
+#: project does not hold: never labelled, never read to write guidelines, never used to select or
+#: tune anything. Scoring them with a finished model (the speech-level analysis) is allowed.
 RESERVED_STATES = frozenset(
     (
         "RUS",
-        "BLR",
-        "PRK",
         "SYR",
         "ERI",
-        "NIC",
-        "CUB",
-        "VEN",
-        "IRN",
         "MLI",
         "UKR",
         "USA",
@@ -93,12 +87,29 @@ RESERVED_STATES = frozenset(
         "LKA",
     )
 )
+#: States reserved in the same way in some sessions only (2022 and 2023); their other speeches
+#: are open.
+RESERVED_SESSIONS = {
+    state: frozenset((77, 78)) for state in ("BLR", "PRK", "NIC", "CUB", "VEN", "IRN")
+}
+
+
+def is_reserved_speech(iso3: str, session: int) -> bool:
+    """Whether a state's speech in a session is reserved (:data:`RESERVED_STATES`, or
+    :data:`RESERVED_SESSIONS` for the states reserved in some sessions only).
+
+    >>> is_reserved_speech("RUS", 65), is_reserved_speech("CUB", 77), is_reserved_speech("CUB", 79)
+    (True, True, False)
+    """
+    return iso3 in RESERVED_STATES or session in RESERVED_SESSIONS.get(iso3, ())
+
+
 #: Kremlin releases dated in this window (inclusive) are reserved in the same way.
 RESERVED_KREMLIN_DATES = ("2022-02-21", "2022-03-04")
 #: The day of the full-scale invasion: press releases are sampled before and after it.
 INVASION_DATE = "2022-02-24"
-#: UN General Assembly sessions the project uses (2014–2024).
-SESSIONS = range(69, 80)
+#: UN General Assembly sessions the project uses (2005–2024).
+SESSIONS = range(60, 80)
 
 SPEECH_NAME = re.compile(r"^(?P<iso3>[A-Z]{2,3})_(?P<session>\d{1,2})_(?P<year>\d{4})\.txt$")
 SESSION_FOLDER = re.compile(r"^Session (?P<session>\d{1,2}) - (?P<year>\d{4})$")
@@ -111,8 +122,11 @@ SESSION_FOLDER = re.compile(r"^Session (?P<session>\d{1,2}) - (?P<year>\d{4})$")
 #: operation", "grain initiative"/"Black Sea" its terms; sanctions, "unilateral coercive measures"
 #: and NATO are the measures and the alliance both sides argue about; "war in Europe" and
 #: "aggression against" are how speakers refer to it without naming it; Minsk names the 2014–2015
-#: agreements. The list over-selects on purpose: "NATO" and "sanctions" also catch sentences about
-#: other states, which are then labelled ``neutral`` on the targets.
+#: agreements. Georgia/South Ossetia/Abkhazia/Tskhinvali name the 2008 war, which the speeches of
+#: 2008–2009 discuss without naming Russia; Syria names the war in which Russia intervened from
+#: 2015 and which the speeches argue about from 2011. The list over-selects on purpose: "NATO",
+#: "sanctions" and "Syria" also catch sentences about other states and wars, which are then
+#: labelled ``neutral`` on the targets.
 TARGET_KEYWORDS = (
     r"russia",
     r"moscow",
@@ -145,6 +159,11 @@ TARGET_KEYWORDS = (
     r"aggression against",
     r"zelensk",
     r"lavrov",
+    r"georgia",
+    r"ossetia",
+    r"abkhaz",
+    r"tskhinval",
+    r"syria",
 )
 _KEYWORD_PATTERN = re.compile(r"\b(?:" + "|".join(TARGET_KEYWORDS) + r")", re.IGNORECASE)
 
@@ -431,7 +450,7 @@ def find_speeches(root: str | os.PathLike[str], sessions: Iterable[int] = SESSIO
         a file counts when it is named ``ISO_NN_YYYY.txt`` inside a ``Session NN - YYYY``
         folder.
     sessions
-        The session numbers to keep (default: :data:`SESSIONS`, 69–79).
+        The session numbers to keep (default: :data:`SESSIONS`, 60–79).
 
     Returns
     -------
@@ -681,7 +700,7 @@ def speaker_posts(root: str | os.PathLike[str], sessions: Iterable[int] = SESSIO
         The fetched corpus (``data/external/ungdc``, which holds :data:`SPEAKERS_FILE` at its
         top), the publisher's folder (the file is found at any depth), or the file itself.
     sessions
-        The session numbers to keep (default: :data:`SESSIONS`, 69–79).
+        The session numbers to keep (default: :data:`SESSIONS`, 60–79).
 
     Returns
     -------
@@ -885,16 +904,28 @@ def seeded_sample(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
 
 
 def ungdc_labelling_sample(
-    sentences: pd.DataFrame, n_other: int = 330, seed: int = config.SEED
+    sentences: pd.DataFrame,
+    n_other: int = 330,
+    seed: int = config.SEED,
+    exclude: Iterable[str] = (),
 ) -> pd.DataFrame:
-    """The UN sentences to label: every keyword sentence of a non-reserved state, plus a seeded
-    random ``n_other`` of the other sentences of the same speeches (``sample`` says which).
+    """The UN sentences to label: every keyword sentence of a speech that is not reserved, plus a
+    seeded random ``n_other`` of the other sentences of the same speeches (``sample`` says which).
 
-    The rule reads words only, never labels; reserved states are excluded before sampling.
+    ``exclude`` holds the sentence ids labelled in an earlier round: they are left out, and so
+    are the speeches they come from when drawing the random others, so a later round draws its
+    random share from the speeches it opens. The rule reads words only, never labels; reserved
+    speeches (:func:`is_reserved_speech`) are excluded before sampling.
     """
-    usable = sentences[~sentences["iso3"].isin(RESERVED_STATES)]
+    excluded = set(exclude)
+    reserved = [
+        is_reserved_speech(iso3, session)
+        for iso3, session in zip(sentences["iso3"], sentences["session"], strict=True)
+    ]
+    usable = sentences[~np.array(reserved, dtype=bool) & ~sentences["sentence_id"].isin(excluded)]
+    labelled_speeches = set(sentences.loc[sentences["sentence_id"].isin(excluded), "document"])
     candidates = usable[usable["mentions_target"]].assign(sample="keyword")
-    speeches = set(candidates["document"])
+    speeches = set(candidates["document"]) - labelled_speeches
     others = usable[~usable["mentions_target"] & usable["document"].isin(speeches)]
     random_others = seeded_sample(others, n_other, seed).assign(sample="random")
     return pd.concat([candidates, random_others]).sort_values("sentence_id", ignore_index=True)

@@ -38,6 +38,10 @@ LABEL_FILE_COLUMNS = ("sentence_id", "sentence_sha256", "sample", *LABEL_COLUMNS
 SECOND_PASS = "second_pass.csv"
 ADJUDICATION = "adjudication.csv"
 ADJUDICATION_COLUMNS = ("sentence_id", "label", "first", "second", "final", "reason")
+#: Labels changed when the press-release sentences were re-read with their publisher shown
+#: (``data/ANNOTATION.md``, "What the annotator sees").
+PUBLISHER_REVISION = "publisher_revision.csv"
+REVISION_COLUMNS = ("sentence_id", "label", "before", "after", "rule", "annotation")
 #: Share of groups (states; weeks of press releases) in the test split.
 TEST_SHARE = 0.25
 #: The session held out by the temporal view (2024).
@@ -102,12 +106,29 @@ def read_adjudication(real_dir: Path | None = None) -> pd.DataFrame:
     return read_csv(Path(real_dir or config.REAL_DIR) / ADJUDICATION, ADJUDICATION_COLUMNS)
 
 
-def first_pass(labels: pd.DataFrame, adjudication: pd.DataFrame) -> pd.DataFrame:
+def read_publisher_revision(real_dir: Path | None = None) -> pd.DataFrame:
+    """Every press-release label the publisher revision changed: ``before``, ``after``, the rule
+    and the revising batch, checked (a known label column, allowed values)."""
+    path = Path(real_dir or config.REAL_DIR) / PUBLISHER_REVISION
+    frame = read_csv(path, REVISION_COLUMNS)
+    for row in frame.itertuples():
+        allowed = ALLOWED_LABELS.get(row.label, ())
+        if row.before not in allowed or row.after not in allowed:
+            raise DatasetError(f"{path}: line {row.Index + 2}: not a label change of {row.label!r}")
+    return frame
+
+
+def first_pass(
+    labels: pd.DataFrame, adjudication: pd.DataFrame, revision: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The first pass's labels before adjudication, indexed by sentence id.
 
-    The label files hold final labels; where an adjudication changed one, ``first`` restores it.
+    The label files hold final labels; where the publisher revision changed one, ``before``
+    restores the label it had, and where an adjudication changed one, ``first`` restores it.
     """
     first = labels.set_index("sentence_id")[list(LABEL_COLUMNS)].copy()
+    for row in (revision if revision is not None else pd.DataFrame()).itertuples(index=False):
+        first.loc[row.sentence_id, row.label] = row.before
     for row in adjudication.itertuples(index=False):
         first.loc[row.sentence_id, row.label] = row.first
     return first
@@ -119,7 +140,7 @@ def agreement(real_dir: Path | None = None) -> pd.DataFrame:
     unknown = sorted(set(second["sentence_id"]) - set(labels["sentence_id"]))
     if unknown:
         raise DatasetError(f"second pass names unlabelled sentence(s): {', '.join(unknown[:3])}")
-    first = first_pass(labels, read_adjudication(real_dir))
+    first = first_pass(labels, read_adjudication(real_dir), read_publisher_revision(real_dir))
     return kappa_table(first, second.set_index("sentence_id"))
 
 
@@ -344,6 +365,7 @@ def dataset_card(
     tweet_news_kappa: pd.DataFrame,
     n_tweet_news_adjudicated: int,
     review: pd.DataFrame,
+    n_revised: int,
 ) -> str:
     """The card of the real-text dataset folder, with every number computed."""
     tables = summary_tables(frame)
@@ -378,10 +400,17 @@ def dataset_card(
         "\n```",
         "## Sources",
         "* **UN General Debate Corpus** (Jankin, Baturo & Dasandi, Harvard Dataverse "
-        "doi:10.7910/DVN/0TJX8Y, CC0), sessions 69–79 (2014–2024), states not reserved for the "
-        "independent evaluation: every sentence that matches the keyword rule "
-        "(`stance.corpora.TARGET_KEYWORDS`) and a seeded random sample of the other sentences of "
-        "the same speeches (`sample` = `keyword` / `random`).",
+        "doi:10.7910/DVN/0TJX8Y, CC0), sessions 60–79 (2005–2024), speeches not reserved for "
+        "the independent evaluation (`stance.corpora.is_reserved_speech`): every sentence that "
+        "matches the keyword rule (`stance.corpora.TARGET_KEYWORDS`) and a seeded random sample "
+        "of the other sentences of the same speeches (`sample` = `keyword` / `random`). Two "
+        "rounds: sessions 69–79 first (`annotation` `pass1-batchNN`); then the speeches the "
+        "corpus opened later (sessions 60–68, and the other sessions of BLR, PRK, NIC, CUB, VEN "
+        "and IRN, reserved in 2022–2023 only) together with the sentences the widened keyword "
+        "rule added to the first round's speeches (`annotation` `pass1-un-NN`). The rule was "
+        "widened for the older sessions: Georgia, South Ossetia, Abkhazia and Tskhinvali name "
+        "the 2008 war, which speeches of 2008–2009 discuss without naming Russia, and Syria the "
+        "war in which Russia intervened, argued about from 2011.",
         "* **Presidential press releases** (en.kremlin.ru and president.gov.ua, CC BY 4.0, as "
         "published in the repository PeiYiZhuo/zelenskyy-putin), October 2021 – June 2022, "
         "reserved Kremlin dates excluded: a seeded sample per presidency and period (before / "
@@ -430,6 +459,13 @@ def dataset_card(
         f"Every disagreement ({n_adjudicated} labels) was adjudicated by a third reading against "
         "the guidelines; `data/real/adjudication.csv` records both labels, the final one and "
         "the reason. `annotation` says which pass labelled each sentence.",
+        "**Press releases with their publisher.** The press-release sentences were first "
+        "labelled without knowing which presidency published them; the guidelines now show the "
+        "publisher (rules R11 and R13 need it), and a revision pass re-read every "
+        "press-release sentence with it, changing a label only where the publisher changes "
+        f"what the guidelines require: {n_revised} labels changed "
+        "(`data/real/publisher_revision.csv`: before, after, rule; kappa above compares the "
+        "passes before this revision).",
         "The tweets and news sentences had a second pass of their own over a seeded sample "
         "(`data/real/tweets_news_second_pass.csv`), by annotators who never saw the first; kappa "
         "before adjudication, per language:",
@@ -443,12 +479,14 @@ def dataset_card(
         card_table(review.set_index("verdict")),
         "**Who annotated.** All passes were made by language-model annotators (separate "
         "instances, each briefed only with the guidelines and shown only the sentence and "
-        "what kind of text it is), not by people. Their agreement "
+        'what the guidelines\' table "What the annotator sees" lists for its source), not by '
+        "people. Their agreement "
         "is not evidence of human-level label quality; a human pass in the same file format "
         "replaces any of them without code changes.",
         "## Limitations",
         "Real `support` sentences are rare: most states whose speeches defend Russia's conduct "
-        "are reserved for the independent evaluation, so most `support` sentences come from "
+        "are reserved for the independent evaluation (and the open speeches of those that are "
+        "not add few), so most `support` sentences come from "
         "Kremlin releases (and the second round of press-release sentences is Kremlin-only), so "
         "a model may partly learn the Kremlin's house style as `support`. Scores on `support` "
         "have wide intervals. The sentences are "
@@ -481,6 +519,7 @@ def build_real_dataset(
         tweets_news.agreement(real_dir),
         len(tweets_news.read_adjudication(real_dir)),
         tweets_news.translation_review(real_dir),
+        len(read_publisher_revision(real_dir)),
     )
     write_dataset(frame, card, out_dir or config.REAL_DATASET_DIR)
     return frame

@@ -170,7 +170,10 @@ def speech_stance(predictions: pd.DataFrame, seed: int = config.SEED) -> pd.Data
         )
     table = pd.DataFrame(rows)
     table.insert(6, "net_stance", table["share_support"] - table["share_opposition"])
-    table["reserved"] = table["iso3"].isin(corpora.RESERVED_STATES)
+    table["reserved"] = [
+        corpora.is_reserved_speech(iso3, session)
+        for iso3, session in zip(table["iso3"], table["session"], strict=True)
+    ]
     return table.sort_values(["session", "iso3"], ignore_index=True)
 
 
@@ -405,7 +408,7 @@ def speech_scores(
             "iso3": speech.iso3,
             "session": speech.session,
             "year": speech.year,
-            "reserved": speech.iso3 in corpora.RESERVED_STATES,
+            "reserved": corpora.is_reserved_speech(speech.iso3, speech.session),
             "sentences": n,
             "support": support,
             "opposition": opposition,
