@@ -164,15 +164,19 @@ def test_vote_auc_ranks_yes_voters_by_negative_net_stance():
     assert (result["states"], result["voted_yes"], result["yes_or_absent_left_out"]) == (3, 1, 1)
 
 
-def test_largest_changes_picks_states_with_every_session():
+def test_largest_changes_picks_states_with_both_ends_of_the_range():
     rows = [
         {"iso3": iso3, "session": s, "year": s + 1945, "net_stance": (s - 69) * slope / 10}
         for iso3, slope in (("A", 1.0), ("B", -0.5), ("C", 0.0))
         for s in range(69, 80)
     ]
     rows.append({"iso3": "D", "session": 79, "year": 2024, "net_stance": 1.0})
-    chosen = speeches.largest_changes(pd.DataFrame(rows), n=2)
+    rows += [{"iso3": "E", "session": s, "year": s + 1945, "net_stance": 1.0} for s in (69, 70)]
+    chosen = speeches.largest_changes(pd.DataFrame(rows), n=2, first=69, last=79)
     assert sorted(chosen["iso3"].unique()) == ["A", "B"]
+    assert chosen["session"].between(69, 79).all()
+    later = speeches.largest_changes(pd.DataFrame(rows), n=2, first=72, last=79)
+    assert set(later["session"]) == set(range(72, 80))
 
 
 def test_votes_path_default_is_in_raw_data():

@@ -20,9 +20,9 @@
 #
 # **Data.** Real texts labelled by the rules of `data/ANNOTATION.md` (sizes in the first table
 # below):
-# - English **statements**: every sentence of the UN General Debate 2014–2024 that names Russia,
+# - English **statements**: every sentence of the UN General Debate 2005–2024 that names Russia,
 #   the war or the measures argued over (a keyword rule that never looks at labels), from the
-#   states not reserved for independent evaluation, plus a seeded random sample of their other
+#   speeches not reserved for independent evaluation, plus a seeded random sample of their other
 #   sentences; and sentences sampled by a seeded rule from Kremlin and Ukrainian presidential
 #   press releases (October 2021 – June 2022);
 # - **tweets** (MiDe22), Turkish and English, labelled whole: every tweet of the corpus's war topic

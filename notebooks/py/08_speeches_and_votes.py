@@ -17,7 +17,7 @@
 # opposing Russia's foreign policy separate states that voted for the General Assembly's
 # resolutions on Ukraine from those that voted against or abstained?
 #
-# **Method.** Every sentence of every speech of sessions 69–79 (2014–2024) that passes the
+# **Method.** Every sentence of every speech of sessions 60–79 (2005–2024) that passes the
 # keyword rule is scored for `russian_foreign_policy`, including the speeches of the states
 # reserved for independent evaluation (scoring them with a finished model is allowed; they
 # were never labelled or tuned on). Scores are **cross-fitted by state**: each state has one of
@@ -99,12 +99,12 @@ results.write_table(by_post, "speech_stance_by_post")
 by_post
 
 # %% [markdown]
-# ## Who changed most, 2014–2024
+# ## Who changed most, 2005–2024
 #
-# The eight states (with a speech in every session) whose mean net stance moved most between
-# 2014–2016 and 2022–2024, one panel each: net stance per year with its 95% bootstrap interval
-# over the speech's sentences, and the number of keyword sentences under each point (a speech
-# with two sentences says little):
+# The eight states whose mean net stance moved most between 2005–2007 and 2022–2024 (among the
+# states with a scored speech in each of those six years), one panel each: net stance per year
+# with its 95% bootstrap interval over the speech's sentences, and the number of keyword
+# sentences under each point (a speech with two sentences says little):
 
 # %%
 changes = speeches.largest_changes(by_speech)

@@ -841,7 +841,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--cross-fitted scores each state with a model of the shipped design trained without "
         "that state's labelled sentences (as notebook 08 does; needs the built real dataset). "
         "The corpus is the fetched copy in data/external/ungdc unless --corpus is given.",
-        "  stance speeches --iso3 TUR,HUN,IND --sessions 69-79 --out speeches.csv\n"
+        "  stance speeches --iso3 TUR,HUN,IND --sessions 60-79 --out speeches.csv\n"
         "  stance speeches --iso3 BRA --sessions 77,78 --target ukraine_operation "
         "--sentences sentences.csv --out speeches.csv\n"
         "  stance speeches --sessions 79 --cross-fitted --out all_2024.csv",
@@ -856,7 +856,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--sessions",
         required=True,
         metavar="RANGE",
-        help="sessions, e.g. 69-79 or 69,72,75-79 (session 79 is 2024)",
+        help="sessions, e.g. 60-79 or 69,72,75-79 (session 79 is 2024)",
     )
     speeches.add_argument(
         "--target",

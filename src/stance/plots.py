@@ -493,7 +493,8 @@ def stance_trends(rows: pd.DataFrame, title: str) -> Figure:
         ax.set_title(iso3, fontsize=9)
         ax.set_ylim(-1.15, 1.1)
         first, last = int(rows["year"].min()), int(rows["year"].max())
-        ax.set_xticks(range(first, last + 1, 2 if last - first > 5 else 1))
+        step = 5 if last - first > 12 else 2 if last - first > 5 else 1
+        ax.set_xticks(range(first, last + 1, step))
     for ax in axes.flat[len(states) :]:
         ax.set_visible(False)
     fig.supxlabel("year of the General Debate (numbers: keyword sentences in the speech)")

@@ -316,12 +316,18 @@ def vote_auc(
 
 
 def largest_changes(
-    speeches: pd.DataFrame, n: int = 8, first: int = 69, last: int = 79
+    speeches: pd.DataFrame,
+    n: int = 8,
+    first: int = corpora.SESSIONS.start,
+    last: int = corpora.SESSIONS.stop - 1,
 ) -> pd.DataFrame:
-    """The yearly net stance of the ``n`` states whose mean net stance changed most between the
-    first three and the last three sessions (states with a speech in every session)."""
-    complete = speeches.groupby("iso3")["session"].nunique() == (last - first + 1)
-    rows = speeches[speeches["iso3"].isin(complete[complete].index)]
+    """The yearly net stance (sessions ``first``–``last``) of the ``n`` states whose mean net
+    stance changed most between the first three and the last three sessions, among the states
+    with a scored speech in each of those six sessions (so each mean rests on three speeches)."""
+    rows = speeches[speeches["session"].between(first, last)]
+    ends = [*range(first, first + 3), *range(last - 2, last + 1)]
+    present = rows[rows["session"].isin(ends)].groupby("iso3")["session"].nunique()
+    rows = rows[rows["iso3"].isin(present[present == len(ends)].index)]
     early = rows[rows["session"] < first + 3].groupby("iso3")["net_stance"].mean()
     late = rows[rows["session"] > last - 3].groupby("iso3")["net_stance"].mean()
     change = (late - early).abs().sort_values(ascending=False, kind="stable")
