@@ -17,7 +17,7 @@ from sklearn.model_selection import ParameterGrid, StratifiedGroupKFold, Stratif
 from sklearn.pipeline import FeatureUnion
 
 import stance
-from stance import config, models
+from stance import config, models, splits
 from stance.io import InputError
 from stance.text import TextNormalizer
 from tests.helpers import LABELS, toy_corpus
@@ -447,6 +447,29 @@ def test_mixture_task_trains_on_trainable_main_rows_and_used_parts():
         models.mixture_task(
             labels, groups, parts, trainable=np.zeros(20, bool), part_weights=[0.0, 0.0]
         )
+
+
+def test_mixture_tasks_of_several_labels_share_their_folds_when_given_strata():
+    stance = ["support", "neutral", "opposition", "neutral"] * 10
+    sentiment = ["positive", "negative"] * 20
+    groups = [f"g{i // 2}" for i in range(40)]
+    strata = splits.joint_strata(stance, stance, 5)
+
+    def folds(labels, strata=None):
+        task = models.mixture_task(
+            labels, groups, [], trainable=np.ones(40, bool), part_weights=[], strata=strata
+        )
+        return [(list(train), list(val)) for train, val in task.folds]
+
+    assert folds(stance, strata) == folds(sentiment, strata)
+    assert folds(stance) != folds(sentiment)
+
+
+def test_joint_strata_fall_back_to_the_first_label_then_to_the_largest_stratum():
+    first = ["a"] * 7 + ["b"] * 3 + ["c"]
+    second = ["x"] * 4 + ["y", "y", "z"] + ["x"] * 3 + ["x"]
+    expected = ["a|x"] * 4 + ["a"] * 3 + ["b|x"] * 3 + ["a|x"]
+    assert splits.joint_strata(first, second, 3) == expected
 
 
 def test_auxiliary_task_is_the_mixture_with_one_part():

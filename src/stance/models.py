@@ -671,6 +671,7 @@ def mixture_task(
     n_splits: int = 5,
     seed: int = config.SEED,
     metric: str = "auto",
+    strata: Sequence[str] | None = None,
 ) -> SearchTask:
     """A search task that validates on grouped folds of the main rows and trains on a mixture.
 
@@ -680,7 +681,10 @@ def mixture_task(
     part in ``use_parts`` (default: the parts whose weight is above 0), each row of a part
     weighted by its ``part_weights`` entry and every main row by 1. The chosen candidate is
     refitted on the trainable main rows and the used parts. Every mixture over the same main
-    rows is scored on the same validation folds, so their CV scores compare directly.
+    rows is scored on the same validation folds, so their CV scores compare directly; with
+    ``strata`` (one per main row, e.g. :func:`stance.splits.joint_strata`) the folds are
+    stratified by them instead of by ``labels``, so tasks of several labels share their folds
+    and :func:`cross_validate_tasks` fits each fold's features once for all of them.
     """
     trainable = np.asarray(trainable, dtype=bool)
     if len(trainable) != len(labels) or len(part_weights) != len(parts):
@@ -696,7 +700,8 @@ def mixture_task(
     used = [rows for rows, use in zip(part_rows, use_parts, strict=True) if use]
     if not trainable.any() and not used:
         raise ValueError("a mixture must train on some rows")
-    main_folds = cv_splitter(labels, groups, n_splits, seed).split(labels, labels, groups)
+    stratify = labels if strata is None else list(strata)
+    main_folds = cv_splitter(stratify, groups, n_splits, seed).split(labels, stratify, groups)
     folds = [
         (np.concatenate([train_rows[trainable[train_rows]], *used]), val_rows)
         for train_rows, val_rows in main_folds

@@ -30,6 +30,21 @@ def fold_count(test_size: float, groups: Sequence[str]) -> int:
     return min(round(1 / test_size), len(set(groups)))
 
 
+def joint_strata(first: Sequence[str], second: Sequence[str], n_folds: int) -> list[str]:
+    """Strata for folds that every label of a data set shares: the pair of two label columns
+    (``"support|neutral"``), or the first label alone where the pair has fewer than ``n_folds``
+    rows, and the most frequent stratum for whatever is still rarer than that, so each stratum
+    can spread over the folds.
+
+    >>> joint_strata(["a", "a", "a", "b"], ["x", "x", "y", "x"], 2)
+    ['a|x', 'a|x', 'a|x', 'a|x']
+    """
+    pairs = pd.Series([f"{a}|{b}" for a, b in zip(first, second, strict=True)], dtype=object)
+    strata = pairs.where(pairs.map(pairs.value_counts()) >= n_folds, pd.Series(list(first)))
+    counts = strata.value_counts()
+    return strata.where(strata.map(counts) >= n_folds, counts.index[0]).tolist()
+
+
 def grouped_split(
     strata: Sequence[str],
     groups: Sequence[str],
