@@ -105,6 +105,42 @@ def test_excel_workbook_is_named_as_such(
         assert "not a CSV file: save it as CSV UTF-8" in err
 
 
+def test_an_empty_model_path_is_refused_as_empty(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = write_csv(tmp_path / "texts.csv", stance_rows())
+    code, _, err = run(capsys, *predict_args("", data, tmp_path / "out.csv"))
+    assert_one_line_error(code, err, "argument --model: expected a path, got an empty string")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_workbook_given_as_model_is_not_called_tampered(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    workbook = tmp_path / "labels.xlsx"
+    with zipfile.ZipFile(workbook, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    data = write_csv(tmp_path / "texts.csv", stance_rows())
+    code, _, err = run(capsys, *predict_args(workbook, data, tmp_path / "out.csv"))
+    assert_one_line_error(code, err, "labels.xlsx: not a skops model file")
+    assert "tampered" not in err
+
+
+def test_a_column_of_numbers_gets_a_warning(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, model: Path
+) -> None:
+    data = tmp_path / "numbers.csv"
+    data.write_text(
+        f"{TEXT},score\n1.5,2\n-3,4\nRussia is right,5\n2,000,6\n".replace("2,000", '"2,000"')
+    )
+    code, _, err = run(capsys, *predict_args(model, data, tmp_path / "out.csv"))
+    assert code == 0
+    assert f"3 of the 4 texts in column {TEXT!r} are only numbers" in err
+    words = write_csv(tmp_path / "words.csv", stance_rows())
+    code, _, err = run(capsys, *predict_args(model, words, tmp_path / "out2.csv"))
+    assert code == 0 and "only numbers" not in err
+
+
 def test_semicolon_file_suggests_the_delimiter(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

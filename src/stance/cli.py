@@ -63,6 +63,13 @@ def _positive_int(value: str) -> int:
     return int(value)
 
 
+def _path(value: str) -> Path:
+    """A path argument; an empty one is refused here (``Path("")`` would silently mean ".")."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("expected a path, got an empty string")
+    return Path(value)
+
+
 def _language(value: str) -> str:
     from stance.text import check_language_code
 
@@ -187,6 +194,12 @@ def _predict(args: argparse.Namespace) -> int:
             f"{PROG}: {summary.empty:,} row(s) with empty text left without a prediction "
             f"({predict.output_columns([], args.prefix)[0]!r} is empty)",
             file=sys.stderr,
+        )
+    labelled = summary.rows - summary.empty
+    if labelled and summary.numeric * 2 > labelled:
+        _warn(
+            f"{summary.numeric:,} of the {labelled:,} texts in column {args.text_column!r} are "
+            "only numbers, which the model reads as neutral: is --text-column the column of texts?"
         )
     model_lang = summary.model_lang
     if args.lang is None:
@@ -497,13 +510,13 @@ def _add_input_arguments(
     if model:
         command.add_argument(
             "--model",
-            type=Path,
+            type=_path,
             required=True,
             metavar="MODEL.skops",
             help="a model written by 'stance train'",
         )
     command.add_argument(
-        "--data", type=Path, required=True, metavar="CSV", help="UTF-8 CSV with a header row"
+        "--data", type=_path, required=True, metavar="CSV", help="UTF-8 CSV with a header row"
     )
     command.add_argument("--text-column", required=True, metavar="COL", help="column of texts")
     if label_help:
@@ -581,7 +594,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the label column's name)",
     )
     train.add_argument(
-        "--out", type=Path, required=True, metavar="MODEL.skops", help="model file to write"
+        "--out", type=_path, required=True, metavar="MODEL.skops", help="model file to write"
     )
 
     predict = _command(
@@ -610,7 +623,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     predict.add_argument(
         "--model",
-        type=Path,
+        type=_path,
         required=True,
         metavar="MODEL.skops",
         help="a model written by 'stance train'",
@@ -625,7 +638,7 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--text-column", required=True, metavar="COL", help="column of texts")
     predict.add_argument(
         "--out",
-        type=Path,
+        type=_path,
         required=True,
         metavar="PATH",
         help="CSV file to write; with --engine dask, a folder of Parquet files",
@@ -726,7 +739,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     source = tweeteval.add_mutually_exclusive_group(required=True)
     source.add_argument(
-        "--path", type=Path, metavar="DIR", help="folder with one sub-folder per target"
+        "--path", type=_path, metavar="DIR", help="folder with one sub-folder per target"
     )
     source.add_argument(
         "--hub",
@@ -741,7 +754,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tweeteval.add_argument(
         "--results-dir",
-        type=Path,
+        type=_path,
         metavar="DIR",
         help="also write tweeteval.json, tweeteval.md and tweeteval_summary.md there (make "
         "benchmark-tweeteval writes the project's results/)",
@@ -758,11 +771,11 @@ def build_parser() -> argparse.ArgumentParser:
         _build_dataset,
     )
     build.add_argument(
-        "--raw", type=Path, metavar="DIR", help="raw sources (default: the project's data/raw/)"
+        "--raw", type=_path, metavar="DIR", help="raw sources (default: the project's data/raw/)"
     )
     build.add_argument(
         "--out",
-        type=Path,
+        type=_path,
         metavar="DIR",
         help="dataset folder to write (default: the project's data/statements/)",
     )
@@ -865,15 +878,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="what to score stance toward (default: russian_foreign_policy)",
     )
     speeches.add_argument(
-        "--out", type=Path, required=True, metavar="CSV", help="the per-speech table to write"
+        "--out", type=_path, required=True, metavar="CSV", help="the per-speech table to write"
     )
     speeches.add_argument(
-        "--sentences", type=Path, metavar="CSV", help="also write the scored sentences here"
+        "--sentences", type=_path, metavar="CSV", help="also write the scored sentences here"
     )
     scorer = speeches.add_mutually_exclusive_group()
     scorer.add_argument(
         "--model",
-        type=Path,
+        type=_path,
         metavar="MODEL.skops",
         help="a model file to score with (default: models/TARGET_en.skops)",
     )
@@ -883,7 +896,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="score each state with a model that never saw its labelled sentences",
     )
     speeches.add_argument(
-        "--corpus", type=Path, metavar="DIR", help="the UN General Debate corpus folder"
+        "--corpus", type=_path, metavar="DIR", help="the UN General Debate corpus folder"
     )
 
     reproduce = _command(
@@ -907,7 +920,7 @@ def build_parser() -> argparse.ArgumentParser:
     reproduce.add_argument(
         "notebooks",
         nargs="*",
-        type=Path,
+        type=_path,
         metavar="NOTEBOOK",
         help="a notebook to run (default: every numbered notebook)",
     )
@@ -942,7 +955,7 @@ def build_parser() -> argparse.ArgumentParser:
         _report,
     )
     report.add_argument(
-        "--out", type=Path, metavar="DIR", help="folder to write (default: the project's report/)"
+        "--out", type=_path, metavar="DIR", help="folder to write (default: the project's report/)"
     )
     return parser
 

@@ -918,6 +918,19 @@ def _first_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {detail}" if detail else type(error).__name__
 
 
+#: The member every skops file holds: a zip archive without it is some other file.
+_SKOPS_SCHEMA = "schema.json"
+
+
+def _zip_names(data: bytes) -> set[str] | None:
+    """The member names of a zip archive in memory (``None`` when it is damaged)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return set(archive.namelist())
+    except zipfile.BadZipFile:
+        return None
+
+
 def load_model(path: str | os.PathLike[str]) -> LoadedModel:
     """Read a model written by :func:`save_model`, refusing any type outside the trusted set.
 
@@ -945,12 +958,20 @@ def load_model(path: str | os.PathLike[str]) -> LoadedModel:
     >>> model.pipeline.predict(["We condemn the invasion."])  # doctest: +SKIP
     array(['opposition'], dtype='<U10')
     """
+    if not str(path).strip():
+        raise ModelFileError("the model path is empty: give the path of a .skops model file")
     path = Path(path)
     if not path.is_file():
         raise ModelFileError(f"{path}: no such model file")
     data = path.read_bytes()
     if not data.startswith(_ZIP_MAGIC):
         raise ModelFileError(f"{path}: not a skops model file (not a zip archive)")
+    names = _zip_names(data)
+    if names is not None and _SKOPS_SCHEMA not in names:
+        raise ModelFileError(
+            f"{path}: not a skops model file (a zip archive without {_SKOPS_SCHEMA}; "
+            "a workbook or another zip file?)"
+        )
     try:
         untrusted = [
             name for name in sio.get_untrusted_types(data=data) if name not in TRUSTED_TYPES

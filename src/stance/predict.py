@@ -61,14 +61,21 @@ _PARQUET_SUFFIXES = (".parquet", ".pq")
 _PARQUET_BYPRODUCTS = ("_metadata", "_common_metadata")
 
 
+#: A text that is only a number ("1.5", "-3", "2,000"): a stance model reads it as `neutral`,
+#: so a column of them is more likely the wrong column than text to label.
+NUMBER = r"\s*[-+]?\d[\d.,]*\s*"
+
+
 @dataclass
 class PredictionSummary:
     """What a run did, for the command line to report: rows written, rows left without a
-    prediction (empty text), rows per value of the ``lang`` column (before any ``--lang``
-    filter; empty when there is no such column), the model's language and the files written."""
+    prediction (empty text), rows whose text is only a number (:data:`NUMBER`: likely the wrong
+    ``--text-column``), rows per value of the ``lang`` column (before any ``--lang`` filter;
+    empty when there is no such column), the model's language and the files written."""
 
     rows: int = 0
     empty: int = 0
+    numeric: int = 0
     languages: Counter[str] = field(default_factory=Counter)
     model_lang: str | None = None
     files: int = 0
@@ -285,6 +292,8 @@ def _prepared_chunks(
             if lang is not None:
                 chunk = chunk[(codes == lang).to_numpy()]
         if number == 0 or not chunk.empty:
+            texts = chunk[text_column].astype(str)
+            summary.numeric += int(texts.str.fullmatch(NUMBER).sum())
             yield chunk
 
 
