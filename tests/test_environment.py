@@ -1,9 +1,16 @@
-"""The environment is pinned in one place (requirements.txt) and environment.yml agrees."""
+"""The environment is pinned in one place (requirements.txt) and environment.yml agrees; the
+Makefile sets it up again when its stamp was made for another checkout."""
 
 import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
 
 from stance import config
 
+ROOT = config.PROJECT_ROOT
 REQUIREMENTS = config.PROJECT_ROOT / "requirements.txt"
 ENVIRONMENT = config.PROJECT_ROOT / "environment.yml"
 
@@ -35,3 +42,22 @@ def test_environment_yml_python_matches_project_minimum():
     pyproject = (config.PROJECT_ROOT / "pyproject.toml").read_text()
     minimum = re.search(r'requires-python = ">=(\d+\.\d+)"', pyproject).group(1)
     assert f"python={minimum}" in ENVIRONMENT.read_text()
+
+
+def _setup_plan(folder: Path, stamp: str) -> str:
+    """What ``make -n setup`` would run in a copy of the Makefile whose stamp holds ``stamp``."""
+    shutil.copy(ROOT / "Makefile", folder / "Makefile")
+    for name in ("requirements.txt", "pyproject.toml"):
+        (folder / name).write_text("")
+    (folder / ".venv").mkdir(exist_ok=True)
+    (folder / ".venv" / ".installed").write_text(stamp + "\n")
+    done = subprocess.run(
+        ["make", "-n", "setup"], cwd=folder, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_a_venv_stamped_for_another_checkout_is_set_up_again(tmp_path: Path) -> None:
+    assert "-m venv" in _setup_plan(tmp_path, "/another/checkout")
+    assert "-m venv" not in _setup_plan(tmp_path, str(tmp_path))
