@@ -26,6 +26,7 @@
 
 # %%
 import pandas as pd
+from IPython.display import Markdown
 
 from stance import config, data, evaluate, experiments, findings, plots, results, sentiment
 
@@ -146,7 +147,7 @@ plots.publish(
 # 04–06, so each number in them is the one measured above.
 
 # %%
-print(findings.write_findings())
+Markdown(findings.write_findings())
 
 # %% [markdown]
 # **Reading the results.** A change whose interval includes 0 is a null result and is

@@ -42,6 +42,7 @@
 
 # %%
 import pandas as pd
+from IPython.display import Markdown
 
 from stance import config, findings, models, plots, real, real_models, results, speeches
 
@@ -118,7 +119,7 @@ plots.publish(plots.stance_trends(changes, "Net stance per year: the largest cha
 # the measured one; the README shows the same text (`results/real_findings.md`).
 
 # %%
-print(findings.write_real_findings())
+Markdown(findings.write_real_findings())
 
 # %% [markdown]
 # **Reading the result, and its limits.** The AUC asks whether the speech's wording ranks
