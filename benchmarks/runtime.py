@@ -29,6 +29,14 @@ from stance.io import atomic_write_text
 _DONE = re.compile(r"\] (\S+\.ipynb) done in ([0-9.]+) s")
 
 
+def _reproduce_command(clone: Path) -> list[str]:
+    """How commit ``clone`` reproduces itself: ``stance reproduce``, or ``stance.reproduce`` for
+    the commits before that subcommand existed (they know only that spelling)."""
+    if '"reproduce"' in (clone / "src" / "stance" / "cli.py").read_text(encoding="utf-8"):
+        return ["stance", "reproduce"]
+    return ["stance.reproduce"]
+
+
 def time_commit(ref: str, root: Path = config.PROJECT_ROOT) -> dict[str, float]:
     """Seconds per notebook (and ``total``) of a reproduction of commit ``ref``."""
     with tempfile.TemporaryDirectory(prefix="stance-runtime-") as tmp:
@@ -42,7 +50,7 @@ def time_commit(ref: str, root: Path = config.PROJECT_ROOT) -> dict[str, float]:
         env.pop("STANCE_ROOT", None)
         start = time.perf_counter()
         process = subprocess.run(
-            [sys.executable, "-m", "stance.reproduce"],
+            [sys.executable, "-m", *_reproduce_command(clone)],
             cwd=clone,
             env=env,
             stdout=subprocess.PIPE,

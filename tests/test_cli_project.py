@@ -106,11 +106,9 @@ def test_project_commands_reject_bad_arguments_in_one_line(
     _assert_one_line_error(code, err, "unrecognized arguments: --everything")
 
 
-def test_python_m_stance_reproduce_is_stance_reproduce(tmp_path: Path) -> None:
-    """The older spelling still works (benchmarks.runtime runs every commit's reproduction
-    with it)."""
+def test_python_m_stance_reproduce_names_a_missing_notebook(tmp_path: Path) -> None:
     process = subprocess.run(
-        [sys.executable, "-m", "stance.reproduce", str(tmp_path / "missing.ipynb")],
+        [sys.executable, "-m", "stance", "reproduce", str(tmp_path / "missing.ipynb")],
         capture_output=True,
         text=True,
         check=False,

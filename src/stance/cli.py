@@ -276,6 +276,7 @@ def _evaluation_rows(args: argparse.Namespace, metadata: dict[str, Any]) -> pd.D
 
 def _evaluate(args: argparse.Namespace) -> int:
     from stance import evaluate, models
+    from stance.schema import side_taking_pair
 
     model = models.load_model(args.model)
     classes = [str(label) for label in model.pipeline.classes_]
@@ -307,7 +308,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         print(
             _scores_text(
                 scores,
-                evaluate.side_taking_pair(classes),
+                side_taking_pair(classes),
                 f"{args.model} on {args.data}"
                 + (f" (lang {args.lang})" if args.lang else "")
                 + f": {scores['n']} texts",
@@ -985,7 +986,7 @@ def _corpus_fetch(args: argparse.Namespace) -> int:
 
 
 def _speeches(args: argparse.Namespace) -> int:
-    from stance import fetch, models, real, speeches
+    from stance import models, real, speeches
     from stance.io import atomic_write_text
 
     try:
@@ -1004,7 +1005,7 @@ def _speeches(args: argparse.Namespace) -> int:
         check_distinct_paths(args.out, args.sentences, "--out", "--sentences")
     if args.corpus is None:
         config.require_project()
-    corpus = args.corpus or fetch.corpus_dir("ungdc")
+    corpus = args.corpus or config.corpus_dir("ungdc")
     if not Path(corpus).is_dir():
         raise InputError(
             f"{corpus}: no UN General Debate corpus here (run: stance corpus fetch ungdc, "

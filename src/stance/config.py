@@ -80,6 +80,11 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *_PATHS])
 
 
+def corpus_dir(corpus: str) -> Path:
+    """Where ``stance corpus fetch`` puts a corpus (git-ignored), and where readers look."""
+    return _root() / _PATHS["EXTERNAL_DIR"] / corpus
+
+
 class ProjectNotFoundError(FileNotFoundError):
     """The project root has no ``data/`` folder: the package is running outside a checkout."""
 

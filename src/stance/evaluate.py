@@ -20,9 +20,8 @@ from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_
 
 from stance import config
 from stance.models import cv_splitter, fit_and_apply
+from stance.schema import side_taking_pair
 
-#: Side-taking class pairs (for, against) recognised by :func:`side_taking_pair`, in order.
-SIDE_TAKING_PAIRS = (("support", "opposition"), ("favor", "against"))
 SENTIMENT_TO_STANCE = {"positive": "support", "negative": "opposition", "neutral": "neutral"}
 METRICS = ("macro_f1", "f_avg", "accuracy")
 _MAX_CELLS = 4_000_000  # resampled item indices held in memory at once
@@ -31,16 +30,6 @@ Metric = str | Callable[[Sequence[str], Sequence[str]], float]
 
 
 # --- point scores --------------------------------------------------------------------------
-
-
-def side_taking_pair(labels: Iterable[str]) -> tuple[str, str] | None:
-    """The (for, against) labels among ``labels``, matched case-insensitively and returned as
-    spelled there: support/opposition or favor/against; ``None`` unless both are present."""
-    by_lower = {str(label).lower(): str(label) for label in sorted(set(labels), key=str)}
-    for pro, con in SIDE_TAKING_PAIRS:
-        if pro in by_lower and con in by_lower:
-            return by_lower[pro], by_lower[con]
-    return None
 
 
 def _pair_or_raise(labels: Iterable[str], pair: tuple[str, str] | None) -> tuple[str, str]:

@@ -22,7 +22,7 @@ from sklearn.pipeline import Pipeline
 
 from stance import config, evaluate, models
 from stance.describe import naive_mapping_mismatch
-from stance.schema import TARGETS
+from stance.schema import TARGETS, side_taking_pair
 
 #: A model's key: its target (label column) and language, e.g. ``("ukraine_operation", "en")``.
 ModelKey = tuple[str, str]
@@ -209,7 +209,7 @@ def score_systems(
     """Macro-F1 and F_avg with 95% bootstrap intervals, and accuracy, for each system's
     predictions of the same gold labels (same resamples for every system)."""
     rows = []
-    has_pair = evaluate.side_taking_pair(gold) is not None
+    has_pair = side_taking_pair(gold) is not None
     for system, predicted in systems.items():
         macro = evaluate.bootstrap_ci(gold, predicted, "macro_f1", n_resamples, seed=seed)
         row = {

@@ -75,11 +75,6 @@ def files_path(corpus: str) -> Path:
     return config.REAL_DIR / f"{corpus}_files.csv"
 
 
-def corpus_dir(corpus: str) -> Path:
-    """Where ``stance corpus fetch`` puts a corpus (git-ignored)."""
-    return config.EXTERNAL_DIR / corpus
-
-
 def sha256_bytes(data: bytes) -> str:
     """SHA-256 of raw bytes, as the manifests record it."""
     return hashlib.sha256(data).hexdigest()
@@ -303,7 +298,7 @@ def fetch_ungdc(
     whose bytes differ from the committed SHA-256; ``destination`` is then left as it was.
     """
     source = str(source)
-    destination = destination or corpus_dir("ungdc")
+    destination = destination or config.corpus_dir("ungdc")
     manifest = read_manifest("ungdc") if manifest is None else manifest
     files = read_files("ungdc") if files is None else files
     wanted = {_speech_path(row): row["sha256"] for _, row in manifest.iterrows()}
@@ -406,7 +401,7 @@ def fetch_presidential(
 ) -> Path:
     """Copy the two press-release files from ``source`` into ``destination`` after checking
     that every release of the manifest is there with the same body (by SHA-256)."""
-    destination = destination or corpus_dir("presidential")
+    destination = destination or config.corpus_dir("presidential")
     manifest = read_manifest("presidential") if manifest is None else manifest
     files = _presidential_files(str(source), log)
     with tempfile.TemporaryDirectory() as scratch:
@@ -508,7 +503,7 @@ def _fetch_tables(
 ) -> Path:
     """Copy a corpus made of a few tables after checking every document of its manifest."""
     source = str(source)
-    destination = destination or corpus_dir(corpus)
+    destination = destination or config.corpus_dir(corpus)
     manifest = read_manifest(corpus) if manifest is None else manifest
     files = _named_files(source, names, log)
     with tempfile.TemporaryDirectory() as scratch:
@@ -597,7 +592,7 @@ def default_source(corpus: str) -> str:
 
 def is_fetched(corpus: str) -> bool:
     """Whether a fetched copy of the corpus is in place (its hashes were checked when fetched)."""
-    return corpus_dir(corpus).is_dir()
+    return config.corpus_dir(corpus).is_dir()
 
 
 def fetch(corpus: str, source: str | None = None, log: Callable[[str], None] | None = None) -> Path:

@@ -36,6 +36,7 @@ import stance
 from stance import config
 from stance.features import CachedTfidfVectorizer, TextFeatureUnion, fold_feature_matrices
 from stance.io import InputError, atomic_write
+from stance.schema import side_taking_pair
 from stance.text import TextNormalizer
 
 FEATURE_KINDS = ("word", "char", "word+char")
@@ -230,8 +231,6 @@ def resolve_metric(metric: str, labels: Sequence[str]) -> str:
     """The concrete selection metric for ``labels``: ``auto`` becomes ``f_avg`` when a
     side-taking pair (support/opposition, favor/against, any case) is present, else
     ``macro_f1``. Raises :class:`ValueError` for an unknown name or ``f_avg`` without a pair."""
-    from stance.evaluate import side_taking_pair  # evaluate imports this module
-
     if metric not in SELECTION_METRICS:
         raise ValueError(f"metric must be one of {', '.join(SELECTION_METRICS)}, not {metric!r}")
     pair = side_taking_pair(labels)
@@ -246,8 +245,6 @@ def resolve_metric(metric: str, labels: Sequence[str]) -> str:
 
 def selection_scorer(metric: str, labels: Sequence[str]) -> Any:
     """A scikit-learn scorer for a resolved metric (see :func:`resolve_metric`)."""
-    from stance.evaluate import side_taking_pair
-
     if metric == "f_avg":
         return make_scorer(
             f1_score, labels=list(side_taking_pair(labels) or ()), average="macro", zero_division=0

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stance import config, corpora, fetch, tweets_news
+from stance import config, corpora, tweets_news
 from stance.dataset_card import card_table, read_dataset, write_dataset, yaml_header
 from stance.describe import kappa_table
 from stance.io import InputError, read_csv
@@ -165,8 +165,8 @@ def rehydrate(
     :class:`~stance.io.InputError` naming the sentence (a different corpus release, or a changed
     sentence splitter).
     """
-    ungdc_dir = Path(ungdc_dir or fetch.corpus_dir("ungdc"))
-    presidential_dir = Path(presidential_dir or fetch.corpus_dir("presidential"))
+    ungdc_dir = Path(ungdc_dir or config.corpus_dir("ungdc"))
+    presidential_dir = Path(presidential_dir or config.corpus_dir("presidential"))
     for corpus, folder in (("ungdc", ungdc_dir), ("presidential", presidential_dir)):
         if corpus in set(labels["source"]) and not folder.is_dir():
             raise InputError(

@@ -4,9 +4,7 @@
 (``make check``) runs :func:`check`, which rebuilds a fresh clone of the committed project and
 lists every file that came out different. Execution is deterministic where Jupyter allows it:
 no timing metadata is recorded, and the kernel gets ``PYTHONHASHSEED=0``, so a second run
-rewrites identical bytes. ``python -m stance.reproduce [NOTEBOOK ...]`` is the same as
-``stance reproduce``, kept because ``benchmarks.runtime`` runs each commit's own reproduction
-that way (older commits know only this spelling).
+rewrites identical bytes.
 """
 
 from __future__ import annotations
@@ -176,9 +174,3 @@ def check(root: Path | None = None, log: Callable[[str], None] = print) -> list[
                 what = {"M": "content differs", "D": "not rebuilt", "??": "new, not committed"}
                 differences.append(f"{name}: {what.get(code, code)}")
         return differences
-
-
-if __name__ == "__main__":
-    from stance.cli import main
-
-    sys.exit(main(["reproduce", *sys.argv[1:]]))

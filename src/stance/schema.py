@@ -8,7 +8,7 @@ label sets in :data:`ALLOWED_LABELS`. :func:`validate` checks a long-format tabl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -24,6 +24,8 @@ ALLOWED_LABELS: dict[str, tuple[str, ...]] = {
     **{target: STANCES for target in TARGETS},
     "sentiment": SENTIMENTS,
 }
+#: Side-taking class pairs (for, against) recognised by :func:`side_taking_pair`, in order.
+SIDE_TAKING_PAIRS = (("support", "opposition"), ("favor", "against"))
 GENRES = ("diplomatic_speech", "official_statement", "news_report", "op_ed", "social_media")
 ORIGINS = ("constructed", "seed")
 SPLITS = ("test", "train")
@@ -80,6 +82,16 @@ def check_unique(frame: pd.DataFrame, column: str, where: Callable[[pd.Series], 
     if not duplicated.empty:
         first = duplicated.iloc[0]
         raise DatasetError(f"{where(first)}: duplicate {column} {first[column]}")
+
+
+def side_taking_pair(labels: Iterable[str]) -> tuple[str, str] | None:
+    """The (for, against) labels among ``labels``, matched case-insensitively and returned as
+    spelled there: support/opposition or favor/against; ``None`` unless both are present."""
+    by_lower = {str(label).lower(): str(label) for label in sorted(set(labels), key=str)}
+    for pro, con in SIDE_TAKING_PAIRS:
+        if pro in by_lower and con in by_lower:
+            return by_lower[pro], by_lower[con]
+    return None
 
 
 def validate(frame: pd.DataFrame) -> None:

@@ -51,9 +51,8 @@ def candidate_sentences(
 ) -> pd.DataFrame:
     """Every keyword sentence of every speech of ``sessions`` (reserved states included: they
     are only scored, never labelled or tuned on), split in ``n_jobs`` processes."""
-    from stance import fetch
 
-    speeches = corpora.find_speeches(ungdc_dir or fetch.corpus_dir("ungdc"), sessions)
+    speeches = corpora.find_speeches(ungdc_dir or config.corpus_dir("ungdc"), sessions)
     sentences = corpora.ungdc_sentences(speeches, n_jobs)
     return sentences[sentences["mentions_target"]].reset_index(drop=True)
 
@@ -194,10 +193,8 @@ def add_speaker_posts(table: pd.DataFrame, posts: pd.DataFrame | None = None) ->
     these names already there are replaced).
     """
     if posts is None:
-        from stance import fetch
-
         sessions = sorted({int(session) for session in table["session"]})
-        posts = corpora.speaker_posts(fetch.corpus_dir("ungdc"), sessions=sessions)
+        posts = corpora.speaker_posts(config.corpus_dir("ungdc"), sessions=sessions)
     keys = ["iso3", "session"]
     duplicated = posts[posts.duplicated(keys)]
     if not duplicated.empty:

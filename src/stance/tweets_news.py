@@ -373,9 +373,7 @@ def tweet_date(tweet_id: str) -> str:
 
 
 def _corpus_folder(folder: Path | None, corpus: str) -> Path:
-    from stance import fetch
-
-    folder = Path(folder or fetch.corpus_dir(corpus))
+    folder = Path(folder or config.corpus_dir(corpus))
     if not folder.is_dir():
         raise InputError(
             f"{folder}: the {corpus} corpus is not fetched (run: stance corpus fetch {corpus}, "
