@@ -1,9 +1,11 @@
-"""The package's import graph has no circles: every ``stance`` import, at the top of a module or
-inside a function, is an edge, so a module never reaches back up to one that imports it."""
+"""The package's structure: its import graph has no circles (every ``stance`` import, at the top
+of a module or inside a function, is an edge, so a module never reaches back up to one that
+imports it), and its docstring maps every module."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import stance
@@ -64,3 +66,10 @@ def test_the_circle_finder_finds_a_circle_inside_functions_too(tmp_path: Path) -
     assert cycle(import_graph(tmp_path)) == ["a", "b", "c", "a"]
     (tmp_path / "c.py").write_text("")
     assert cycle(import_graph(tmp_path)) is None
+
+
+def test_the_package_docstring_maps_every_module() -> None:
+    named = set(re.findall(r":mod:`~stance\.(\w+)`", stance.__doc__ or ""))
+    modules = {path.stem for path in PACKAGE.glob("*.py")} - {"__init__"}
+    assert modules - named == set(), "modules missing from stance.__doc__"
+    assert named - modules == set(), "stance.__doc__ names modules that do not exist"

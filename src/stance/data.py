@@ -266,9 +266,9 @@ def load_statements(split: str | None = None, path: Path | None = None) -> pd.Da
 
     Examples
     --------
-    >>> train = load_statements("train")  # doctest: +SKIP
-    >>> english = train[train["lang"] == "en"]  # doctest: +SKIP
-    >>> english["ukraine_operation"].value_counts()  # doctest: +SKIP
+    >>> train = load_statements("train")
+    >>> sorted(train["lang"].unique()), sorted(train["ukraine_operation"].unique())
+    (['en', 'tr'], ['neutral', 'opposition', 'support'])
     """
     return read_dataset(path or config.DATASET_DIR, COLUMNS, split)
 

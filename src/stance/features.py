@@ -65,7 +65,7 @@ class CachedTfidfVectorizer(TfidfVectorizer):
     --------
     >>> vectorizer = CachedTfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3))
     >>> vectorizer.fit(["war and peace", "peace talks"]).transform(["peace now"]).shape
-    (1, 21)
+    (1, 36)
     """
 
     # --- fitting resets the cache (the vocabulary changes) ---------------------------------

@@ -342,9 +342,11 @@ def select_model(
 
     Examples
     --------
-    >>> selection = select_model(texts, labels, groups, lang="en")  # doctest: +SKIP
-    >>> selection.metric, selection.cv_score  # doctest: +SKIP
-    ('f_avg', 0.71)
+    >>> texts = ["We condemn the invasion.", "Russia was right to act.", "Talks on trade."] * 4
+    >>> labels = ["opposition", "support", "neutral"] * 4
+    >>> selection = select_model(texts, labels, [f"g{i}" for i in range(12)], lang="en")
+    >>> selection.metric, selection.n_splits
+    ('f_avg', 4)
     """
     _check_lengths(texts, labels, groups)
     metric = resolve_metric(metric, labels)
@@ -826,10 +828,13 @@ def save_model(estimator: Pipeline, path: str | os.PathLike[str], metadata: dict
 
     Examples
     --------
-    >>> pipeline = build_pipeline("word").fit(texts, labels)  # doctest: +SKIP
-    >>> save_model(pipeline, "models/my_model.skops", {"lang": "en"})  # doctest: +SKIP
-    >>> load_model("models/my_model.skops").metadata  # doctest: +SKIP
-    {'lang': 'en'}
+    >>> texts = ["We condemn the invasion.", "Russia was right to act.", "Talks on trade."] * 4
+    >>> labels = ["opposition", "support", "neutral"] * 4
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "my_model.skops"
+    >>> save_model(build_pipeline("word").fit(texts, labels), path, {"lang": "en"})
+    >>> load_model(path).metadata["lang"]
+    'en'
     """
     content = {
         "format": MODEL_FORMAT,
@@ -878,11 +883,15 @@ def save_selection(
 
     Examples
     --------
-    >>> selection = select_model(texts, labels, groups)  # doctest: +SKIP
-    >>> meta = save_selection(selection, "models/ukraine.skops", texts, labels,
-    ...                       target="ukraine_operation", lang="en")  # doctest: +SKIP
-    >>> meta["selection_metric"], meta["n_train"]  # doctest: +SKIP
-    ('f_avg', 475)
+    >>> texts = ["We condemn the invasion.", "Russia was right to act.", "Talks on trade."] * 4
+    >>> labels = ["opposition", "support", "neutral"] * 4
+    >>> import tempfile
+    >>> selection = select_model(texts, labels, [f"g{i}" for i in range(12)])
+    >>> path = Path(tempfile.mkdtemp()) / "ukraine.skops"
+    >>> meta = save_selection(selection, path, texts, labels,
+    ...                       target="ukraine_operation", lang="en")
+    >>> meta["selection_metric"], meta["n_train"]
+    ('f_avg', 12)
     """
     metadata = model_metadata(
         selection.estimator,
@@ -949,10 +958,10 @@ def load_model(path: str | os.PathLike[str]) -> LoadedModel:
 
     Examples
     --------
-    >>> model = load_model("models/constructed/ukraine_operation_en.skops")  # doctest: +SKIP
-    >>> model.metadata["labels"]  # doctest: +SKIP
+    >>> model = load_model("models/constructed/ukraine_operation_en.skops")  # notebook 03
+    >>> model.metadata["labels"]
     ['neutral', 'opposition', 'support']
-    >>> model.pipeline.predict(["We condemn the invasion."])  # doctest: +SKIP
+    >>> model.pipeline.predict(["We condemn the invasion."])
     array(['opposition'], dtype='<U10')
     """
     if not str(path).strip():
