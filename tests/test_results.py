@@ -67,3 +67,10 @@ def test_with_intervals_leaves_a_metric_that_does_not_apply_empty():
     assert results.with_intervals(table, ["f_avg"]).to_dict("records") == [
         {"system": "m", "f_avg": ""}
     ]
+
+
+def test_the_readme_shows_the_two_commands_on_its_first_screen() -> None:
+    first_screen = (config.PROJECT_ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:25]
+    assert any(line.startswith("make reproduce") for line in first_screen)
+    assert any(line.startswith("make test") for line in first_screen)
+    assert "## Contents" in first_screen
