@@ -82,11 +82,11 @@ ADAPT_LANG = $(if $(filter command line,$(origin LANG)),$(LANG),en)
 OUT    ?= build/adapt
 TARGET ?= $(LABEL)
 
-# stance.adapt checks the CSV and the parameters before any kernel starts (one-line errors, exit
-# 2), runs the template with papermill, writes its HTML copy and prints the headline scores.
+# stance adapt checks the CSV and the parameters before any kernel starts (one-line errors, exit
+# 2), runs the template, writes its HTML copy and prints the headline scores.
 adapt: $(STAMP)  ## the whole flow on your CSV (DATA= TEXT= LABEL= [GROUP= LANG= TARGET= OUT=])
-	@test -n "$(DATA)" -a -n "$(TEXT)" -a -n "$(LABEL)" || { echo "make adapt: error: DATA, TEXT and LABEL are required (make adapt DATA=file.csv TEXT=column LABEL=column [GROUP=column] [LANG=en] [TARGET=name] [OUT=build/adapt])" >&2; exit 2; }
-	@$(PY) -m stance.adapt --data "$(DATA)" --text-column "$(TEXT)" --label-column "$(LABEL)" \
+	@test -n "$(DATA)" -a -n "$(TEXT)" -a -n "$(LABEL)" || { echo "stance: error: DATA, TEXT and LABEL are required (make adapt DATA=file.csv TEXT=column LABEL=column [GROUP=column] [LANG=en] [TARGET=name] [OUT=build/adapt])" >&2; exit 2; }
+	@$(PY) -m stance adapt --data "$(DATA)" --text-column "$(TEXT)" --label-column "$(LABEL)" \
 	  $(if $(GROUP),--group-column "$(GROUP)") --lang "$(ADAPT_LANG)" --target "$(TARGET)" \
 	  --out "$(OUT)"
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import jupytext
 import pandas as pd
-import papermill
 import pytest
+from nbclient.exceptions import CellExecutionError
 
-from stance import adapt, checks, config, io, models, splits, text
+from stance import adapt, checks, config, io, models, reproduce, splits, text
 
 NOTEBOOK = config.PROJECT_ROOT / "notebooks" / "adapt_template.ipynb"
 FIXTURE = Path(__file__).parent / "fixtures" / "adapt_four_class.csv"
@@ -182,18 +182,18 @@ def test_lines_are_the_lines_of_the_file(tmp_path):
 
 
 def test_a_failed_notebook_is_reported_by_its_cause_only():
-    from papermill.exceptions import PapermillExecutionError
+    from nbclient.exceptions import CellExecutionError
 
     def failure(ename, evalue):
-        return PapermillExecutionError(4, 4, "source", ename, evalue, ["Traceback ...", "x"])
+        return CellExecutionError("Traceback ...\nx", ename, evalue)
 
     assert (
-        adapt.notebook_failure(failure("InputError", "my.csv: line 3: empty label"), "out/a.ipynb")
+        reproduce.notebook_failure(failure("InputError", "my.csv: line 3: empty label"))
         == "my.csv: line 3: empty label"
     )
     assert (
-        adapt.notebook_failure(failure("ValueError", "bad\n\x1b[31mworse\x1b[0m"), "out/a.ipynb")
-        == "ValueError: worse (see out/a.ipynb)"
+        reproduce.notebook_failure(failure("ValueError", "bad\n\x1b[31mworse\x1b[0m"))
+        == "ValueError: worse"
     )
 
 
@@ -222,7 +222,7 @@ def own_lines(stream: str) -> list[str]:
 def assert_one_line_error(result: subprocess.CompletedProcess, start: str) -> str:
     assert result.returncode == 2
     [line] = own_lines(result.stderr)
-    assert line.startswith(f"make adapt: error: {start}"), line
+    assert line.startswith(f"stance: error: {start}"), line
     assert "Traceback" not in result.stdout + result.stderr
     return line
 
@@ -308,23 +308,23 @@ def test_make_adapt_warns_prints_the_scores_and_writes_an_html_copy(make_run):
     assert result.returncode == 0, result.stderr
     # stderr holds the duplicate warning only: no progress bar, no kernel log lines
     assert result.stderr.splitlines() == [
-        f"make adapt: warning: {data_path}: 1 text given more than once (1 extra copy; lines 2 "
+        f"stance: warning: {data_path}: 1 text given more than once (1 extra copy; lines 2 "
         "and 124): a copy in the test split of a text in the training split inflates the test "
         "score; drop the copies or give them the same group"
     ]
     stdout = result.stdout.splitlines()
     assert stdout[0] == (
-        "make adapt: comments.csv: 123 rows, 2 with an empty text dropped, "
+        "stance adapt: comments.csv: 123 rows, 2 with an empty text dropped, "
         "121 texts in 4 classes and 31 groups"
     )
-    assert stdout[1] == "make adapt: running notebooks/adapt_template.ipynb (a minute or so) ..."
+    assert stdout[1] == "stance adapt: running notebooks/adapt_template.ipynb (a minute or so) ..."
     scores = json.loads((out / f"{STEM}_test_scores.json").read_text(encoding="utf-8"))
     n_test = sum(
         row["support"]
         for row in json.loads((out / f"{STEM}_per_class.json").read_text(encoding="utf-8"))
     )
     assert stdout[2] == (
-        f"make adapt: test scores on {n_test} held-out texts, with 95% bootstrap intervals:"
+        f"stance adapt: test scores on {n_test} held-out texts, with 95% bootstrap intervals:"
     )
     for line, row in zip(stdout[3:6], scores, strict=True):
         assert line.split()[:2] == row["system"].split()[:2]
@@ -332,7 +332,7 @@ def test_make_adapt_warns_prints_the_scores_and_writes_an_html_copy(make_run):
             f"macro-F1 {row['macro_f1']:.3f} [{row['macro_f1_low']:.3f}, "
             f"{row['macro_f1_high']:.3f}]  accuracy {row['accuracy']:.3f}"
         )
-    assert stdout[6].startswith(f"make adapt: everything is in {out}/: the model {STEM}.skops")
+    assert stdout[6].startswith(f"stance adapt: everything is in {out}/: the model {STEM}.skops")
     assert len(stdout) == 7
     html = (out / "adapt_template.html").read_text(encoding="utf-8")
     assert html.lstrip().startswith("<!DOCTYPE html>")
@@ -396,17 +396,14 @@ def test_template_is_paired_and_committed_executed_with_its_default_parameters()
 def test_template_stops_at_a_bad_column_with_the_one_line_message(tmp_path):
     with pytest.raises(io.InputError) as expected:
         io.read_csv(FIXTURE, ["comment", "nope", "thread"])
-    with pytest.raises(papermill.PapermillExecutionError) as failed:
-        papermill.execute_notebook(
-            str(NOTEBOOK),
-            str(tmp_path / "failed.ipynb"),
-            parameters={**PARAMETERS, "label_column": "nope", "output_dir": str(tmp_path / "out")},
-            cwd=str(NOTEBOOK.parent),
-            kernel_name="python3",
-            progress_bar=False,
-            **adapt.kernel_options(),
+    with pytest.raises(CellExecutionError) as failed:
+        reproduce.run_notebook(
+            NOTEBOOK,
+            tmp_path / "failed.ipynb",
+            {**PARAMETERS, "label_column": "nope", "output_dir": str(tmp_path / "out")},
+            NOTEBOOK.parent,
         )
     assert failed.value.ename == "InputError"
     assert failed.value.evalue == str(expected.value)
-    assert f"InputError: {expected.value}" in str(failed.value)
-    assert "Traceback" not in str(failed.value)
+    assert reproduce.notebook_failure(failed.value) == str(expected.value)
+    assert (tmp_path / "failed.ipynb").is_file()  # written, to show where it stopped

@@ -6,11 +6,12 @@ more), any language code. Problems with the input are :class:`~stance.io.InputEr
 one-line message that names the file and, where there is one, the line, so a student can fix the
 CSV or the parameters without reading a traceback.
 
-``python -m stance.adapt --data CSV --text-column COL --label-column COL [...]`` (what ``make
-adapt`` runs) checks the inputs as the template will, before any kernel starts; runs the
-template with papermill into the output folder; writes an HTML copy of the executed notebook
-there; and prints the headline test scores from the table the notebook wrote. Every error is one
-line ``make adapt: error: ...`` with exit code 2.
+:func:`run` is ``stance adapt --data CSV --text-column COL --label-column COL [...]`` (what
+``make adapt`` runs): it checks the inputs as the template will, before any kernel starts; runs
+the template into the output folder with the project's notebook runner
+(:func:`stance.reproduce.run_notebook`); writes an HTML copy of the executed notebook there; and
+prints the headline test scores from the table the notebook wrote. Errors are the command
+line's one line ``stance: error: ...`` with exit code 2.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import json
 import math
 import os
 import re
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -328,13 +328,8 @@ def written_files(directory: str | os.PathLike[str], stem: str) -> list[str]:
 
 # --- make adapt: check the inputs, run the template, report --------------------------------
 
-PROG = "make adapt"
-EXIT_ERROR = 2
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+PROG = "stance adapt"
 TEMPLATE_NAME = "adapt_template.ipynb"  # in the project's notebooks/
-KERNEL_NAME = "python3"
-DEFAULT_OUTPUT_DIR = "build/adapt"
-_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def check_inputs(
@@ -344,7 +339,7 @@ def check_inputs(
     group_column: str | None = None,
     lang: str = "en",
     target_name: str | None = None,
-    output_dir: str | os.PathLike[str] = DEFAULT_OUTPUT_DIR,
+    output_dir: str | os.PathLike[str] = config.ADAPT_OUTPUT_DIR,
 ) -> tuple[LabelledData, str]:
     """Everything the template checks before it trains, without starting a kernel: the language
     code, the target name, the data (:func:`read_labelled_csv`), that a split with the template's
@@ -356,58 +351,6 @@ def check_inputs(
     split_frame(labelled.frame, label_column, group_column)
     output_directory(output_dir)
     return labelled, stem
-
-
-def kernel_options() -> dict[str, Any]:
-    """Options for the kernel papermill starts, so the terminal shows only what the user needs.
-
-    ipykernel warns "Kernel is running over TCP without encryption" unless the kernel manager
-    provisions CurveZMQ keys: it does when pyzmq has Curve support (``transport_encryption``
-    ``"auto"``, used when the kernelspec declares support), which also encrypts the channel.
-    jupyter_client interrupts a kernel before shutting it down, which ipykernel may log as
-    "ERROR | KeyboardInterrupt caught in kernel": the kernel's own log is set to CRITICAL.
-    Errors in the notebook's cells are not log messages; they stop the run as before.
-    """
-    import zmq
-    from traitlets.config import Config
-
-    manager = {"transport_encryption": "auto"} if zmq.has("curve") else {}
-    return {
-        "config": Config({"KernelManager": manager}),
-        "extra_arguments": ["--IPKernelApp.log_level=CRITICAL"],
-    }
-
-
-def execute_template(executed: str | os.PathLike[str], parameters: dict[str, Any]) -> None:
-    """Run the template with ``parameters`` into ``executed`` (papermill; no progress bar), in
-    the current folder, so relative paths in the parameters are relative to it."""
-    import papermill
-
-    os.environ.setdefault("PYTHONHASHSEED", "0")
-    papermill.execute_notebook(
-        str(config.PROJECT_ROOT / "notebooks" / TEMPLATE_NAME),
-        str(executed),
-        parameters=parameters,
-        cwd=".",
-        kernel_name=KERNEL_NAME,
-        progress_bar=False,
-        log_output=False,
-        **kernel_options(),
-    )
-
-
-def notebook_failure(error: BaseException, executed: str | os.PathLike[str]) -> str:
-    """The one line to show when the template failed: the cause, the last line of its error.
-    The template's own errors (:class:`InputError`) are shown as they are; any other names its
-    type and the executed notebook, which shows where it happened."""
-    ename = getattr(error, "ename", None) or type(error).__name__
-    evalue = getattr(error, "evalue", None)
-    text = _ANSI_ESCAPE.sub("", str(error) if evalue is None else str(evalue))
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    cause = lines[-1] if lines else ""
-    if ename == "InputError" and cause:
-        return cause
-    return f"{ename}: {cause} (see {executed})" if cause else f"{ename} (see {executed})"
 
 
 def write_html(notebook: str | os.PathLike[str], html: str | os.PathLike[str]) -> None:
@@ -449,55 +392,12 @@ def headline_scores(directory: str | os.PathLike[str], stem: str) -> str:
     return "\n".join(lines)
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:
-        self.exit(EXIT_ERROR, f"{PROG}: error: {message}\n")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The command line of ``python -m stance.adapt`` (what ``make adapt`` runs)."""
-    parser = _Parser(
-        prog="python -m stance.adapt",
-        description="Check a labelled CSV, run notebooks/adapt_template.ipynb on it with "
-        "papermill, write an HTML copy of the executed notebook and print the "
-        "headline test scores. Errors are one line 'make adapt: error: ...', exit 2.",
-    )
-    parser.add_argument("--data", required=True, metavar="CSV", help="UTF-8 CSV with a header")
-    parser.add_argument("--text-column", required=True, metavar="COL", help="column of texts")
-    parser.add_argument("--label-column", required=True, metavar="COL", help="column of labels")
-    parser.add_argument(
-        "--group-column",
-        metavar="COL",
-        help="column of group ids; a group never straddles the split",
-    )
-    parser.add_argument("--lang", default="en", help="language code of the texts (default en)")
-    parser.add_argument(
-        "--target", metavar="NAME", help="what the stance is toward (default: the label column)"
-    )
-    parser.add_argument(
-        "--out",
-        default=DEFAULT_OUTPUT_DIR,
-        metavar="DIR",
-        help=f"folder for everything the run writes (default {DEFAULT_OUTPUT_DIR})",
-    )
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="only check the inputs (and create --out); do not run the notebook",
-    )
-    return parser
-
-
-def _warn(message: str) -> None:
-    print(f"{PROG}: warning: {' '.join(message.splitlines())}", file=sys.stderr, flush=True)
-
-
-def _fail(message: str) -> int:
-    print(f"{PROG}: error: {' '.join(message.splitlines())}", file=sys.stderr, flush=True)
-    return EXIT_ERROR
-
-
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, warn: Callable[[str], None]) -> int:
+    """``stance adapt`` (what ``make adapt`` runs): check the inputs as the template will, before
+    any kernel starts; run the template into ``--out`` (:func:`stance.reproduce.run_notebook`);
+    write its HTML copy; print the headline test scores. A failing notebook is an
+    :class:`~stance.io.InputError` with the one line of :func:`stance.reproduce.notebook_failure`
+    and the executed notebook's path."""
     target = args.label_column if args.target is None else args.target
     labelled, stem = check_inputs(
         args.data,
@@ -510,11 +410,10 @@ def _run(args: argparse.Namespace) -> int:
     )
     print(f"{PROG}: {labelled.summary}", flush=True)
     for warning in labelled.warnings:
-        _warn(warning)
+        warn(warning)
     if args.check:
         return 0
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError  # slow: after the check
-    from papermill.exceptions import PapermillExecutionError
+    from stance.reproduce import notebook_failure, run_notebook  # slow: after the check
 
     out = Path(args.out)
     executed = out / TEMPLATE_NAME
@@ -529,9 +428,14 @@ def _run(args: argparse.Namespace) -> int:
         "output_dir": str(out),
     }
     try:
-        execute_template(executed, parameters)
-    except (PapermillExecutionError, CellTimeoutError, DeadKernelError) as error:
-        return _fail(notebook_failure(error, executed))
+        run_notebook(
+            config.PROJECT_ROOT / "notebooks" / TEMPLATE_NAME, executed, parameters, Path.cwd()
+        )
+    except Exception as error:  # a cell failed, timed out or the kernel died
+        message = notebook_failure(error)
+        if getattr(error, "ename", "") != "InputError":
+            message += f" (see {executed})"
+        raise InputError(message) from None
     html = executed.with_suffix(".html")
     write_html(executed, html)
     print(headline_scores(out, stem))
@@ -540,21 +444,3 @@ def _run(args: argparse.Namespace) -> int:
         f"figures (.png), the executed notebook {executed.name} and its HTML copy {html.name}"
     )
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``python -m stance.adapt``; return the exit code (0 ok, 2 error, 130 Ctrl-C)."""
-    args = build_parser().parse_args(argv)
-    try:
-        return _run(args)
-    except InputError as error:
-        return _fail(str(error))
-    except OSError as error:  # e.g. an --out that is a file or cannot be written
-        return _fail(f"{error.filename}: {error.strerror}" if error.filename else str(error))
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -958,7 +958,54 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--out", type=_path, metavar="DIR", help="folder to write (default: the project's report/)"
     )
+    _add_adapt(subparsers)
     return parser
+
+
+def _add_adapt(subparsers: Any) -> None:
+    adapt = _command(
+        subparsers,
+        "adapt",
+        "the whole flow (split, train, evaluate, plot) on your labelled CSV",
+        "Check a labelled CSV and the parameters as the template will (one-line errors before "
+        "any kernel starts), run notebooks/adapt_template.ipynb on it into --out, write an HTML "
+        "copy of the executed notebook and print the headline test scores. 'make adapt' runs "
+        "this.",
+        "  stance adapt --data comments.csv --text-column text --label-column stance\n"
+        "  stance adapt --data tr.csv --text-column metin --label-column tutum --lang tr "
+        "--target nato --out build/nato",
+        _adapt,
+    )
+    adapt.add_argument("--data", type=_path, required=True, metavar="CSV", help="UTF-8 CSV")
+    adapt.add_argument("--text-column", required=True, metavar="COL", help="column of texts")
+    adapt.add_argument("--label-column", required=True, metavar="COL", help="column of labels")
+    adapt.add_argument(
+        "--group-column",
+        metavar="COL",
+        help="column of group ids; a group never straddles the split",
+    )
+    adapt.add_argument("--lang", default="en", help="language code of the texts (default en)")
+    adapt.add_argument(
+        "--target", metavar="NAME", help="what the stance is toward (default: the label column)"
+    )
+    adapt.add_argument(
+        "--out",
+        type=_path,
+        default=Path(config.ADAPT_OUTPUT_DIR),
+        metavar="DIR",
+        help=f"folder for everything the run writes (default {config.ADAPT_OUTPUT_DIR})",
+    )
+    adapt.add_argument(
+        "--check",
+        action="store_true",
+        help="only check the inputs (and create --out); do not run the notebook",
+    )
+
+
+def _adapt(args: argparse.Namespace) -> int:
+    from stance import adapt
+
+    return adapt.run(args, _warn)
 
 
 def _corpus_build(args: argparse.Namespace) -> int:

@@ -24,6 +24,8 @@ SEED = 20240619  # the day of the Putin–Kim summit in Pyongyang; used for ever
 #: Parallel jobs for model selection in the notebooks. Results do not depend on it (every fit is
 #: seeded and single-threaded); only the run time does.
 N_JOBS = int(os.environ.get("STANCE_N_JOBS", "2"))
+#: Where ``stance adapt`` (``make adapt``) writes, relative to the folder it runs in.
+ADAPT_OUTPUT_DIR = "build/adapt"
 
 #: The checkout this file lives in (``<root>/src/stance/config.py``): the root by default.
 _CHECKOUT = Path(__file__).resolve().parents[2]

@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from stance import config
 
@@ -52,26 +53,60 @@ def kernel_config():
     return config
 
 
-def run_notebook(path: Path) -> None:
-    """Execute ``path`` in its own folder and save it in place (atomically)."""
+def run_notebook(
+    path: Path,
+    out: Path | None = None,
+    parameters: dict[str, Any] | None = None,
+    cwd: Path | None = None,
+) -> None:
+    """Execute ``path`` and save it atomically: in place (the pipeline's notebooks), or into
+    ``out`` with ``parameters`` injected after the cell tagged ``parameters`` (papermill's
+    convention; the adaptation template). The kernel runs in ``cwd`` (default: the notebook's
+    folder), with ``PYTHONHASHSEED=0`` and no timing metadata, so a rerun writes the same bytes.
+    A notebook that fails is still written to ``out`` (never in place), so its cells show where.
+    """
     import nbformat
     from nbclient import NotebookClient
 
     from stance.io import atomic_write
 
     notebook = nbformat.read(path, as_version=4)
+    if parameters is not None:
+        from papermill.iorw import load_notebook_node
+        from papermill.parameterize import parameterize_notebook
+
+        notebook = parameterize_notebook(load_notebook_node(str(path)), parameters)
     os.environ.setdefault("PYTHONHASHSEED", "0")
     client = NotebookClient(
         notebook,
         kernel_name=KERNEL_NAME,
         timeout=CELL_TIMEOUT_SECONDS,
         record_timing=False,
-        resources={"metadata": {"path": str(path.parent)}},
+        resources={"metadata": {"path": str(cwd or path.parent)}},
         config=kernel_config(),
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
     )
-    client.execute()
-    with atomic_write(path) as handle:
-        nbformat.write(notebook, handle)
+    try:
+        client.execute()
+    finally:
+        if out is not None:
+            with atomic_write(out) as handle:
+                nbformat.write(notebook, handle)
+    if out is None:
+        with atomic_write(path) as handle:
+            nbformat.write(notebook, handle)
+
+
+def notebook_failure(error: BaseException) -> str:
+    """The one line that says why a notebook failed: the last line of its error (the project's
+    own errors, :class:`~stance.io.InputError`, are one line already), else the error's type."""
+    ename = getattr(error, "ename", None) or type(error).__name__
+    evalue = getattr(error, "evalue", None)
+    text = _ANSI_ESCAPE.sub("", str(error) if evalue is None else str(evalue))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return ename
+    return lines[-1] if ename == "InputError" else f"{ename}: {lines[-1]}"
 
 
 def run_pipeline(notebooks: list[Path], log: Callable[[str], None] = print) -> dict[str, float]:
@@ -87,11 +122,7 @@ def run_pipeline(notebooks: list[Path], log: Callable[[str], None] = print) -> d
         try:
             run_notebook(path)
         except Exception as error:
-            text = _ANSI_ESCAPE.sub("", str(error)).strip()
-            lines = [line for line in text.splitlines() if line.strip()]
-            raise RuntimeError(
-                f"{path.name}: {lines[-1] if lines else type(error).__name__}"
-            ) from None
+            raise RuntimeError(f"{path.name}: {notebook_failure(error)}") from None
         seconds[path.name] = round(time.perf_counter() - start, 1)
         log(f"[{number}/{len(notebooks)}] {path.name} done in {seconds[path.name]:.1f} s")
     return seconds
