@@ -22,8 +22,8 @@
 # the test split against two baselines with bootstrap intervals, and read the top features.
 #
 # **How to use it.** Edit the parameters in the next cell and run all cells, or run
-# `make adapt DATA=my.csv TEXT=text LABEL=stance` (see *How to adapt* in the README), which checks
-# the CSV, runs this notebook with papermill, saves it with an HTML copy and prints the test
+# `make adapt DATA=my.csv TEXT=text LABEL=stance` (`stance adapt`; see *How to adapt*), which checks
+# the CSV, runs this notebook with those parameters, saves it with an HTML copy and prints the test
 # scores. By default it runs on a small made-up example: 120 forum comments
 # about a city's plan to ban cars from its centre, labelled `pro`, `anti`, `mixed` or
 # `unrelated`. Everything it writes goes to `output_dir`, never to the project's `figures/`,
