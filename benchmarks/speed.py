@@ -171,11 +171,11 @@ def scikit_learn_pipeline(pipeline: Pipeline) -> Pipeline:
 
 def reference_predict(model: Path, source: Path, out: Path) -> None:
     """What ``stance predict --jobs 1`` does, with :func:`scikit_learn_pipeline`."""
-    from stance import models
+    from stance import model_files
     from stance.io import atomic_write, iter_csv_chunks
     from stance.predict import predict_frame
 
-    pipeline = scikit_learn_pipeline(models.load_model(model).pipeline)
+    pipeline = scikit_learn_pipeline(model_files.load_model(model).pipeline)
     with atomic_write(out) as handle:
         for number, chunk in enumerate(iter_csv_chunks(source, ["text"], CHUNKSIZE)):
             predict_frame(pipeline, chunk, "text").to_csv(
@@ -281,14 +281,14 @@ def measure(
 
 def model_files() -> pd.DataFrame:
     """Size and load time (best of three, in this process) of every shipped model file."""
-    from stance import models
+    from stance import model_files
 
     rows = []
     for path in sorted(config.MODELS_DIR.glob("*.skops")):
         times = []
         for _ in range(3):
             start = time.perf_counter()
-            models.load_model(path)
+            model_files.load_model(path)
             times.append(time.perf_counter() - start)
         rows.append(
             {

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from nbclient.exceptions import CellExecutionError
 
-from stance import adapt, checks, config, io, models, reproduce, splits, text
+from stance import adapt, checks, config, io, model_files, reproduce, splits, text
 
 NOTEBOOK = config.PROJECT_ROOT / "notebooks" / "adapt_template.ipynb"
 FIXTURE = Path(__file__).parent / "fixtures" / "adapt_four_class.csv"
@@ -344,7 +344,7 @@ def test_make_adapt_warns_prints_the_scores_and_writes_an_html_copy(make_run):
 
 def test_make_adapt_trains_saves_and_loads_a_four_class_model(make_run):
     out, _, _, _, _ = make_run
-    model = models.load_model(out / f"{STEM}.skops")
+    model = model_files.load_model(out / f"{STEM}.skops")
     assert model.metadata["labels"] == ["anti", "mixed", "pro", "unrelated"]
     assert model.metadata["target"] == "car-free centre"
     assert model.metadata["text_column"] == "comment"

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import stance
-from stance import models
+from stance import model_files
 from tests.helpers import (
     GROUP,
     LABEL,
@@ -80,7 +80,7 @@ def test_round_trip_through_python_m_stance(tmp_path: Path) -> None:
     assert "neutral, opposition, support (3)" in trained.stdout
     assert "selected by  f_avg" in trained.stdout and "CV f_avg" in trained.stdout
     assert "grouped by 'group'" in trained.stdout
-    metadata = models.load_model(model_path).metadata
+    metadata = model_files.load_model(model_path).metadata
     assert (metadata["selection_metric"], metadata["cv_score"] > 0) == ("f_avg", True)
     assert "trained on 60 texts" in trained.stdout
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from stance import models
+from stance import model_selection
 from tests.helpers import (
     GROUP,
     LABEL,
@@ -280,7 +280,7 @@ def test_ctrl_c_is_one_line_and_exit_130(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(models, "select_model", interrupted)
+    monkeypatch.setattr(model_selection, "select_model", interrupted)
     data = write_csv(tmp_path / "train.csv", stance_rows(3))
     code, out, err = run(capsys, *train_argv(data, tmp_path / "new" / "m.skops"))
     assert (code, out, err) == (130, "", "stance: interrupted\n")

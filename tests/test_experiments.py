@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stance import evaluate, experiments, models
+from stance import evaluate, experiments, model_files, models
 from stance.describe import naive_mapping_mismatch
 from stance.schema import LABEL_COLUMNS, SENTIMENTS, STANCES, TARGETS
 from tests.helpers import constructed_rows
@@ -62,7 +62,7 @@ def pipelines(train) -> dict[experiments.ModelKey, object]:
 
 
 def test_model_files_keep_their_names(tmp_path):
-    assert experiments.model_name("ukraine_operation", "tr") == "ukraine_operation_tr"
+    assert model_files.model_name("ukraine_operation", "tr") == "ukraine_operation_tr"
     assert (
         experiments.model_path(tmp_path, "ukraine_operation", "tr")
         == tmp_path / "ukraine_operation_tr.skops"

@@ -13,7 +13,7 @@ from sklearn.metrics import f1_score, make_scorer
 from sklearn.model_selection import GridSearchCV, ParameterGrid, StratifiedGroupKFold
 from sklearn.pipeline import FeatureUnion
 
-from stance import features, models
+from stance import features, model_selection, models
 from stance.features import CachedTfidfVectorizer, TextFeatureUnion, fold_feature_matrices
 from stance.text import TextNormalizer
 from tests.helpers import toy_corpus
@@ -168,7 +168,7 @@ def test_fold_matrices_equal_fitting_each_candidate_alone(lang):
         clone(c["features"]).set_params(
             **{k.removeprefix("features__"): v for k, v in c.items() if k.startswith("features__")}
         )
-        for c in ParameterGrid(models.candidate_grid("auto", lang))
+        for c in ParameterGrid(model_selection.candidate_grid("auto", lang))
     ]
     train, validation = TRAIN[:6] * 3, TRAIN[6:] + TRICKY
     pairs = fold_feature_matrices(steps, train, validation)
@@ -184,7 +184,7 @@ def test_grid_search_scores_equal_scikit_learns_grid_search():
     """The project's search gives GridSearchCV's table, means, ranks and winner."""
     texts, labels, groups = toy_corpus("tr", n=45)
     folds = list(StratifiedGroupKFold(3, shuffle=True, random_state=0).split(texts, labels, groups))
-    grid = models.candidate_grid("auto", "tr")
+    grid = model_selection.candidate_grid("auto", "tr")
     weights = np.linspace(0.5, 1.5, len(texts))
     reference = GridSearchCV(
         models.build_pipeline("word", "tr"),
@@ -194,8 +194,8 @@ def test_grid_search_scores_equal_scikit_learns_grid_search():
         refit=False,
     )
     reference.fit(texts, labels, classifier__sample_weight=weights)
-    task = models.SearchTask(labels, folds, "macro_f1", sample_weight=weights)
-    ours = models._search(texts, task, grid, "tr", 1)
+    task = model_selection.SearchTask(labels, folds, "macro_f1", sample_weight=weights)
+    ours = model_selection._search(texts, task, grid, "tr", 1)
     expected = pd.DataFrame(
         {
             "mean": np.round(reference.cv_results_["mean_test_score"], 4),
@@ -209,7 +209,7 @@ def test_grid_search_scores_equal_scikit_learns_grid_search():
     np.testing.assert_array_equal(table["std_macro_f1"], expected["std"])
     np.testing.assert_array_equal(table["rank"], expected["rank"])
     assert table["params"].tolist() == expected["params"].tolist()
-    assert ours.best_params == models._readable(reference.best_params_)
+    assert ours.best_params == model_selection._readable(reference.best_params_)
     assert ours.cv_score == round(float(reference.best_score_), 4)
 
 
@@ -222,14 +222,14 @@ def test_shared_search_of_several_tasks_gives_each_tasks_own_fold_scores():
     same_training = [(folds[0][0], validation) for _, validation in folds]
     weights = np.linspace(0.5, 1.5, len(texts))
     tasks = [
-        models.SearchTask(labels, folds, "macro_f1"),
-        models.SearchTask(other_labels, folds, "macro_f1", sample_weight=weights),
-        models.SearchTask(labels, folds, "macro_f1", sample_weight=weights * 2),
-        models.SearchTask(labels, same_training, "macro_f1"),
+        model_selection.SearchTask(labels, folds, "macro_f1"),
+        model_selection.SearchTask(other_labels, folds, "macro_f1", sample_weight=weights),
+        model_selection.SearchTask(labels, folds, "macro_f1", sample_weight=weights * 2),
+        model_selection.SearchTask(labels, same_training, "macro_f1"),
     ]
-    grid = models.candidate_grid("auto", "en")
+    grid = model_selection.candidate_grid("auto", "en")
     candidates = list(ParameterGrid(grid))
-    scores = models.cross_validate_tasks(texts, tasks, candidates, n_jobs=2)
+    scores = model_selection.cross_validate_tasks(texts, tasks, candidates, n_jobs=2)
     for task, task_scores in zip(tasks, scores, strict=True):
         reference = GridSearchCV(
             models.build_pipeline("word", "en"),
@@ -251,7 +251,7 @@ def test_shared_search_of_several_tasks_gives_each_tasks_own_fold_scores():
 def json_params(params: dict) -> str:
     import json
 
-    return json.dumps(models._readable(params), sort_keys=True)
+    return json.dumps(model_selection._readable(params), sort_keys=True)
 
 
 @pytest.mark.parametrize("ngram_range", [(1, 1), (1, 3), (2, 5), (3, 3), (4, 6)])

@@ -17,7 +17,7 @@ from sklearn.model_selection import ParameterGrid, StratifiedGroupKFold, Stratif
 from sklearn.pipeline import FeatureUnion
 
 import stance
-from stance import config, models, splits
+from stance import config, model_files, model_selection, models, splits
 from stance.io import InputError
 from stance.text import TextNormalizer
 from tests.helpers import LABELS, toy_corpus
@@ -29,9 +29,9 @@ def corpus() -> tuple[list[str], list[str], list[str]]:
 
 
 @pytest.fixture(scope="module")
-def selection(corpus) -> models.ModelSelection:
+def selection(corpus) -> model_selection.ModelSelection:
     texts, labels, groups = corpus
-    return models.select_model(texts, labels, groups)
+    return model_selection.select_model(texts, labels, groups)
 
 
 @pytest.fixture(scope="module")
@@ -81,13 +81,13 @@ def test_params_are_settable_through_build_and_set_params():
 
 @pytest.mark.parametrize("kind", models.FEATURE_KINDS)
 def test_every_grid_candidate_can_be_set(kind):
-    for candidate in ParameterGrid(models.PARAM_GRIDS[kind]):
+    for candidate in ParameterGrid(model_selection.PARAM_GRIDS[kind]):
         params = models.build_pipeline(kind).set_params(**candidate).get_params()
         assert all(params[key] == value for key, value in candidate.items())
 
 
 def test_grids_are_small_enough_for_a_quick_auto_search():
-    total = sum(len(ParameterGrid(grid)) for grid in models.PARAM_GRIDS.values())
+    total = sum(len(ParameterGrid(grid)) for grid in model_selection.PARAM_GRIDS.values())
     assert 8 <= total <= 24
 
 
@@ -107,8 +107,8 @@ def test_turkish_pipeline_lowercases_dotted_capital_i():
 
 def test_splitter_is_grouped_only_with_groups(corpus):
     _, labels, groups = corpus
-    grouped = models.cv_splitter(labels, groups, seed=7)
-    plain = models.cv_splitter(labels, seed=7)
+    grouped = model_selection.cv_splitter(labels, groups, seed=7)
+    plain = model_selection.cv_splitter(labels, seed=7)
     assert isinstance(grouped, StratifiedGroupKFold) and type(plain) is StratifiedKFold
     for splitter in (grouped, plain):
         assert splitter.shuffle and splitter.random_state == 7 and splitter.get_n_splits() == 5
@@ -116,15 +116,17 @@ def test_splitter_is_grouped_only_with_groups(corpus):
 
 def test_grouped_splits_never_share_a_group(corpus):
     texts, labels, groups = corpus
-    splitter = models.cv_splitter(labels, groups)
+    splitter = model_selection.cv_splitter(labels, groups)
     for train, test in splitter.split(texts, labels, groups):
         assert not {groups[i] for i in train} & {groups[i] for i in test}
 
 
 def test_n_splits_shrinks_to_the_smallest_class_and_the_groups():
     labels = ["a"] * 10 + ["b"] * 3
-    assert models.cv_splitter(labels, n_splits=5).get_n_splits() == 3
-    assert models.cv_splitter(labels, ["x", "y"] * 6 + ["x"], n_splits=5).get_n_splits() == 2
+    assert model_selection.cv_splitter(labels, n_splits=5).get_n_splits() == 3
+    assert (
+        model_selection.cv_splitter(labels, ["x", "y"] * 6 + ["x"], n_splits=5).get_n_splits() == 2
+    )
 
 
 @pytest.mark.parametrize(
@@ -136,8 +138,8 @@ def test_n_splits_shrinks_to_the_smallest_class_and_the_groups():
     ],
 )
 def test_impossible_cross_validation_is_a_clear_input_error(labels, groups, message):
-    with pytest.raises(models.TrainingDataError, match=message) as error:
-        models.cv_splitter(labels, groups)
+    with pytest.raises(model_selection.TrainingDataError, match=message) as error:
+        model_selection.cv_splitter(labels, groups)
     assert isinstance(error.value, InputError)
 
 
@@ -157,7 +159,7 @@ def test_selection_reports_json_friendly_params_and_readable_results(selection):
     assert json.loads(json.dumps(params)) == params
     assert models.feature_kind(selection.estimator.named_steps["features"]) == params["features"]
     results = selection.cv_results
-    assert len(results) == sum(len(ParameterGrid(g)) for g in models.PARAM_GRIDS.values())
+    assert len(results) == sum(len(ParameterGrid(g)) for g in model_selection.PARAM_GRIDS.values())
     assert list(results.columns[:3]) == ["rank", "mean_f_avg", "std_f_avg"]
     assert set(results["features"]) == set(models.FEATURE_KINDS)
     assert results["rank"].is_monotonic_increasing and results["rank"].iloc[0] == 1
@@ -177,7 +179,7 @@ def test_selection_reports_json_friendly_params_and_readable_results(selection):
     ],
 )
 def test_selection_metric_follows_the_reported_metric(metric, labels, expected):
-    assert models.resolve_metric(metric, labels) == expected
+    assert model_selection.resolve_metric(metric, labels) == expected
 
 
 @pytest.mark.parametrize(
@@ -189,12 +191,12 @@ def test_selection_metric_follows_the_reported_metric(metric, labels, expected):
 )
 def test_impossible_selection_metric_is_refused(metric, labels, message):
     with pytest.raises(ValueError, match=message):
-        models.resolve_metric(metric, labels)
+        model_selection.resolve_metric(metric, labels)
 
 
 def test_f_avg_selection_ignores_the_neutral_class():
     gold = ["support", "opposition", "neutral", "neutral"]
-    scorer = models.selection_scorer("f_avg", gold)
+    scorer = model_selection.selection_scorer("f_avg", gold)
 
     class Fixed(ClassifierMixin, BaseEstimator):  # predicts what it is told
         classes_ = sorted(set(gold))
@@ -211,7 +213,7 @@ def test_f_avg_selection_ignores_the_neutral_class():
 
 def test_selection_is_deterministic(corpus, selection):
     texts, labels, groups = corpus
-    again = models.select_model(texts, labels, groups, n_jobs=2)
+    again = model_selection.select_model(texts, labels, groups, n_jobs=2)
     assert again.best_params == selection.best_params
     pd.testing.assert_frame_equal(again.cv_results, selection.cv_results)
 
@@ -219,7 +221,7 @@ def test_selection_is_deterministic(corpus, selection):
 def test_selection_validates_on_unseen_groups_only(corpus, monkeypatch):
     texts, labels, groups = corpus
     seen: list[tuple[np.ndarray, np.ndarray]] = []
-    make_splitter = models.cv_splitter
+    make_splitter = model_selection.cv_splitter
 
     class Recording:
         def __init__(self, inner):
@@ -234,8 +236,10 @@ def test_selection_validates_on_unseen_groups_only(corpus, monkeypatch):
                 seen.append((train, test))
                 yield train, test
 
-    monkeypatch.setattr(models, "cv_splitter", lambda *a, **k: Recording(make_splitter(*a, **k)))
-    models.select_model(texts, labels, groups, features="word")
+    monkeypatch.setattr(
+        model_selection, "cv_splitter", lambda *a, **k: Recording(make_splitter(*a, **k))
+    )
+    model_selection.select_model(texts, labels, groups, features="word")
     assert len(seen) == 5
     for train, test in seen:
         assert not {groups[i] for i in train} & {groups[i] for i in test}
@@ -243,19 +247,19 @@ def test_selection_validates_on_unseen_groups_only(corpus, monkeypatch):
 
 def test_selection_in_turkish_with_few_examples_uses_fewer_folds():
     texts, labels, groups = toy_corpus("tr", n=9)
-    selection = models.select_model(texts, labels, groups, lang="tr", features="word")
+    selection = model_selection.select_model(texts, labels, groups, lang="tr", features="word")
     assert selection.n_splits == 3
     assert selection.estimator.named_steps["features"].preprocessor == TextNormalizer("tr")
 
 
 def test_selection_refuses_bad_training_data(corpus):
     texts, labels, _ = corpus
-    with pytest.raises(models.TrainingDataError, match="differ in length"):
-        models.select_model(texts, labels[:-1])
-    with pytest.raises(models.TrainingDataError, match="at least 2 classes"):
-        models.select_model(texts[:3], ["support"] * 3)
+    with pytest.raises(model_selection.TrainingDataError, match="differ in length"):
+        model_selection.select_model(texts, labels[:-1])
+    with pytest.raises(model_selection.TrainingDataError, match="at least 2 classes"):
+        model_selection.select_model(texts[:3], ["support"] * 3)
     with pytest.raises(ValueError, match="features must be one of"):
-        models.select_model(texts, labels, features="bert")
+        model_selection.select_model(texts, labels, features="bert")
 
 
 # --- metadata, saving and loading ----------------------------------------------------------
@@ -266,14 +270,14 @@ def test_training_data_hash_is_canonical_and_order_sensitive():
     expected = hashlib.sha256(
         '[["Rusya’yı kınıyoruz","opposition"],["we welcome","support"]]'.encode()
     ).hexdigest()
-    assert models.training_data_sha256(texts, labels) == expected
-    assert models.training_data_sha256(texts[::-1], labels[::-1]) != expected
-    assert models.training_data_sha256(texts, ["neutral", "support"]) != expected
+    assert model_files.training_data_sha256(texts, labels) == expected
+    assert model_files.training_data_sha256(texts[::-1], labels[::-1]) != expected
+    assert model_files.training_data_sha256(texts, ["neutral", "support"]) != expected
 
 
 def test_metadata_records_how_the_model_was_made(corpus, fitted_union):
     texts, labels, _ = corpus
-    metadata = models.model_metadata(
+    metadata = model_files.model_metadata(
         fitted_union,
         texts,
         labels,
@@ -287,7 +291,7 @@ def test_metadata_records_how_the_model_was_made(corpus, fitted_union):
     )
     assert metadata["labels"] == list(LABELS)
     assert metadata["n_train"] == len(texts)
-    assert metadata["training_data_sha256"] == models.training_data_sha256(texts, labels)
+    assert metadata["training_data_sha256"] == model_files.training_data_sha256(texts, labels)
     assert metadata["stance_version"] == stance.__version__
     assert metadata["sklearn_version"] == __import__("sklearn").__version__
     assert (
@@ -304,22 +308,22 @@ def test_save_and_load_round_trip(tmp_path, corpus, fitted_union):
     texts = corpus[0]
     metadata = {"target": "russian_foreign_policy", "best_params": {"ngram": [1, 2]}, "x": None}
     path = tmp_path / "sub" / "model.skops"
-    models.save_model(fitted_union, path, metadata)
+    model_files.save_model(fitted_union, path, metadata)
     assert [p.name for p in path.parent.iterdir()] == ["model.skops"]  # no temporary left
-    loaded = models.load_model(path)
+    loaded = model_files.load_model(path)
     assert loaded.metadata == metadata
     assert list(loaded.pipeline.predict(texts)) == list(fitted_union.predict(texts))
     np.testing.assert_array_equal(
         loaded.pipeline.predict_proba(texts), fitted_union.predict_proba(texts)
     )
-    assert set(sio.get_untrusted_types(file=path)) <= set(models.TRUSTED_TYPES)
+    assert set(sio.get_untrusted_types(file=path)) <= set(model_files.TRUSTED_TYPES)
 
 
 def test_saved_files_are_byte_reproducible(tmp_path, corpus):
     texts, labels, _ = corpus
     for name in ("a.skops", "b.skops"):
         pipeline = models.build_pipeline("word+char").fit(texts, labels)
-        models.save_model(pipeline, tmp_path / name, {"n_train": len(texts)})
+        model_files.save_model(pipeline, tmp_path / name, {"n_train": len(texts)})
     assert (tmp_path / "a.skops").read_bytes() == (tmp_path / "b.skops").read_bytes()
 
 
@@ -355,7 +359,7 @@ def _tampered(path, source):
 @pytest.fixture(scope="module")
 def model_file(tmp_path_factory, fitted_union):
     path = tmp_path_factory.mktemp("model") / "model.skops"
-    models.save_model(fitted_union, path, {"target": "russian_foreign_policy"})
+    model_files.save_model(fitted_union, path, {"target": "russian_foreign_policy"})
     return path
 
 
@@ -399,8 +403,8 @@ def _flipped(path, source):
 )
 def test_bad_model_files_are_refused_in_one_line(tmp_path, model_file, make, message):
     path = make(tmp_path, model_file)
-    with pytest.raises(models.ModelFileError, match=message) as error:
-        models.load_model(path)
+    with pytest.raises(model_files.ModelFileError, match=message) as error:
+        model_files.load_model(path)
     assert isinstance(error.value, InputError)
     assert str(error.value).startswith(str(path)) and "\n" not in str(error.value)
 
@@ -428,7 +432,7 @@ def test_mixture_task_trains_on_trainable_main_rows_and_used_parts():
     groups = [f"g{i // 2}" for i in range(20)]
     trainable = np.array([i % 4 != 0 for i in range(20)])  # every fourth main row is held back
     parts = [["a", "b", "a"], ["b", "a"]]
-    task = models.mixture_task(
+    task = model_selection.mixture_task(
         labels, groups, parts, trainable=trainable, part_weights=[0.3, 0.0], n_splits=5
     )
     assert len(task.labels) == 25
@@ -439,12 +443,12 @@ def test_mixture_task_trains_on_trainable_main_rows_and_used_parts():
         assert list(train_rows[train_rows >= 20]) == [20, 21, 22]  # part 2 has weight 0
         assert val_rows.max() < 20
     assert list(task.refit_rows) == [*np.flatnonzero(trainable), 20, 21, 22]
-    parts_only = models.mixture_task(
+    parts_only = model_selection.mixture_task(
         labels, groups, parts, trainable=np.zeros(20, bool), part_weights=[1.0, 1.0]
     )
     assert all(list(train) == [20, 21, 22, 23, 24] for train, _ in parts_only.folds)
     with pytest.raises(ValueError, match="must train on some rows"):
-        models.mixture_task(
+        model_selection.mixture_task(
             labels, groups, parts, trainable=np.zeros(20, bool), part_weights=[0.0, 0.0]
         )
 
@@ -456,7 +460,7 @@ def test_mixture_tasks_of_several_labels_share_their_folds_when_given_strata():
     strata = splits.joint_strata(stance, stance, 5)
 
     def folds(labels, strata=None):
-        task = models.mixture_task(
+        task = model_selection.mixture_task(
             labels, groups, [], trainable=np.ones(40, bool), part_weights=[], strata=strata
         )
         return [(list(train), list(val)) for train, val in task.folds]
@@ -479,8 +483,10 @@ def test_auxiliary_task_is_the_mixture_with_one_part():
         ("both", True, True),
         ("auxiliary", True, False),
     ):
-        task = models.auxiliary_task(labels, groups, aux, source=source, auxiliary_weight=0.3)
-        mixture = models.mixture_task(
+        task = model_selection.auxiliary_task(
+            labels, groups, aux, source=source, auxiliary_weight=0.3
+        )
+        mixture = model_selection.mixture_task(
             labels,
             groups,
             [aux],

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 import threadpoolctl
 
-from stance import models, predict
+from stance import model_files, predict
 from stance.cli import main
 from stance.io import InputError
 from tests.helpers import (
@@ -76,7 +76,7 @@ def model(workdir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def pipeline(model: Path) -> object:
-    return models.load_model(model).pipeline
+    return model_files.load_model(model).pipeline
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stance import corpora, models, real, real_models, tweets_news
+from stance import corpora, model_files, model_selection, models, real, real_models, tweets_news
 from stance.io import InputError
 from stance.schema import DatasetError
 from tests.helpers import write_tweet_news_labels
@@ -306,8 +306,8 @@ def test_auxiliary_data_is_never_in_a_validation_fold():
         ]
     }
     scores = {}
-    for source in models.TRAINING_SOURCES:
-        selection = models.select_with_auxiliary(
+    for source in model_selection.TRAINING_SOURCES:
+        selection = model_selection.select_with_auxiliary(
             texts,
             labels,
             groups,
@@ -322,7 +322,9 @@ def test_auxiliary_data_is_never_in_a_validation_fold():
         assert selection.n_splits == 3 and selection.metric == "f_avg"
     assert scores["main"] > 0.9 and scores["both"] > 0.9  # the cue words carry over
     with pytest.raises(ValueError, match="source must be one of"):
-        models.select_with_auxiliary(texts, labels, groups, aux_texts, aux_labels, source="other")
+        model_selection.select_with_auxiliary(
+            texts, labels, groups, aux_texts, aux_labels, source="other"
+        )
 
 
 def _toy_frame(n: int = 30) -> pd.DataFrame:
@@ -406,7 +408,7 @@ def test_training_data_comparison_ships_a_model_that_records_its_source(tmp_path
     # the final search equals searching the winning option alone
     for label, selection in selections.items():
         option = by_name[sources[label]]
-        task = models.mixture_task(
+        task = model_selection.mixture_task(
             frame[label].tolist(),
             frame["group"].tolist(),
             [constructed[label].tolist()],
@@ -414,15 +416,15 @@ def test_training_data_comparison_ships_a_model_that_records_its_source(tmp_path
             part_weights=option.weights,
         )
         texts = [*frame["text"], *constructed["text"]]
-        grid = models.candidate_grid("auto", "en", real_models.FINAL_GRID)
-        alone = models._search(texts, task, grid, "en", 1)
+        grid = model_selection.candidate_grid("auto", "en", real_models.FINAL_GRID)
+        alone = model_selection._search(texts, task, grid, "en", 1)
         pd.testing.assert_frame_equal(selection.cv_results, alone.cv_results)
         probe = frame["text"].tolist()
         assert list(selection.estimator.predict(probe)) == list(alone.estimator.predict(probe))
     paths = real_models.save_real_models(
         selections, sources, frame, [constructed], options, "en", tmp_path
     )
-    metadata = models.load_model(paths[0]).metadata
+    metadata = model_files.load_model(paths[0]).metadata
     assert metadata["training_data"] == sources["russian_foreign_policy"]
     rows = real_models.training_rows(
         frame, [constructed], by_name[sources["russian_foreign_policy"]]
@@ -450,7 +452,7 @@ def test_training_rows_take_the_option_genres_and_weighted_parts():
 def test_cross_genre_scores_train_on_one_kind_and_test_on_each():
     frame = _toy_frame(60).assign(split=["train"] * 42 + ["test"] * 18)
     frame["genre"] = ["speech", "tweet"] * 30
-    selection = models.select_model(
+    selection = model_selection.select_model(
         frame["text"].tolist(),
         frame["russian_foreign_policy"].tolist(),
         frame["group"].tolist(),

@@ -27,7 +27,7 @@ from scipy import sparse
 from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer
 
-from stance import evaluate, models, tweet_models, tweeteval
+from stance import evaluate, model_selection, tweet_models, tweeteval
 from stance.cli import main
 from tests.helpers import assert_one_line_error, run
 
@@ -319,7 +319,7 @@ def test_cv_folds_keep_near_duplicates_together_and_stratify() -> None:
     assert pd.Series(fold_of).groupby(groups).nunique().max() == 1
     free = tweet_models.tweet_cv_folds(*args, near_duplicate_cosine=None)
     assert [v.tolist() for _, v in free] != [v.tolist() for _, v in folds]
-    with pytest.raises(models.TrainingDataError, match="labels"):
+    with pytest.raises(model_selection.TrainingDataError, match="labels"):
         tweet_models.tweet_cv_folds(args[0], args[1], args[2][:-1])
 
 

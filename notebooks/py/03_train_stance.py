@@ -26,10 +26,10 @@
 # %%
 import pandas as pd
 
-from stance import config, data, experiments, models, results
+from stance import config, data, experiments, model_files, model_selection, results
 
 train = data.load_statements("train")
-pd.DataFrame(models.PARAM_GRIDS).T.rename_axis("features")
+pd.DataFrame(model_selection.PARAM_GRIDS).T.rename_axis("features")
 
 # %%
 selections = experiments.fit_models(train, data.TARGETS, langs=("en", "tr"), n_jobs=config.N_JOBS)
@@ -56,7 +56,7 @@ selections["ukraine_operation", "en"].cv_results.head(5)
 
 # %%
 paths = experiments.save_models(selections, train)
-loaded = models.load_model(paths[0])
+loaded = model_files.load_model(paths[0])
 sorted(path.name for path in paths), {k: loaded.metadata[k] for k in ("target", "lang", "labels")}
 
 # %% [markdown]

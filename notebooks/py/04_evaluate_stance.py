@@ -26,7 +26,7 @@
 # %%
 import pandas as pd
 
-from stance import config, data, evaluate, experiments, plots, results
+from stance import config, data, evaluate, experiments, model_files, plots, results
 
 LANGS = ("en", "tr")
 train = data.load_statements("train")
@@ -140,7 +140,7 @@ calibration, brier = {}, []
 for (target, lang), rows in by_model:
     classes = loaded[target, lang].pipeline.classes_.tolist()
     proba = experiments.probabilities(rows, classes)
-    calibration[experiments.model_name(target, lang)] = evaluate.calibration_table(
+    calibration[model_files.model_name(target, lang)] = evaluate.calibration_table(
         rows["gold"].tolist(), proba, classes, n_bins=5)
     brier.append({"target": target, "lang": lang,
                   "brier": evaluate.brier_score(rows["gold"].tolist(), proba, classes)})

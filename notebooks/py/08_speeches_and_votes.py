@@ -44,11 +44,20 @@
 import pandas as pd
 from IPython.display import Markdown
 
-from stance import config, findings, models, plots, real, real_models, results, speeches
+from stance import (
+    config,
+    findings,
+    model_files,
+    plots,
+    real,
+    real_models,
+    results,
+    speeches,
+)
 
 candidates = speeches.candidate_sentences(n_jobs=config.N_JOBS)
 labelled = real.select(real.load_real_statements(), "en", real_models.STATEMENT_GENRES)
-shipped = models.load_model(config.MODELS_DIR / "russian_foreign_policy_en.skops")
+shipped = model_files.load_model(config.MODELS_DIR / "russian_foreign_policy_en.skops")
 predictions = speeches.cross_fitted_predictions(candidates, labelled, shipped.pipeline,
                                                 "russian_foreign_policy", n_jobs=config.N_JOBS)
 by_speech = speeches.add_speaker_posts(speeches.speech_stance(predictions))

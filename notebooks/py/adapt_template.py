@@ -54,7 +54,16 @@ seed = 20240619  # stance.config.SEED: the split, the CV folds and the bootstrap
 # %%
 import pandas as pd
 
-from stance import adapt, evaluate, experiments, interpret, models, plots, results
+from stance import (
+    adapt,
+    evaluate,
+    experiments,
+    interpret,
+    model_files,
+    model_selection,
+    plots,
+    results,
+)
 
 adapt.enable_one_line_errors()
 pd.set_option("display.max_colwidth", 100)
@@ -84,14 +93,14 @@ adapt.class_counts(train, test, label_column)
 # %% [markdown]
 # ## 3 · Choose and train the model (cross-validation inside the training split)
 #
-# `models.select_model` tries word n-grams, character n-grams and both, two n-gram ranges, two
-# regularisation strengths `C` and class weighting, scoring each candidate by stratified
+# `model_selection.select_model` tries word n-grams, character n-grams and both, two n-gram
+# ranges, two regularisation strengths `C` and class weighting, scoring each candidate by stratified
 # cross-validated macro-F1 (folds grouped like the split), and refits the best on the whole
 # training split. The test split is not touched. The CV score helped choose the model, so it is
 # slightly optimistic.
 
 # %%
-selection = models.select_model(
+selection = model_selection.select_model(
     train[text_column].tolist(), train[label_column].tolist(),
     train[group_column].tolist() if group_column else None, lang=lang, seed=seed)
 summary = experiments.selection_summary({(target_name, lang): selection}).rename(
@@ -112,10 +121,10 @@ selection.cv_results.drop(columns="params").head(5)
 
 # %%
 model_path = out / f"{stem}.skops"
-models.save_selection(selection, model_path, train[text_column].tolist(),
+model_files.save_selection(selection, model_path, train[text_column].tolist(),
                       train[label_column].tolist(), target=target_name, lang=lang,
                       text_column=text_column, label_column=label_column)
-model = models.load_model(model_path)
+model = model_files.load_model(model_path)
 classes = model.metadata["labels"]
 print(f"saved {model_path.name}: {len(classes)} classes ({', '.join(classes)}), "
       f"trained on {model.metadata['n_train']} texts")

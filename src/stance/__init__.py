@@ -19,8 +19,9 @@ Real text
     :mod:`~stance.real` (the real-text dataset), :mod:`~stance.speeches` (speech-level stance
     against UN votes).
 Models
-    :mod:`~stance.features` (fast exact TF-IDF), :mod:`~stance.models` (pipelines, selection,
-    model files), :mod:`~stance.sentiment` (VADER baseline and features),
+    :mod:`~stance.features` (fast exact TF-IDF), :mod:`~stance.models` (the pipelines),
+    :mod:`~stance.model_selection` (grouped cross-validation), :mod:`~stance.model_files`
+    (saving and loading models), :mod:`~stance.sentiment` (VADER baseline and features),
     :mod:`~stance.predict` (prediction at scale), :mod:`~stance.real_models` (training data and
     scores on real text), :mod:`~stance.model_cards` (model cards), :mod:`~stance.tweet_models`
     and :mod:`~stance.tweeteval` (the SemEval-2016 / TweetEval benchmark).

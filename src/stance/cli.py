@@ -96,7 +96,7 @@ def _fraction(value: float) -> str:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from stance import models
+    from stance import model_files, model_selection, models
     from stance.checks import check_no_empty
 
     if args.features not in ("auto", *models.FEATURE_KINDS):
@@ -112,13 +112,13 @@ def _train(args: argparse.Namespace) -> int:
     check_no_empty(frame, args.label_column, args.data)
     groups = frame[args.group_column].tolist() if args.group_column else None
     try:
-        selection = models.select_model(
+        chosen = model_selection.select_model(
             texts, labels, groups, lang=args.lang, features=args.features, metric=args.metric
         )
-    except (models.TrainingDataError, ValueError) as error:
+    except (model_selection.TrainingDataError, ValueError) as error:
         raise InputError(f"{args.data}: column {args.label_column!r}: {error}") from None
-    metadata = models.save_selection(
-        selection,
+    metadata = model_files.save_selection(
+        chosen,
         args.out,
         texts,
         labels,
@@ -127,18 +127,18 @@ def _train(args: argparse.Namespace) -> int:
         text_column=args.text_column,
         label_column=args.label_column,
     )
-    folds = f"{selection.n_splits}-fold" + (
+    folds = f"{chosen.n_splits}-fold" + (
         f", grouped by {args.group_column!r}" if args.group_column else ""
     )
     params = ", ".join(
-        f"{key.split('__')[-1]}={value}" for key, value in selection.best_params.items()
+        f"{key.split('__')[-1]}={value}" for key, value in chosen.best_params.items()
     )
     print(
         f"trained on {len(texts)} texts of {args.data} (lang {args.lang})\n"
         f"  classes      {', '.join(metadata['labels'])} ({len(metadata['labels'])})\n"
         f"  chosen       {params}\n"
-        f"  selected by  {selection.metric} (--metric {args.metric})\n"
-        f"  CV {selection.metric:<9} {_fraction(selection.cv_score)} ({folds})\n"
+        f"  selected by  {chosen.metric} (--metric {args.metric})\n"
+        f"  CV {chosen.metric:<9} {_fraction(chosen.cv_score)} ({folds})\n"
         f"  saved        {args.out}"
     )
     return 0
@@ -275,10 +275,10 @@ def _evaluation_rows(args: argparse.Namespace, metadata: dict[str, Any]) -> pd.D
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from stance import evaluate, models
+    from stance import evaluate, model_files
     from stance.schema import side_taking_pair
 
-    model = models.load_model(args.model)
+    model = model_files.load_model(args.model)
     classes = [str(label) for label in model.pipeline.classes_]
     frame = _evaluation_rows(args, model.metadata)
     gold = frame[args.label_column].tolist()
@@ -1033,7 +1033,7 @@ def _corpus_fetch(args: argparse.Namespace) -> int:
 
 
 def _speeches(args: argparse.Namespace) -> int:
-    from stance import models, real, speeches
+    from stance import model_files, real, speeches
     from stance.io import atomic_write_text
 
     try:
@@ -1064,7 +1064,7 @@ def _speeches(args: argparse.Namespace) -> int:
     model_file = args.model or config.MODELS_DIR / f"{args.target}_en.skops"
     if not Path(model_file).is_file():
         raise InputError(f"{model_file}: no such model file (run make reproduce, or give --model)")
-    model = models.load_model(model_file)
+    model = model_files.load_model(model_file)
     if model.metadata.get("target") not in (None, args.target):
         _warn(
             f"{model_file} predicts {model.metadata.get('target')!r}, not --target {args.target!r}"

@@ -19,7 +19,8 @@ from scipy.stats import rankdata
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
 from stance import config
-from stance.models import cv_splitter, fit_and_apply
+from stance.model_selection import cv_splitter
+from stance.models import fit_and_apply
 from stance.schema import side_taking_pair
 
 SENTIMENT_TO_STANCE = {"positive": "support", "negative": "opposition", "neutral": "neutral"}

@@ -3,9 +3,9 @@ the test-split comparison with baselines, the cross-lingual transfer grid, error
 how sentiment relates to stance.
 
 Models are keyed by ``(target, lang)`` tuples (:data:`ModelKey`); on disk each is
-``{target}_{lang}.skops`` (:func:`model_path`). :func:`model_predictions` is the one loop that
-runs every model on the statements of its language; the notebooks build their tables from its
-long output. ``tests/test_experiments.py`` tests every function here on small data.
+``{target}_{lang}.skops`` (:func:`stance.model_files.model_path`). :func:`model_predictions` is
+the one loop that runs every model on the statements of its language; the notebooks build their
+tables from its long output. ``tests/test_experiments.py`` tests every function here on small data.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.pipeline import Pipeline
 
-from stance import config, evaluate, models
+from stance import config, evaluate, model_files, model_selection, models
 from stance.describe import naive_mapping_mismatch
+from stance.model_files import model_path
 from stance.schema import TARGETS, side_taking_pair
 
 #: A model's key: its target (label column) and language, e.g. ``("ukraine_operation", "en")``.
@@ -31,17 +32,6 @@ ModelKey = tuple[str, str]
 PREDICTION_COLUMNS = ("id", "target", "lang", "gold", "predicted")
 
 
-def model_name(target: str, lang: str) -> str:
-    """File stem (and display name) of a saved model: ``{target}_{lang}``."""
-    return f"{target}_{lang}"
-
-
-def model_path(directory: str | os.PathLike[str], target: str, lang: str) -> Path:
-    """Where the model of ``target`` in ``lang`` is saved in ``directory``:
-    ``directory/{target}_{lang}.skops``."""
-    return Path(directory) / f"{model_name(target, lang)}.skops"
-
-
 def fit_models(
     train: pd.DataFrame,
     label_columns: Sequence[str],
@@ -49,7 +39,7 @@ def fit_models(
     features: str = "auto",
     group_column: str | None = "group",
     n_jobs: int = 1,
-) -> dict[ModelKey, models.ModelSelection]:
+) -> dict[ModelKey, model_selection.ModelSelection]:
     """Select and fit one model per label column and language on ``train`` (CV inside train).
 
     The models are selected in parallel, ``n_jobs`` at a time (each selection itself runs in
@@ -66,26 +56,26 @@ def fit_models(
                 ((column, lang), rows["text"].tolist(), rows[column].tolist(), groups, lang)
             )
     fitted = Parallel(n_jobs=n_jobs)(
-        delayed(models.select_model)(texts, labels, groups, lang=lang, features=features)
+        delayed(model_selection.select_model)(texts, labels, groups, lang=lang, features=features)
         for _, texts, labels, groups, lang in tasks
     )
     return {task[0]: selection for task, selection in zip(tasks, fitted, strict=True)}
 
 
 def save_models(
-    selections: Mapping[ModelKey, models.ModelSelection],
+    selections: Mapping[ModelKey, model_selection.ModelSelection],
     train: pd.DataFrame,
     directory: str | os.PathLike[str] | None = None,
 ) -> list[Path]:
     """Save each selected model at :func:`model_path` in ``directory`` (default: the project's
     ``models/constructed/``) with the metadata needed to use it (see
-    :func:`stance.models.model_metadata`)."""
+    :func:`stance.model_files.model_metadata`)."""
     directory = directory or config.CONSTRUCTED_MODELS_DIR
     paths = []
     for (column, lang), selection in selections.items():
         rows = train[train["lang"] == lang]
         path = model_path(directory, column, lang)
-        models.save_selection(
+        model_files.save_selection(
             selection, path, rows["text"].tolist(), rows[column].tolist(), target=column, lang=lang
         )
         paths.append(path)
@@ -96,18 +86,20 @@ def load_models(
     label_columns: Sequence[str],
     langs: Sequence[str],
     directory: str | os.PathLike[str] | None = None,
-) -> dict[ModelKey, models.LoadedModel]:
+) -> dict[ModelKey, model_files.LoadedModel]:
     """The saved models (in ``directory``, default: the project's ``models/constructed/``) for
     each label column and language, keyed by ``(label column, lang)``, label columns first."""
     directory = directory or config.CONSTRUCTED_MODELS_DIR
     return {
-        (column, lang): models.load_model(model_path(directory, column, lang))
+        (column, lang): model_files.load_model(model_path(directory, column, lang))
         for column in label_columns
         for lang in langs
     }
 
 
-def selection_summary(selections: Mapping[ModelKey, models.ModelSelection]) -> pd.DataFrame:
+def selection_summary(
+    selections: Mapping[ModelKey, model_selection.ModelSelection],
+) -> pd.DataFrame:
     """One row per model: the chosen features and hyper-parameters and the CV macro-F1."""
     rows = []
     for (column, lang), selection in selections.items():
@@ -131,9 +123,9 @@ def selection_summary(selections: Mapping[ModelKey, models.ModelSelection]) -> p
 def fitted_pipeline(model: Any):
     """The fitted pipeline of a loaded model (:func:`load_models`) or a selection
     (:func:`fit_models`); anything else is returned as it is (a fitted estimator)."""
-    if isinstance(model, models.LoadedModel):
+    if isinstance(model, model_files.LoadedModel):
         return model.pipeline
-    if isinstance(model, models.ModelSelection):
+    if isinstance(model, model_selection.ModelSelection):
         return model.estimator
     return model
 

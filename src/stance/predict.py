@@ -45,7 +45,7 @@ from stance.io import (
     check_output_path,
     iter_csv_chunks,
 )
-from stance.models import load_model
+from stance.model_files import load_model
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline

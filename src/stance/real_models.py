@@ -5,8 +5,8 @@ language: does a model of real text learn best from real text of the same kind, 
 (statements, tweets, news), from translations, from the project's constructed statements, or
 from a mix? Every option (:data:`ENGLISH_TRAINING`, :data:`TURKISH_TRAINING`) is scored by
 grouped cross-validation on the **real training split of the language only**
-(:func:`stance.models.mixture_task`), so the real test split stays untouched until the chosen
-models are scored once (:func:`score_on_real_test`, :func:`scores_by_kind`).
+(:func:`stance.model_selection.mixture_task`), so the real test split stays untouched until the
+chosen models are scored once (:func:`score_on_real_test`, :func:`scores_by_kind`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.model_selection import ParameterGrid
 
-from stance import config, evaluate, models
+from stance import config, evaluate, model_files, model_selection, models
 from stance.schema import LABEL_COLUMNS, TARGETS
 from stance.sentiment import vader_labels
 from stance.splits import joint_strata
@@ -201,7 +201,7 @@ class SourceComparison:
     its final selection, refitted (``selections``)."""
 
     table: pd.DataFrame
-    selections: dict[str, models.ModelSelection]
+    selections: dict[str, model_selection.ModelSelection]
     sources: dict[str, str]
 
 
@@ -210,7 +210,7 @@ def _tasks(
     parts: Sequence[pd.DataFrame],
     options: Sequence[TrainingData],
     choices: Sequence[tuple[str, str]],
-) -> list[models.SearchTask]:
+) -> list[model_selection.SearchTask]:
     """The search task of each (label, option) pair, over the real training texts followed by
     each auxiliary part's. Every label's folds are the same, stratified by the joint stance
     labels (:func:`stance.splits.joint_strata`), so each fold's features are fitted once for
@@ -219,7 +219,7 @@ def _tasks(
     genres = real_train["genre"].to_numpy()
     strata = joint_strata(real_train[TARGETS[0]], real_train[TARGETS[1]], N_FOLDS)
     return [
-        models.mixture_task(
+        model_selection.mixture_task(
             real_train[label].tolist(),
             real_train["group"].tolist(),
             [part[label].tolist() for part in parts],
@@ -247,18 +247,22 @@ def choose_real_models(
     with the fixed design :data:`SOURCE_GRID` on the same folds of ``real_train`` (``table``:
     one row per label and option); for the best option of each label (:func:`best_sources`),
     :data:`FINAL_GRID` is searched and its winner refitted. The searches share their feature
-    work (:func:`stance.models.cross_validate_tasks`), and the final search reuses the
+    work (:func:`stance.model_selection.cross_validate_tasks`), and the final search reuses the
     comparison's fold scores of the candidate both grids hold: the results are those of
     searching each (label, option) pair alone.
     """
     texts = [*real_train["text"], *[text for part in parts for text in part["text"]]]
     choices = [(label, option.name) for label in labels for option in options]
     tasks = _tasks(real_train, parts, options, choices)
-    source_candidates = list(ParameterGrid(models.candidate_grid("auto", lang, SOURCE_GRID)))
-    scores = models.cross_validate_tasks(texts, tasks, source_candidates, n_jobs)
+    source_candidates = list(
+        ParameterGrid(model_selection.candidate_grid("auto", lang, SOURCE_GRID))
+    )
+    scores = model_selection.cross_validate_tasks(texts, tasks, source_candidates, n_jobs)
     rows = []
     for (label, name), task, score in zip(choices, tasks, scores, strict=True):
-        selection = models.selection_from_scores(texts, task, source_candidates, score, refit=False)
+        selection = model_selection.selection_from_scores(
+            texts, task, source_candidates, score, refit=False
+        )
         rows.append(
             {
                 "label": label,
@@ -272,20 +276,22 @@ def choose_real_models(
     sources = best_sources(table, options)
     winners = list(sources.items())  # in best_sources' order (by label name)
     final_tasks = _tasks(real_train, parts, options, winners)
-    final_candidates = list(ParameterGrid(models.candidate_grid("auto", lang, FINAL_GRID)))
-    source_keys = [models.candidate_key(candidate) for candidate in source_candidates]
-    missing = [c for c in final_candidates if models.candidate_key(c) not in source_keys]
-    missing_keys = [models.candidate_key(candidate) for candidate in missing]
-    new_scores = models.cross_validate_tasks(texts, final_tasks, missing, n_jobs)
+    final_candidates = list(ParameterGrid(model_selection.candidate_grid("auto", lang, FINAL_GRID)))
+    source_keys = [model_selection.candidate_key(candidate) for candidate in source_candidates]
+    missing = [c for c in final_candidates if model_selection.candidate_key(c) not in source_keys]
+    missing_keys = [model_selection.candidate_key(candidate) for candidate in missing]
+    new_scores = model_selection.cross_validate_tasks(texts, final_tasks, missing, n_jobs)
     final_scores = []
     for winner, computed in zip(winners, new_scores, strict=True):
         by_key = {
             **dict(zip(source_keys, scores[choices.index(winner)], strict=True)),
             **dict(zip(missing_keys, computed, strict=True)),
         }
-        final_scores.append(np.array([by_key[models.candidate_key(c)] for c in final_candidates]))
+        final_scores.append(
+            np.array([by_key[model_selection.candidate_key(c)] for c in final_candidates])
+        )
     selections = Parallel(n_jobs=n_jobs)(
-        delayed(models.selection_from_scores)(texts, task, final_candidates, score, lang)
+        delayed(model_selection.selection_from_scores)(texts, task, final_candidates, score, lang)
         for task, score in zip(final_tasks, final_scores, strict=True)
     )
     return SourceComparison(
@@ -340,7 +346,7 @@ def training_composition(
 
 
 def save_real_models(
-    selections: Mapping[str, models.ModelSelection],
+    selections: Mapping[str, model_selection.ModelSelection],
     sources: Mapping[str, str],
     real_train: pd.DataFrame,
     parts: Sequence[pd.DataFrame],
@@ -349,7 +355,7 @@ def save_real_models(
     directory: Path | None = None,
 ) -> list[Path]:
     """Save each label's model as ``models/{label}_{lang}.skops`` with its training data."""
-    from stance.experiments import model_path
+    from stance.model_files import model_path
 
     by_name = {option.name: option for option in options}
     directory = Path(directory or config.MODELS_DIR)
@@ -357,7 +363,7 @@ def save_real_models(
     for label, selection in selections.items():
         rows = training_rows(real_train, parts, by_name[sources[label]])
         path = model_path(directory, label, lang)
-        models.save_selection(
+        model_files.save_selection(
             selection,
             path,
             rows["text"].tolist(),
@@ -518,7 +524,7 @@ def paired_gains(
     return pd.DataFrame(rows)
 
 
-def _chosen_design(selection: models.ModelSelection, lang: str) -> Any:
+def _chosen_design(selection: model_selection.ModelSelection, lang: str) -> Any:
     """An unfitted pipeline with a selection's chosen design."""
     return models.build_pipeline(selection.best_params["features"], lang).set_params(
         **{
@@ -532,7 +538,7 @@ def _chosen_design(selection: models.ModelSelection, lang: str) -> Any:
 def temporal_scores(
     frame: pd.DataFrame,
     parts: Sequence[pd.DataFrame],
-    selections: Mapping[str, models.ModelSelection],
+    selections: Mapping[str, model_selection.ModelSelection],
     sources: Mapping[str, str],
     options: Sequence[TrainingData],
     n_jobs: int = 1,
@@ -581,7 +587,7 @@ def temporal_scores(
 
 def cross_genre_scores(
     frame: pd.DataFrame,
-    selections: Mapping[str, models.ModelSelection],
+    selections: Mapping[str, model_selection.ModelSelection],
     genres: Mapping[str, tuple[str, ...]],
     lang: str = "en",
     n_jobs: int = 1,
@@ -672,8 +678,8 @@ def ship_constructed_models(
 ) -> list[Path]:
     """Ship the constructed-data models of a language without real text (Turkish): copy
     ``models/constructed/{label}_{lang}.skops`` to ``models/`` (byte-identical, atomically)."""
-    from stance.experiments import model_path
     from stance.io import atomic_write
+    from stance.model_files import model_path
 
     source_dir = Path(source_dir or config.CONSTRUCTED_MODELS_DIR)
     target_dir = Path(target_dir or config.MODELS_DIR)

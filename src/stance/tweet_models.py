@@ -1,8 +1,8 @@
 """The TweetEval stance model: one TF-IDF + logistic-regression model for all five targets.
 
-Why a separate model: the project's own pipeline (:func:`stance.models.select_model`, one model
-per target chosen among word, char and word + char n-grams) scores about 65.8 official F_avg on
-TweetEval's stance test set, below SemEval-2016's own SVM baseline (68.98). The model here is
+Why a separate model: the project's own pipeline (:func:`stance.model_selection.select_model`, one
+model per target chosen among word, char and word + char n-grams) scores about 65.8 official F_avg
+on TweetEval's stance test set, below SemEval-2016's own SVM baseline (68.98). The model here is
 still a linear model on TF-IDF n-grams, read the same way, but it is built for tweets and for
 five small, related training sets:
 
@@ -59,7 +59,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from threadpoolctl import threadpool_limits
 
 from stance import config
-from stance.models import FitCache, TrainingDataError, cv_splitter
+from stance.model_selection import FitCache, TrainingDataError, cv_splitter
 from stance.sentiment import VaderFeatures
 
 #: Hashtag that SemEval-2016 appended to every tweet: it carries no stance.

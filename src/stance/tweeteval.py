@@ -15,7 +15,7 @@ The model is :class:`stance.tweet_models.TweetStanceClassifier`: one model for t
 given, with target-marked character n-gram TF-IDF features and VADER scores (its module says
 what was tried and why this design won, with the validation numbers). So the score of one
 target depends on which other targets are run with it; the published numbers are for all five.
-The project's generic per-target pipeline (:func:`stance.models.select_model`) scored about
+The project's generic per-target pipeline (:func:`stance.model_selection.select_model`) scored about
 65.8 here.
 
 Data come from local files (``DIR/<target>/{train,val,test}_{text,labels}.txt``) or from the
@@ -35,7 +35,7 @@ from typing import Any
 
 import pandas as pd
 
-from stance import config, evaluate, models, tweet_models
+from stance import config, evaluate, model_selection, tweet_models
 from stance.io import InputError, atomic_write_text, read_text
 
 TARGETS = ("abortion", "atheism", "climate", "feminist", "hillary")
@@ -309,7 +309,7 @@ def run_tweeteval(
         selection = tweet_models.select_tweet_model(
             train[["target", "text"]], train["label"].tolist(), n_jobs=n_jobs
         )
-    except models.TrainingDataError as error:
+    except model_selection.TrainingDataError as error:
         raise InputError(f"train + val: {error}") from None
     predicted_all = selection.estimator.predict(test[["target", "text"]])
     features = tweet_models.describe(selection.estimator)
