@@ -525,3 +525,28 @@ def test_headline_table_puts_each_kind_on_one_row_with_the_best_baseline():
     assert table["kind"].tolist() == ["tweet (tr)", "speech (en)"]
     assert table.loc[0, "sentiment (model)"] == "0.60 [0.50, 0.70]"
     assert table.loc[0, "sentiment (best baseline)"] == "0.50 (keyword rule)"
+
+
+def test_selection_table_has_one_row_per_shipped_model():
+    from types import SimpleNamespace
+
+    chosen = SimpleNamespace(
+        metric="f_avg", cv_score=0.5, best_params={"features": "word+char", "classifier__C": 3.0}
+    )
+    choice = real_models.SourceComparison(
+        table=pd.DataFrame(),
+        selections={"ukraine_operation": chosen},
+        sources={"ukraine_operation": "tweets"},
+    )
+    table = real_models.selection_table({"tr": choice})
+    assert table.to_dict("records") == [
+        {
+            "lang": "tr",
+            "label": "ukraine_operation",
+            "training_data": "tweets",
+            "selected_by": "f_avg",
+            "cv_score": 0.5,
+            "features": "word+char",
+            "C": "3.0",
+        }
+    ]

@@ -253,3 +253,18 @@ def test_score_speeches_cross_fitted_or_with_a_fitted_model():
     table_fitted, _ = speeches.score_speeches(chosen, fitted, "russian_foreign_policy")
     assert table_fitted["sentences"].tolist() == table["sentences"].tolist()
     assert speeches.parse_sessions("79, 69-70") == [69, 70, 79]
+
+
+def test_speeches_with_votes_pairs_the_next_session_with_each_vote():
+    table = pd.DataFrame(
+        {"iso3": ["AAA", "BBB", "AAA"], "session": [77, 77, 78], "net_stance": [-0.5, 0.2, 0.1]}
+    )
+    votes = pd.DataFrame(
+        {
+            "symbol": ["A/RES/ES-11/1", "A/RES/ES-11/1", "A/RES/ES-11/6"],
+            "iso3": ["AAA", "CCC", "AAA"],
+            "vote": ["yes", "no", "abstain"],
+        }
+    )
+    rows = speeches.speeches_with_votes(table, votes, "A/RES/ES-11/1")
+    assert rows[["iso3", "session", "vote"]].values.tolist() == [["AAA", 77, "yes"]]

@@ -141,12 +141,7 @@ comparison.pivot_table(index=["lang", "training_data"], columns="label", values=
 for lang, choice in choices.items():
     real_models.save_real_models(choice.selections, choice.sources, trains[lang],
                                  list(parts[lang].values()), options[lang], lang)
-chosen = pd.DataFrame([{"lang": lang, "label": label, "training_data": choice.sources[label],
-                        "selected_by": selection.metric, "cv_score": selection.cv_score,
-                        **{key.split("__")[-1]: str(value)
-                           for key, value in selection.best_params.items()}}
-                       for lang, choice in choices.items()
-                       for label, selection in choice.selections.items()])
+chosen = real_models.selection_table(choices)
 results.write_table(chosen, "real_model_selection")
 chosen
 

@@ -89,8 +89,7 @@ pd.DataFrame([speeches.vote_auc(by_speech, as_yes, "A/RES/ES-11/6")])
 panels = []
 for symbol in sorted(votes["symbol"].unique()):
     session = speeches.SESSION_AFTER_VOTE[symbol]
-    rows = by_speech[by_speech["session"] == session].merge(
-        votes[votes["symbol"] == symbol][["iso3", "vote"]], on="iso3")
+    rows = speeches.speeches_with_votes(by_speech, votes, symbol)
     panels.append(rows.assign(panel=f"{symbol} · speeches of session {session}"))
 plots.publish(plots.net_stance_by_vote(pd.concat(panels, ignore_index=True),
                                        "Net stance of each state's speech, by its vote"),

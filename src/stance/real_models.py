@@ -299,6 +299,26 @@ def choose_real_models(
     )
 
 
+def selection_table(choices: Mapping[str, SourceComparison]) -> pd.DataFrame:
+    """One row per shipped model (language, label): its training data, the metric and CV score
+    it was selected by, and its chosen hyper-parameters (the ``results/real_model_selection``
+    table)."""
+    return pd.DataFrame(
+        [
+            {
+                "lang": lang,
+                "label": label,
+                "training_data": choice.sources[label],
+                "selected_by": selection.metric,
+                "cv_score": selection.cv_score,
+                **{key.split("__")[-1]: str(value) for key, value in selection.best_params.items()},
+            }
+            for lang, choice in choices.items()
+            for label, selection in choice.selections.items()
+        ]
+    )
+
+
 def best_sources(comparison: pd.DataFrame, options: Sequence[TrainingData]) -> dict[str, str]:
     """The training data with the highest CV score per label (ties: the earlier option)."""
     order = {option.name: i for i, option in enumerate(options)}

@@ -271,6 +271,15 @@ def read_votes(path: Path | None = None) -> pd.DataFrame:
     return votes
 
 
+def speeches_with_votes(speeches: pd.DataFrame, votes: pd.DataFrame, symbol: str) -> pd.DataFrame:
+    """The speeches of the session that follows vote ``symbol`` (:data:`SESSION_AFTER_VOTE`),
+    each with its state's ``vote`` on it (states without a speech or a vote left out)."""
+    session = SESSION_AFTER_VOTE[symbol]
+    return speeches[speeches["session"] == session].merge(
+        votes.loc[votes["symbol"] == symbol, ["iso3", "vote"]], on="iso3"
+    )
+
+
 def vote_auc(
     speeches: pd.DataFrame,
     votes: pd.DataFrame,
@@ -284,9 +293,7 @@ def vote_auc(
     Yes on these resolutions supports Ukraine, so the score is −net stance: AUC 1 means every
     yes-voter spoke more against Russia than every no- or abstain-voter, 0.5 is chance."""
     session = SESSION_AFTER_VOTE[symbol]
-    spoken = speeches[speeches["session"] == session].merge(
-        votes[votes["symbol"] == symbol], on="iso3"
-    )
+    spoken = speeches_with_votes(speeches, votes, symbol)
     joined = spoken[spoken["vote"].isin(["yes", "no", "abstain"])]
     y = (joined["vote"] == "yes").to_numpy(dtype=int)
     score = -joined["net_stance"].to_numpy(dtype=float)
