@@ -1,4 +1,5 @@
-"""Scores, bootstrap intervals, baselines, learning curves and calibration (stance.evaluate)."""
+"""Scores, bootstrap intervals, comparisons of systems, learning curves and calibration
+(stance.evaluate)."""
 
 from __future__ import annotations
 
@@ -200,30 +201,56 @@ def test_paired_bootstrap_p_value_definition():
     assert result["p_value"] > 0.3
 
 
-# --- baselines -----------------------------------------------------------------------------
+# --- comparing systems ---------------------------------------------------------------------
 
 
-def test_majority_baseline_breaks_ties_by_name():
-    assert ev.majority_baseline([SUP, OPP, OPP, NEU], 3) == [OPP, OPP, OPP]
-    assert ev.majority_baseline([SUP, OPP, SUP, OPP], 2) == [OPP, OPP]
-    with pytest.raises(ValueError):
-        ev.majority_baseline([], 2)
+def test_compare_scores_every_system_and_pairs_the_model_with_each_other(sample):
+    gold, good, poor = sample
+    result = ev.compare(gold, {ev.MODEL: good, "poor": poor, "same": good}, n_resamples=200)
+    assert result.scores["system"].tolist() == [ev.MODEL, "poor", "same"]
+    assert list(result.scores.columns) == ["system", *ev.SCORE_COLUMNS]
+    model = result.scores.iloc[0]
+    assert model["macro_f1"] == ev.bootstrap_ci(gold, good, n_resamples=200)["point"]
+    assert result.gains["versus"].tolist() == ["poor", "same"]
+    poor_gain, same_gain = result.gains.to_dict("records")
+    assert poor_gain == {"versus": "poor", **ev.paired_bootstrap(gold, good, poor, n_resamples=200)}
+    assert poor_gain["low"] > 0 and same_gain["delta"] == 0 and same_gain["p_value"] == 1.0
 
 
-def test_stratified_baseline_follows_the_training_distribution():
-    train = [SUP] * 60 + [OPP] * 30 + [NEU] * 10
-    drawn = ev.stratified_baseline(train, 5000, seed=1)
-    shares = pd.Series(drawn).value_counts(normalize=True)
-    assert shares[SUP] == pytest.approx(0.6, abs=0.03)
-    assert shares[NEU] == pytest.approx(0.1, abs=0.02)
-    assert ev.stratified_baseline(train, 50, seed=1) == drawn[:50]
-    assert ev.stratified_baseline(train, 50, seed=2) != drawn[:50]
+def test_compare_leaves_out_f_avg_without_a_side_taking_pair_and_needs_its_reference():
+    gold = ["positive", "negative", "neutral"] * 5
+    result = ev.compare(gold, {ev.MODEL: gold}, n_resamples=20)
+    assert "f_avg" not in result.scores.columns and result.gains.empty
+    with pytest.raises(ValueError, match="no system named 'model'"):
+        ev.compare(gold, {"other": gold})
 
 
-def test_sentiment_as_stance():
-    assert ev.sentiment_as_stance(["positive", "negative", "neutral"]) == [SUP, OPP, NEU]
-    with pytest.raises(ValueError, match="unknown sentiment label 'angry'"):
-        ev.sentiment_as_stance(["positive", "angry"])
+def test_compare_each_stacks_cases_with_their_keys_first():
+    gold = [SUP, OPP, NEU] * 4
+    cases = {
+        ("b", "en"): (gold, {ev.MODEL: gold, "majority class": [NEU] * 12}),
+        ("a", "tr"): (gold, {ev.MODEL: [NEU] * 12, "majority class": [NEU] * 12}),
+    }
+    result = ev.compare_each(cases, ["label", "lang"], n_resamples=20)
+    assert result.scores[["label", "lang", "system"]].values.tolist() == [
+        ["b", "en", ev.MODEL],
+        ["b", "en", "majority class"],
+        ["a", "tr", ev.MODEL],
+        ["a", "tr", "majority class"],
+    ]
+    assert list(result.gains.columns[:3]) == ["label", "lang", "versus"]
+    assert result.gains["delta"].tolist() == [pytest.approx(5 / 6, abs=1e-4), 0.0]
+
+
+def test_model_and_best_baseline_skips_other_models():
+    scores = pd.DataFrame(
+        {
+            "system": [ev.MODEL, "constructed-only model", "keyword rule", "majority class"],
+            "macro_f1": [0.6, 0.9, 0.5, 0.3],
+        }
+    )
+    model, best = ev.model_and_best_baseline(scores)
+    assert (model["macro_f1"], best["system"]) == (0.6, "keyword rule")
 
 
 # --- learning curve ------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stance import evaluate, experiments, model_files, models
+from stance import baselines, evaluate, experiments, model_files, models
 from stance.describe import naive_mapping_mismatch
 from stance.schema import LABEL_COLUMNS, SENTIMENTS, STANCES, TARGETS
 from tests.helpers import constructed_rows
@@ -183,30 +183,29 @@ def test_error_rates_by_hard_case_from_annotated_predictions():
     ]
 
 
-def test_score_systems_and_baselines(test, train):
-    rows = test[test["lang"] == "en"]
-    gold = rows["ukraine_operation"].tolist()
-    baselines = experiments.baseline_predictions(
-        train.loc[train["lang"] == "en", "ukraine_operation"].tolist(), rows
+def test_comparison_cases_put_the_model_beside_the_baselines_of_its_label(test, train):
+    fitted = experiments.fit_models(
+        train, ["ukraine_operation", "sentiment"], ("en",), features="word"
     )
-    assert list(baselines) == [
+    predictions = experiments.model_predictions(fitted, test)
+    cases = experiments.comparison_cases(predictions, train, test)
+    assert list(cases) == [("ukraine_operation", "en"), ("sentiment", "en")]
+    rows = test[test["lang"] == "en"]
+    gold, systems = cases["ukraine_operation", "en"]
+    assert gold == rows["ukraine_operation"].tolist()
+    assert list(systems) == [
+        evaluate.MODEL,
         "majority class",
         "stratified random",
         "sentiment as stance (gold sentiment)",
+        "keyword rule",
     ]
-    assert all(len(labels) == len(rows) for labels in baselines.values())
-    assert baselines["sentiment as stance (gold sentiment)"] == evaluate.sentiment_as_stance(
+    assert systems["sentiment as stance (gold sentiment)"] == baselines.sentiment_as_stance(
         rows["sentiment"].tolist()
     )
-    scores = experiments.score_systems(gold, {"perfect": gold, **baselines}, n_resamples=50)
-    perfect = scores.set_index("system").loc["perfect"]
-    assert perfect["macro_f1"] == perfect["f_avg"] == perfect["accuracy"] == 1.0
-    assert (scores["macro_f1_low"] <= scores["macro_f1"]).all()
-    assert (scores["macro_f1"] <= scores["macro_f1_high"]).all()
-    no_sides = experiments.score_systems(
-        rows["sentiment"].tolist(), {"itself": rows["sentiment"].tolist()}, n_resamples=20
-    )
-    assert "f_avg" not in no_sides.columns
+    assert "VADER" in cases["sentiment", "en"][1]
+    comparison = evaluate.compare_each(cases, ["target", "lang"], n_resamples=50)
+    assert set(comparison.gains["versus"]) >= {"majority class", "VADER"}
 
 
 def test_cross_lingual_table_covers_every_cell(train, test):

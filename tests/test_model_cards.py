@@ -3,6 +3,7 @@
 import pandas as pd
 
 from stance import model_cards, models
+from stance.evaluate import SCORE_COLUMNS
 
 SCORES = pd.DataFrame(
     [
@@ -15,18 +16,7 @@ SCORES = pd.DataFrame(
         ["speech (tr, translated)", 500, "model", 0.71, 0.6, 0.8, 0.6, 0.5, 0.7, 0.9],
         ["speech (tr, translated)", 500, "majority class", 0.3, 0.3, 0.3, 0.0, 0.0, 0.0, 0.9],
     ],
-    columns=[
-        "kind",
-        "n",
-        "system",
-        "macro_f1",
-        "macro_f1_low",
-        "macro_f1_high",
-        "f_avg",
-        "f_avg_low",
-        "f_avg_high",
-        "accuracy",
-    ],
+    columns=["kind", "n", "system", *SCORE_COLUMNS],
 ).assign(label="ukraine_operation")
 
 

@@ -7,7 +7,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stance import corpora, model_files, model_selection, models, real, real_models, tweets_news
+from stance import (
+    corpora,
+    evaluate,
+    model_files,
+    model_selection,
+    models,
+    real,
+    real_models,
+    tweets_news,
+)
 from stance.io import InputError
 from stance.schema import DatasetError
 from tests.helpers import write_tweet_news_labels
@@ -249,26 +258,6 @@ def test_built_folder_has_a_card_and_loads(real_dir, tmp_path):
         real.load_real_statements(path=tmp_path / "nothing")
 
 
-def test_keyword_baseline_reads_cues_of_one_side_only():
-    assert real_models.keyword_stance(
-        [
-            "Russia's aggression must end.",
-            "The special military operation protects Donbas.",
-            "We condemn the provocation of the Kyiv regime and its aggression.",
-            "We discussed water.",
-        ]
-    ) == ["opposition", "support", "neutral", "neutral"]
-    assert real_models.keyword_stance(
-        [
-            "Rusya'nın İŞGALİ sürüyor.",
-            "Kiev rejimi provokasyon peşinde.",
-            "İşgal ve provokasyon aynı anda.",
-            "Hava güzel.",
-        ],
-        "tr",
-    ) == ["opposition", "support", "neutral", "neutral"]
-
-
 def test_best_source_per_label_breaks_ties_by_order():
     comparison = pd.DataFrame(
         {
@@ -373,11 +362,13 @@ def test_real_test_systems_scores_and_paired_gains():
         "VADER",
     }
     assert "keyword rule" in systems["russian_foreign_policy"]
-    scores = real_models.score_on_real_test(test, systems, n_resamples=50)
+    comparison = evaluate.compare_each(
+        real_models.test_cases({"en": test}, {"en": systems}), ["lang", "label"], n_resamples=50
+    )
+    scores, gains = comparison.scores, comparison.gains
     model = scores[(scores["label"] == "russian_foreign_policy") & (scores["system"] == "model")]
     assert model["macro_f1"].iloc[0] == 1.0
-    gains = real_models.paired_gains(test, systems, n_resamples=50)
-    same = gains[gains["versus"] == "constructed-only model"]
+    same = gains[gains["versus"] == real_models.CONSTRUCTED_ONLY]
     assert (same["delta"] == 0).all()  # the same estimator on both sides
     assert set(gains["label"]) == {"russian_foreign_policy", "ukraine_operation", "sentiment"}
     errors = real_models.challenge_set_errors(fitted, test)
@@ -489,7 +480,7 @@ def test_seed_article_sentences_are_read_with_the_quotations_labels():
     assert table["sentence"].str.startswith("Ülkelerimiz").any()  # split before a Turkish capital
 
 
-def test_scores_by_kind_score_each_kind_alone():
+def test_kind_cases_score_each_kind_alone():
     test = pd.DataFrame(
         {
             "genre": ["speech"] * 4 + ["tweet"] * 4,
@@ -499,7 +490,8 @@ def test_scores_by_kind_score_each_kind_alone():
         }
     )
     predicted = ["positive", "negative", "neutral", "negative"] + ["neutral"] * 4
-    table = real_models.scores_by_kind(test, {"sentiment": {"model": predicted}}, 50)
+    cases = real_models.kind_cases(test, {"sentiment": {"model": predicted}})
+    table = evaluate.compare_each(cases, ["kind", "n", "label"], n_resamples=50).scores
     assert table["kind"].tolist() == ["speech (en)", "tweet (en)"]
     assert table["n"].tolist() == [4, 4]
     assert table["accuracy"].tolist() == [1.0, 0.25]

@@ -47,30 +47,23 @@ experiments.save_models(selections, train)
 results.write_table(experiments.selection_summary(selections), "sentiment_model_selection")
 
 # %% [markdown]
-# VADER against the trained models and the majority class. VADER reads only English; on the
-# Turkish texts it finds almost no word of its lexicon (median coverage shown below) and falls
-# back to *neutral*, so its Turkish row measures that failure, not sentiment.
+# The trained models against the baselines of `stance.baselines`: the majority class, a
+# stratified random guess and, for English, VADER, with the paired gain of the model over each
+# (`results/sentiment_vs_baselines.md`). VADER reads only English, so it is no Turkish
+# baseline: on the Turkish texts it finds almost no word of its lexicon (median coverage
+# below) and would answer *neutral*.
 
 # %%
-predicted = experiments.model_predictions(selections, test).set_index("id")["predicted"]
-sentiments = test[["id", "lang", "sentiment"]].assign(
-    model=test["id"].map(predicted), vader=sentiment.vader_labels(test["text"].tolist()))
-scores = []
-for lang in LANGS:
-    rows = sentiments[sentiments["lang"] == lang]
-    systems = {
-        "TF-IDF + logistic regression": rows["model"].tolist(),
-        "VADER (English lexicon)": rows["vader"].tolist(),
-        "majority class": evaluate.majority_baseline(
-            train.loc[train["lang"] == lang, "sentiment"].tolist(), len(rows)),
-    }
-    scores.append(experiments.score_systems(rows["sentiment"].tolist(), systems)
-                  .assign(lang=lang))
-sentiment_scores = pd.concat(scores, ignore_index=True)[
+predictions = experiments.model_predictions(selections, test)
+comparison = evaluate.compare_each(experiments.comparison_cases(predictions, train, test),
+                                   ["label", "lang"])
+sentiment_scores = comparison.scores[
     ["lang", "system", "macro_f1", "macro_f1_low", "macro_f1_high", "accuracy"]]
 results.write_table(sentiment_scores, "sentiment_test")
 results.write_table(results.with_intervals(sentiment_scores, ["macro_f1"]),
                     "sentiment_test_summary")
+results.write_table(comparison.gains.drop(columns="label"), "sentiment_vs_baselines",
+                    floatfmt="{:.4f}")
 
 # %%
 coverage = test.groupby("lang")["text"].apply(
@@ -110,9 +103,10 @@ results.write_table(mismatch, "naive_mapping_mismatch")
 
 # %%
 heuristic = experiments.sentiment_as_stance_table(test, {
-    "gold sentiment": sentiments["sentiment"],
-    "trained sentiment model": sentiments["model"],
-    "VADER": sentiments["vader"].where(sentiments["lang"].isin(sentiment.VADER_LANGS)),
+    "gold sentiment": test["sentiment"],
+    "trained sentiment model": test["id"].map(predictions.set_index("id")["predicted"]),
+    "VADER": pd.Series(sentiment.vader_labels(test["text"].tolist()), index=test.index)
+    .where(test["lang"].isin(sentiment.VADER_LANGS)),
 }, langs=LANGS)
 results.write_table(heuristic, "sentiment_as_stance")
 

@@ -48,6 +48,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from stance import (
+    baselines,
     config,
     data,
     evaluate,
@@ -152,7 +153,7 @@ chosen
 # shipped model, for the model trained on the language's constructed statements only (notebooks
 # 03/06), and for baselines: the majority class, a stratified random guess, sentiment read as
 # stance (from the sentiment model's predictions), a keyword rule written from the guidelines for
-# each language (`stance.real_models.KEYWORD_CUES`), and VADER for English sentiment. Pooled over
+# each language (`stance.baselines.KEYWORD_CUES`), and VADER for English sentiment. Pooled over
 # each language's original text (English: statements and tweets; Turkish: tweets and news):
 
 # %%
@@ -165,9 +166,8 @@ for lang, choice in choices.items():
                         for label in data.LABEL_COLUMNS}
     systems[lang] = real_models.real_test_systems(shipped, constructed_only, trains[lang],
                                                   tests[lang], lang=lang)
-scores = pd.concat([real_models.score_on_real_test(tests[lang], systems[lang]).assign(lang=lang)
-                    for lang in systems])
-scores = scores[["lang", *[column for column in scores.columns if column != "lang"]]]
+comparison = evaluate.compare_each(real_models.test_cases(tests, systems), ["lang", "label"])
+scores = comparison.scores
 results.write_table(scores, "real_test")
 summary = results.with_intervals(scores, ["macro_f1", "f_avg"])
 results.write_table(summary, "real_test_summary")
@@ -193,14 +193,16 @@ turkish_on_translations = real_models.real_test_systems(
     {label: selection.estimator for label, selection in choices["tr"].selections.items()},
     {label: constructed_models[label, "tr"].pipeline for label in data.LABEL_COLUMNS},
     trains["tr"], translated_test, lang="tr")
-by_kind = pd.concat([real_models.scores_by_kind(tests["en"], systems["en"]),
-                     real_models.scores_by_kind(tests["tr"], systems["tr"]),
-                     real_models.scores_by_kind(translated_test, turkish_on_translations)])
+by_kind = evaluate.compare_each(
+    real_models.kind_cases(tests["en"], systems["en"])
+    | real_models.kind_cases(tests["tr"], systems["tr"])
+    | real_models.kind_cases(translated_test, turkish_on_translations),
+    ["kind", "n", "label"]).scores
 results.write_table(by_kind, "real_test_by_kind")
 results.write_table(real_models.headline_table(by_kind), "real_test_headline")
 summary_by_kind = results.with_intervals(by_kind, ["macro_f1", "f_avg"])
 summary_by_kind = summary_by_kind[summary_by_kind["system"].isin(
-    ["model", "constructed-only model", "keyword rule", "VADER"])]
+    [evaluate.MODEL, real_models.CONSTRUCTED_ONLY, baselines.KEYWORD_RULE, baselines.VADER])]
 results.write_table(summary_by_kind, "real_test_by_kind_summary")
 summary_by_kind
 
@@ -222,18 +224,16 @@ Markdown(model_cards.card_path("sentiment", "tr").read_text(encoding="utf-8"))
 # "constructed-only model" measure what real training data adds.
 
 # %%
-gains = pd.concat([real_models.paired_gains(tests[lang], systems[lang]).assign(lang=lang)
-                   for lang in systems])
-gains = gains[["lang", *[column for column in gains.columns if column != "lang"]]]
-results.write_table(gains, "real_vs_alternatives", floatfmt="{:.4f}")
-gains
+results.write_table(comparison.gains, "real_vs_alternatives", floatfmt="{:.4f}")
+comparison.gains
 
 # %% [markdown]
 # Where the shipped models err (rows: gold, columns: predicted), per language:
 
 # %%
 for lang in systems:
-    confusions = {label: evaluate.confusion_table(tests[lang][label].tolist(), predicted["model"])
+    confusions = {label: evaluate.confusion_table(tests[lang][label].tolist(),
+                                                  predicted[evaluate.MODEL])
                   for label, predicted in systems[lang].items()}
     display(plots.publish(plots.confusion_grid(confusions, f"Real test texts ({lang}): "
                                                "confusion matrices"),

@@ -26,7 +26,8 @@ Models
     scores on real text), :mod:`~stance.model_cards` (model cards), :mod:`~stance.tweet_models`
     and :mod:`~stance.tweeteval` (the SemEval-2016 / TweetEval benchmark).
 Analyses and outputs
-    :mod:`~stance.evaluate` (scores, bootstrap intervals, baselines, paired tests),
+    :mod:`~stance.baselines` (every baseline, named once), :mod:`~stance.evaluate` (scores,
+    bootstrap intervals, paired tests, the one routine that compares systems),
     :mod:`~stance.experiments` (the constructed-set experiments), :mod:`~stance.interpret`
     (n-gram weights, explanations), :mod:`~stance.findings` (sentences written from result
     tables), :mod:`~stance.results` (result tables, the README's results), :mod:`~stance.plots`

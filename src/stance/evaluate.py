@@ -9,7 +9,8 @@ thousand resamples take milliseconds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,11 +20,11 @@ from scipy.stats import rankdata
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
 from stance import config
+from stance.baselines import is_baseline
 from stance.model_selection import cv_splitter
 from stance.models import fit_and_apply
 from stance.schema import side_taking_pair
 
-SENTIMENT_TO_STANCE = {"positive": "support", "negative": "opposition", "neutral": "neutral"}
 METRICS = ("macro_f1", "f_avg", "accuracy")
 _MAX_CELLS = 4_000_000  # resampled item indices held in memory at once
 
@@ -314,7 +315,119 @@ def paired_bootstrap(
     }
 
 
-# --- baselines -----------------------------------------------------------------------------
+# --- comparing systems ---------------------------------------------------------------------
+
+#: The name of the classifier under evaluation in every comparison table; the baselines beside
+#: it are named in :mod:`stance.baselines`.
+MODEL = "model"
+
+#: The score columns of a comparison (``f_avg`` and its interval only where the labels have a
+#: side-taking pair).
+SCORE_COLUMNS = (
+    "macro_f1",
+    "macro_f1_low",
+    "macro_f1_high",
+    "f_avg",
+    "f_avg_low",
+    "f_avg_high",
+    "accuracy",
+)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Systems scored on the same gold labels.
+
+    ``scores``: one row per system, macro-F1 and F_avg (when the labels have a side-taking pair)
+    with 95% bootstrap intervals, and accuracy. ``gains``: one row per other system, the
+    reference's macro-F1 minus that system's on shared resamples (:func:`paired_bootstrap`).
+    """
+
+    scores: pd.DataFrame
+    gains: pd.DataFrame
+
+
+def compare(
+    gold: Sequence[str],
+    systems: Mapping[str, Sequence[str]],
+    reference: str = MODEL,
+    n_resamples: int = 1000,
+    seed: int = config.SEED,
+) -> Comparison:
+    """The one evaluation routine: every system's scores with intervals, and the paired gain
+    of ``reference`` over each other system (same resamples for all).
+
+    Examples
+    --------
+    >>> gold = ["support", "opposition", "neutral", "neutral"] * 30
+    >>> systems = {"model": ["support", "opposition", "neutral", "support"] * 30,
+    ...            "majority class": ["neutral"] * 120}
+    >>> result = compare(gold, systems)
+    >>> print(result.scores[["system", "macro_f1", "accuracy"]].to_string(index=False))
+            system  macro_f1  accuracy
+             model    0.7778      0.75
+    majority class    0.2222      0.50
+    >>> print(result.gains[["versus", "delta", "p_value"]].to_string(index=False))
+            versus  delta  p_value
+    majority class 0.5556    0.002
+    """
+    if reference not in systems:
+        raise ValueError(f"no system named {reference!r} to compare the others with")
+    has_pair = side_taking_pair(gold) is not None
+    rows, gains = [], []
+    for system, predicted in systems.items():
+        row: dict[str, Any] = {"system": system}
+        for metric in ("macro_f1", "f_avg") if has_pair else ("macro_f1",):
+            interval = bootstrap_ci(gold, predicted, metric, n_resamples, seed=seed)
+            row.update(
+                {
+                    metric: interval["point"],
+                    f"{metric}_low": interval["low"],
+                    f"{metric}_high": interval["high"],
+                }
+            )
+        row["accuracy"] = classification_scores(gold, predicted)["accuracy"]
+        rows.append(row)
+        if system != reference:
+            gain = paired_bootstrap(
+                gold, systems[reference], predicted, "macro_f1", n_resamples, seed=seed
+            )
+            gains.append({"versus": system, **gain})
+    return Comparison(pd.DataFrame(rows), pd.DataFrame(gains))
+
+
+def model_and_best_baseline(scores: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The :data:`MODEL` row of one comparison's ``scores`` and the row of its best baseline
+    by macro-F1 (:func:`stance.baselines.is_baseline`; the first listed wins a tie)."""
+    model = scores[scores["system"] == MODEL].iloc[0]
+    baselines = scores[scores["system"].map(is_baseline)]
+    return model, baselines.loc[baselines["macro_f1"].idxmax()]
+
+
+def compare_each(
+    cases: Mapping[tuple, tuple[Sequence[str], Mapping[str, Sequence[str]]]],
+    keys: Sequence[str],
+    reference: str = MODEL,
+    n_resamples: int = 1000,
+    seed: int = config.SEED,
+) -> Comparison:
+    """:func:`compare` for each case (a key tuple naming it → its gold labels and systems),
+    the tables stacked with the key columns ``keys`` first, in the order of ``cases``."""
+    scores, gains = [], []
+    for key, (gold, systems) in cases.items():
+        named = dict(zip(keys, key, strict=True))
+        result = compare(gold, systems, reference, n_resamples, seed)
+        scores.append(result.scores.assign(**named))
+        gains.append(result.gains.assign(**named))
+
+    def stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
+        table = pd.concat(frames, ignore_index=True)
+        return table[[*keys, *[column for column in table.columns if column not in keys]]]
+
+    return Comparison(stacked(scores), stacked(gains))
+
+
+# --- ROC AUC -------------------------------------------------------------------------------
 
 
 def roc_auc(y_true: Sequence[int], scores: Sequence[float]) -> float:
@@ -330,36 +443,6 @@ def roc_auc(y_true: Sequence[int], scores: Sequence[float]) -> float:
         raise ValueError("ROC AUC needs positive and negative examples")
     ranks = rankdata(np.asarray(scores, dtype=float))  # average ranks of ties
     return float((ranks[y].sum() - n_positive * (n_positive + 1) / 2) / (n_positive * n_negative))
-
-
-def majority_baseline(train_labels: Sequence[str], n: int) -> list[str]:
-    """The most frequent training label, ``n`` times (ties go to the first label sorted)."""
-    counts = pd.Series(list(train_labels), dtype=object).value_counts()
-    if counts.empty:
-        raise ValueError("no training labels")
-    return [min(counts[counts == counts.max()].index)] * n
-
-
-def stratified_baseline(train_labels: Sequence[str], n: int, seed: int = config.SEED) -> list[str]:
-    """``n`` labels drawn independently from the training label distribution (seeded)."""
-    counts = pd.Series(list(train_labels), dtype=object).value_counts().sort_index()
-    if counts.empty:
-        raise ValueError("no training labels")
-    rng = np.random.default_rng(seed)
-    drawn = rng.choice(len(counts), size=n, p=(counts / counts.sum()).to_numpy(dtype=float))
-    return [counts.index[i] for i in drawn]
-
-
-def sentiment_as_stance(sentiments: Sequence[str]) -> list[str]:
-    """The naive baseline that reads stance off sentiment: positive → support, negative →
-    opposition, neutral → neutral."""
-    unknown = sorted(set(sentiments) - set(SENTIMENT_TO_STANCE))
-    if unknown:
-        raise ValueError(
-            f"unknown sentiment label {unknown[0]!r}; expected one of "
-            f"{', '.join(SENTIMENT_TO_STANCE)}"
-        )
-    return [SENTIMENT_TO_STANCE[s] for s in sentiments]
 
 
 # --- learning curve ------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The experiments the notebooks report, as functions: one model per label column and language,
-the test-split comparison with baselines, the cross-lingual transfer grid, error analysis, and
-how sentiment relates to stance.
+the test-split comparison with baselines (as cases of :func:`stance.evaluate.compare_each`),
+the cross-lingual transfer grid, error analysis, and how sentiment relates to stance.
 
 Models are keyed by ``(target, lang)`` tuples (:data:`ModelKey`); on disk each is
 ``{target}_{lang}.skops`` (:func:`stance.model_files.model_path`). :func:`model_predictions` is
@@ -21,9 +21,10 @@ from joblib import Parallel, delayed
 from sklearn.pipeline import Pipeline
 
 from stance import config, evaluate, model_files, model_selection, models
+from stance.baselines import baseline_systems, sentiment_as_stance
 from stance.describe import naive_mapping_mismatch
 from stance.model_files import model_path
-from stance.schema import TARGETS, side_taking_pair
+from stance.schema import TARGETS
 
 #: A model's key: its target (label column) and language, e.g. ``("ukraine_operation", "en")``.
 ModelKey = tuple[str, str]
@@ -192,44 +193,33 @@ def annotate_predictions(
     )
 
 
-def score_systems(
-    gold: Sequence[str],
-    systems: Mapping[str, Sequence[str]],
-    n_resamples: int = 1000,
-    seed: int = config.SEED,
-) -> pd.DataFrame:
-    """Macro-F1 and F_avg with 95% bootstrap intervals, and accuracy, for each system's
-    predictions of the same gold labels (same resamples for every system)."""
-    rows = []
-    has_pair = side_taking_pair(gold) is not None
-    for system, predicted in systems.items():
-        macro = evaluate.bootstrap_ci(gold, predicted, "macro_f1", n_resamples, seed=seed)
-        row = {
-            "system": system,
-            "macro_f1": macro["point"],
-            "macro_f1_low": macro["low"],
-            "macro_f1_high": macro["high"],
-        }
-        if has_pair:
-            favg = evaluate.bootstrap_ci(gold, predicted, "f_avg", n_resamples, seed=seed)
-            row.update(f_avg=favg["point"], f_avg_low=favg["low"], f_avg_high=favg["high"])
-        row["accuracy"] = evaluate.classification_scores(gold, predicted)["accuracy"]
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def baseline_predictions(
-    train_labels: Sequence[str], test: pd.DataFrame, seed: int = config.SEED
-) -> dict[str, list[str]]:
-    """The three baselines of the stance evaluation for the rows of ``test``: majority class,
-    stratified random, and gold sentiment read as stance."""
-    return {
-        "majority class": evaluate.majority_baseline(train_labels, len(test)),
-        "stratified random": evaluate.stratified_baseline(train_labels, len(test), seed),
-        "sentiment as stance (gold sentiment)": evaluate.sentiment_as_stance(
-            test["sentiment"].tolist()
-        ),
-    }
+def comparison_cases(
+    predictions: pd.DataFrame, train: pd.DataFrame, test: pd.DataFrame, seed: int = config.SEED
+) -> dict[ModelKey, tuple[list[str], dict[str, list[str]]]]:
+    """The test split as cases of :func:`stance.evaluate.compare_each`, keyed like the models:
+    each model's predictions (:func:`model_predictions` of ``test``) under
+    :data:`stance.evaluate.MODEL`, beside the baselines of its label and language
+    (:func:`stance.baselines.baseline_systems`, trained on ``train``; a stance target's
+    sentiment-as-stance baseline reads the statements' gold sentiment, the heuristic's best
+    case)."""
+    statements = test.set_index("id")
+    cases = {}
+    for (target, lang), rows in predictions.groupby(["target", "lang"], sort=False):
+        scored = statements.loc[rows["id"]]
+        systems = {evaluate.MODEL: rows["predicted"].tolist()}
+        systems.update(
+            baseline_systems(
+                train.loc[train["lang"] == lang, target].tolist(),
+                scored["text"].tolist(),
+                target,
+                lang,
+                sentiment=scored["sentiment"].tolist(),
+                sentiment_source="gold",
+                seed=seed,
+            )
+        )
+        cases[target, lang] = (rows["gold"].tolist(), systems)
+    return cases
 
 
 #: Hyper-parameters of the cross-lingual models, fixed rather than selected: the experiment
@@ -376,7 +366,7 @@ def sentiment_as_stance_table(
                     continue
                 if sentiments.isna().any():
                     raise ValueError(f"sentiment from {source}: some {lang} rows have no label")
-                predicted = evaluate.sentiment_as_stance(sentiments.tolist())
+                predicted = sentiment_as_stance(sentiments.tolist())
                 overall = evaluate.bootstrap_ci(gold, predicted, "macro_f1")
                 subset = [p for p, a in zip(predicted, against, strict=True) if a]
                 subset_gold = rows.loc[against, target].tolist()

@@ -8,8 +8,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
+
 from stance import config
+from stance.evaluate import MODEL, model_and_best_baseline
 from stance.io import atomic_write_text
+from stance.real_models import CONSTRUCTED_ONLY
 from stance.text import LANGUAGE_NAMES
 
 
@@ -33,9 +37,7 @@ def findings_markdown(directory: Path | None = None) -> str:
     """The findings as a Markdown bullet list, each bullet naming the table it comes from (in
     ``directory``, default: the project's ``results/``)."""
     directory = directory or config.RESULTS_DIR
-    stance = [
-        r for r in _load(directory, "stance_test") if r["system"] == "TF-IDF + logistic regression"
-    ]
+    stance = [r for r in _load(directory, "stance_test") if r["system"] == MODEL]
     baselines = _load(directory, "stance_vs_baselines")
     mismatch = _load(directory, "naive_mapping_mismatch")
     heuristic = _load(directory, "sentiment_as_stance")
@@ -82,7 +84,7 @@ def findings_markdown(directory: Path | None = None) -> str:
         f"{min(r['macro_f1'] for r in vader_rows):.2f} to "
         f"{max(r['macro_f1'] for r in vader_rows):.2f} (`results/sentiment_as_stance.md`)."
     )
-    sentiment_model = [r for r in sentiment if r["system"] == "TF-IDF + logistic regression"]
+    sentiment_model = [r for r in sentiment if r["system"] == MODEL]
     vader_en = next(r for r in sentiment if r["system"].startswith("VADER") and r["lang"] == "en")
     lines.append(
         "**Sentiment itself is learnable; the lexicon lags.** The trained sentiment models "
@@ -137,10 +139,6 @@ def write_findings(directory: Path | None = None) -> str:
     return text
 
 
-def _system(rows: list[dict], label: str, system: str) -> dict:
-    return next(r for r in rows if r["label"] == label and r["system"] == system)
-
-
 def real_findings_markdown(directory: Path | None = None) -> str:
     """The findings on real text (notebooks 07 and 08), written from their tables (in
     ``directory``, default: the project's ``results/``)."""
@@ -155,16 +153,11 @@ def real_findings_markdown(directory: Path | None = None) -> str:
     for lang in ("en", "tr"):
         texts = "statements and tweets" if lang == "en" else "tweets and news"
         for label in ("russian_foreign_policy", "ukraine_operation", "sentiment"):
-            rows = [r for r in scores if r["lang"] == lang]
-            model = _system(rows, label, "model")
-            baselines = [
-                r
-                for r in rows
-                if r["label"] == label and r["system"] not in ("model", "constructed-only model")
-            ]
-            best = max(baselines, key=lambda r: r["macro_f1"])
+            model, best = model_and_best_baseline(
+                pd.DataFrame([r for r in scores if r["lang"] == lang and r["label"] == label])
+            )
             versus = {r["versus"]: r for r in gains if r["label"] == label and r["lang"] == lang}
-            to_best, to_constructed = versus[best["system"]], versus["constructed-only model"]
+            to_best, to_constructed = versus[best["system"]], versus[CONSTRUCTED_ONLY]
             data = next(r for r in chosen if r["label"] == label and r["lang"] == lang)
             f_avg = model.get("f_avg")
             lines.append(
@@ -183,7 +176,7 @@ def real_findings_markdown(directory: Path | None = None) -> str:
             )
     parts = []
     for kind in sorted({r["kind"] for r in by_kind}):
-        rows = [r for r in by_kind if r["kind"] == kind and r["system"] == "model"]
+        rows = [r for r in by_kind if r["kind"] == kind and r["system"] == MODEL]
         parts.append(
             f"{kind}, {rows[0]['n']} texts: "
             + ", ".join(f"{r['macro_f1']:.2f} ({r['label']})" for r in rows)

@@ -17,6 +17,7 @@ import pandas as pd
 import skops.card
 
 from stance import config
+from stance.evaluate import MODEL, model_and_best_baseline
 from stance.io import atomic_write_text
 from stance.results import markdown_table, with_intervals
 from stance.text import LANGUAGE_NAMES
@@ -35,9 +36,7 @@ def _untrusted(scores: pd.DataFrame, label: str) -> list[str]:
     not above the best baseline's macro-F1 there."""
     notes = []
     for kind, rows in scores.groupby("kind", sort=True):
-        model = rows[rows["system"] == "model"].iloc[0]
-        baselines = rows[~rows["system"].isin(["model", "constructed-only model"])]
-        best = baselines.loc[baselines["macro_f1"].idxmax()]
+        model, best = model_and_best_baseline(rows)
         if model["macro_f1"] <= best["macro_f1"]:
             notes.append(
                 f"**{kind}**: macro-F1 {model['macro_f1']:.2f}, not above the {best['system']} "
@@ -88,7 +87,7 @@ def model_card_markdown(
         if label != "sentiment"
         else "sentiment (positive / negative / neutral)"
     )
-    model_rows = with_intervals(scores[scores["system"] == "model"], ["macro_f1", "f_avg"])
+    model_rows = with_intervals(scores[scores["system"] == MODEL], ["macro_f1", "f_avg"])
     untrusted = _untrusted(scores, label)
     card.add(
         **{

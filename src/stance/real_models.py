@@ -6,7 +6,8 @@ language: does a model of real text learn best from real text of the same kind, 
 from a mix? Every option (:data:`ENGLISH_TRAINING`, :data:`TURKISH_TRAINING`) is scored by
 grouped cross-validation on the **real training split of the language only**
 (:func:`stance.model_selection.mixture_task`), so the real test split stays untouched until the
-chosen models are scored once (:func:`score_on_real_test`, :func:`scores_by_kind`).
+chosen models are scored once, beside the baselines (:func:`real_test_systems`, scored by
+:func:`stance.evaluate.compare_each`).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from joblib import Parallel, delayed
 from sklearn.model_selection import ParameterGrid
 
 from stance import config, evaluate, model_files, model_selection, models
+from stance.baselines import baseline_systems, majority_baseline
 from stance.schema import LABEL_COLUMNS, TARGETS
-from stance.sentiment import vader_labels
 from stance.splits import joint_strata
 
 
@@ -106,93 +107,6 @@ FINAL_GRID: dict[str, list[dict[str, list[Any]]]] = {
         }
     ],
 }
-
-#: A transparent keyword baseline for stance (both targets): words that in diplomatic English
-#: mostly signal condemnation of Russia's war, or its defence. Written from the guidelines'
-#: rules (R4–R8), not fitted to data; a sentence with cues of both kinds, or none, is neutral.
-OPPOSITION_CUES = (
-    "aggression",
-    "invasion",
-    "invaded",
-    "withdraw",
-    "annexation",
-    "occupation",
-    "occupied",
-    "war crimes",
-    "atrocities",
-    "unprovoked",
-    "brutal",
-    "condemn",
-    "sanctions against russia",
-    "sanctions on russia",
-)
-SUPPORT_CUES = (
-    "special military operation",
-    "liberat",
-    "neo-nazi",
-    "nazis",
-    "russophob",
-    "provocation",
-    "illegitimate sanctions",
-    "illegal sanctions",
-    "kyiv regime",
-    "kiev regime",
-    "nato expansion",
-    "expansion of nato",
-    "genocide in donbas",
-)
-
-
-#: The same rule for Turkish (matched on Turkish-lowercased text), written from the guidelines
-#: and their Turkish rules (R8, T3, T4, T7), not fitted to data.
-OPPOSITION_CUES_TR = (
-    "saldırgan",
-    "işgal",
-    "ilhak",
-    "savaş suç",
-    "vahşet",
-    "katliam",
-    "katil putin",
-    "geri çek",
-    "rusya'ya yaptırım",
-    "rusya’ya yaptırım",
-    "toprak bütünlüğü",
-    "#standwithukraine",
-    "#stopputin",
-)
-SUPPORT_CUES_TR = (
-    "özel askeri operasyon",
-    "kurtar",
-    "neo-nazi",
-    "neonazi",
-    "nazi",
-    "rus düşman",
-    "provokasyon",
-    "kiev rejimi",
-    "nato genişle",
-    "nato'nun genişle",
-    "savaşı abd",
-    "abd çıkardı",
-    "abd başlattı",
-)
-KEYWORD_CUES = {"en": (OPPOSITION_CUES, SUPPORT_CUES), "tr": (OPPOSITION_CUES_TR, SUPPORT_CUES_TR)}
-
-
-def keyword_stance(texts: Sequence[str], lang: str = "en") -> list[str]:
-    """The keyword baseline: ``opposition`` / ``support`` when only cues of one kind occur
-    (the cues of :data:`KEYWORD_CUES` for ``lang``)."""
-    from stance.text import lowercase
-
-    opposition_cues, support_cues = KEYWORD_CUES[lang]
-    labels = []
-    for text in texts:
-        lowered = lowercase(str(text), lang)
-        against = any(cue in lowered for cue in opposition_cues)
-        pro = any(cue in lowered for cue in support_cues)
-        labels.append(
-            "opposition" if against and not pro else "support" if pro and not against else "neutral"
-        )
-    return labels
 
 
 @dataclass(frozen=True)
@@ -399,34 +313,8 @@ def save_real_models(
 # --- the real test -------------------------------------------------------------------------
 
 
-def baseline_systems(
-    label: str,
-    real_train: pd.DataFrame,
-    test: pd.DataFrame,
-    predicted_sentiment: Sequence[str],
-    seed: int = config.SEED,
-    lang: str = "en",
-) -> dict[str, list[str]]:
-    """The baselines of one label on the real test rows of one language.
-
-    Stance: majority class, stratified random, sentiment-as-stance (from the sentiment model's
-    predictions, which a user has; gold sentiment is an oracle they don't) and the keyword rule
-    of the language. Sentiment: majority, stratified and, for English, VADER (its lexicon has
-    almost no Turkish words, so it is not a Turkish baseline).
-    """
-    train_labels = real_train[label].tolist()
-    systems = {
-        "majority class": evaluate.majority_baseline(train_labels, len(test)),
-        "stratified random": evaluate.stratified_baseline(train_labels, len(test), seed),
-    }
-    if label in TARGETS:
-        systems["sentiment as stance (predicted sentiment)"] = evaluate.sentiment_as_stance(
-            list(predicted_sentiment)
-        )
-        systems["keyword rule"] = keyword_stance(test["text"].tolist(), lang)
-    elif lang == "en":
-        systems["VADER"] = vader_labels(test["text"].tolist())
-    return systems
+#: The system name of the model trained on the language's constructed statements only.
+CONSTRUCTED_ONLY = "constructed-only model"
 
 
 def real_test_systems(
@@ -438,109 +326,77 @@ def real_test_systems(
     lang: str = "en",
 ) -> dict[str, dict[str, list[str]]]:
     """Every system's predictions on the real test rows of one language, per label: the
-    shipped model (``"model"``), the model trained on constructed statements only, and the
-    baselines of :func:`baseline_systems` (sentiment-as-stance reads the shipped sentiment
-    model's output)."""
+    shipped model (:data:`stance.evaluate.MODEL`), the model trained on constructed statements
+    only (:data:`CONSTRUCTED_ONLY`), and the baselines of
+    :func:`stance.baselines.baseline_systems` (sentiment as stance reads the shipped sentiment
+    model's output, which a user has; gold sentiment is an oracle they don't)."""
     texts = test["text"].tolist()
     systems = {
         label: {
-            "model": list(shipped[label].predict(texts)),
-            "constructed-only model": list(constructed_only[label].predict(texts)),
+            evaluate.MODEL: list(shipped[label].predict(texts)),
+            CONSTRUCTED_ONLY: list(constructed_only[label].predict(texts)),
         }
         for label in shipped
     }
-    sentiment = systems["sentiment"]["model"]
+    sentiment = systems["sentiment"][evaluate.MODEL]
     for label, predictions in systems.items():
-        predictions.update(baseline_systems(label, real_train, test, sentiment, seed, lang))
+        predictions.update(
+            baseline_systems(
+                real_train[label].tolist(), texts, label, lang, sentiment, "predicted", seed
+            )
+        )
     return systems
 
 
-def score_on_real_test(
-    test: pd.DataFrame,
-    systems: Mapping[str, Mapping[str, Sequence[str]]],
-    n_resamples: int = 1000,
-    seed: int = config.SEED,
-) -> pd.DataFrame:
-    """Macro-F1 and F_avg with 95% bootstrap intervals, and accuracy, of every system of
-    :func:`real_test_systems`, one row per label and system."""
-    from stance.experiments import score_systems
-
-    frames = [
-        score_systems(test[label].tolist(), predictions, n_resamples, seed).assign(label=label)
-        for label, predictions in systems.items()
-    ]
-    table = pd.concat(frames, ignore_index=True)
-    return table[["label", *[c for c in table.columns if c != "label"]]]
+def test_cases(
+    tests: Mapping[str, pd.DataFrame],
+    systems: Mapping[str, Mapping[str, Mapping[str, Sequence[str]]]],
+) -> dict[tuple[str, str], tuple[list[str], Mapping[str, Sequence[str]]]]:
+    """The real test as cases of :func:`stance.evaluate.compare_each`, keyed ``(lang, label)``:
+    each language's test rows (``tests``) and its systems of :func:`real_test_systems`."""
+    return {
+        (lang, label): (tests[lang][label].tolist(), predictions)
+        for lang, by_label in systems.items()
+        for label, predictions in by_label.items()
+    }
 
 
-def scores_by_kind(
-    test: pd.DataFrame,
-    systems: Mapping[str, Mapping[str, Sequence[str]]],
-    n_resamples: int = 1000,
-    seed: int = config.SEED,
-) -> pd.DataFrame:
-    """:func:`score_on_real_test` within each kind of text of the test rows
-    (:func:`stance.real.text_kind`: UN speeches, press releases, tweets, news, translations),
-    so a score pooled over kinds can be read for each of them."""
+def kind_cases(
+    test: pd.DataFrame, systems: Mapping[str, Mapping[str, Sequence[str]]]
+) -> dict[tuple[str, int, str], tuple[list[str], dict[str, list[str]]]]:
+    """The real test within each kind of text of ``test`` (:func:`stance.real.text_kind`: UN
+    speeches, press releases, tweets, news, translations), as cases of
+    :func:`stance.evaluate.compare_each` keyed ``(kind, n, label)``, so a score pooled over
+    kinds can be read for each of them."""
     from stance.real import text_kind
 
     kinds = text_kind(test).to_numpy()
-    frames = []
+    cases = {}
     for kind in sorted(set(kinds)):
         positions = np.flatnonzero(kinds == kind)
-        subset = {
-            label: {name: [predicted[i] for i in positions] for name, predicted in by_name.items()}
-            for label, by_name in systems.items()
-        }
-        table = score_on_real_test(test.iloc[positions], subset, n_resamples, seed)
-        frames.append(table.assign(kind=kind, n=len(positions)))
-    table = pd.concat(frames, ignore_index=True)
-    return table[["kind", "n", *[c for c in table.columns if c not in ("kind", "n")]]]
+        for label, by_name in systems.items():
+            cases[kind, len(positions), label] = (
+                test[label].iloc[positions].tolist(),
+                {name: [predicted[i] for i in positions] for name, predicted in by_name.items()},
+            )
+    return cases
 
 
 def headline_table(by_kind: pd.DataFrame) -> pd.DataFrame:
     """One row per kind of test text: the shipped model's macro-F1 with its 95% interval for
     each label, and beside it the best baseline's macro-F1 (name and score), from the scores of
-    :func:`scores_by_kind`. The compact table the README leads with."""
+    :func:`kind_cases`. The compact table the README leads with."""
     rows = []
     for kind, part in by_kind.groupby("kind", sort=False):
         row: dict[str, Any] = {"kind": kind, "n": int(part["n"].iloc[0])}
         for label in LABEL_COLUMNS:
-            scores = part[part["label"] == label]
-            model = scores[scores["system"] == "model"].iloc[0]
-            baselines = scores[~scores["system"].isin(["model", "constructed-only model"])]
-            best = baselines.loc[baselines["macro_f1"].idxmax()]
+            model, best = evaluate.model_and_best_baseline(part[part["label"] == label])
             row[f"{label} (model)"] = (
                 f"{model['macro_f1']:.2f} [{model['macro_f1_low']:.2f}, "
                 f"{model['macro_f1_high']:.2f}]"
             )
             row[f"{label} (best baseline)"] = f"{best['macro_f1']:.2f} ({best['system']})"
         rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def paired_gains(
-    test: pd.DataFrame,
-    systems: Mapping[str, Mapping[str, Sequence[str]]],
-    n_resamples: int = 1000,
-    seed: int = config.SEED,
-) -> pd.DataFrame:
-    """Macro-F1 of the shipped model minus that of every other system, per label, on shared
-    bootstrap resamples: the difference, its 95% interval and a two-sided p-value."""
-    rows = []
-    for label, predictions in systems.items():
-        for other, predicted in predictions.items():
-            if other == "model":
-                continue
-            gain = evaluate.paired_bootstrap(
-                test[label].tolist(),
-                predictions["model"],
-                predicted,
-                "macro_f1",
-                n_resamples,
-                seed=seed,
-            )
-            rows.append({"label": label, "versus": other, **gain})
     return pd.DataFrame(rows)
 
 
@@ -598,7 +454,7 @@ def temporal_scores(
                 "f_avg": scores.get("f_avg"),
                 "majority_macro_f1": evaluate.classification_scores(
                     test[label].tolist(),
-                    evaluate.majority_baseline(train[label].tolist(), len(test)),
+                    majority_baseline(train[label].tolist(), len(test)),
                 )["macro_f1"],
             }
         )
