@@ -40,7 +40,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from benchmarks.machine import describe_load, describe_machine, load_average
-from stance import config, data, results
+from stance import config, constructed, results
 from stance.io import atomic_write_text
 
 MODEL = "russian_foreign_policy_en.skops"
@@ -338,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{model} is missing: run `make reproduce` first")
 
     load_at_start = load_average()
-    train = data.load_statements("train")
+    train = constructed.load_statements("train")
     english = train.loc[train["lang"] == "en", "text"].tolist()
     statements = generated_statements(english, args.rows, args.seed)
     inputs = {

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from stance import data, dataset_card
+from stance import constructed, dataset_card
 
 
 def test_card_reports_counts(raw_dir):
-    frame = data.build_statements(raw_dir)
+    frame = constructed.build_statements(raw_dir)
     card = dataset_card.dataset_card(frame)
     assert card.startswith("---\n") and "class_label" in card
     assert "44 statements, each in English and in Turkish (88 texts)" in card

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from stance import data, describe
+from stance import constructed, describe
 from stance.schema import LABEL_COLUMNS, DatasetError
 
 
 def test_annotation_agreement_kappa(raw_dir):
-    frame = data.build_statements(raw_dir)
+    frame = constructed.build_statements(raw_dir)
     first = frame.drop_duplicates("statement_id")
     second = first[["statement_id", *LABEL_COLUMNS]].copy()
     agreement = describe.annotation_agreement(frame, second)

@@ -2,6 +2,7 @@
 README's agreement with results/."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -74,3 +75,11 @@ def test_the_readme_shows_the_two_commands_on_its_first_screen() -> None:
     assert any(line.startswith("make reproduce") for line in first_screen)
     assert any(line.startswith("make test") for line in first_screen)
     assert "## Contents" in first_screen
+
+
+def test_the_readme_layout_gives_every_module_a_line() -> None:
+    readme = (config.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout") :]
+    listed = set(re.findall(r"^  (\w+)\.py ", layout, flags=re.MULTILINE))
+    modules = {path.stem for path in (config.PROJECT_ROOT / "src" / "stance").glob("*.py")}
+    assert modules - {"__init__", "__main__"} == listed

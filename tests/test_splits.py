@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stance import data, splits
+from stance import constructed, splits
 from stance.schema import DatasetError
 from tests.helpers import constructed_rows, write_csv
 
@@ -30,7 +30,7 @@ def test_fewer_groups_than_folds_make_one_fold_per_group():
 
 
 def test_assign_splits_gives_both_languages_one_split(raw_dir):
-    frame = splits.assign_splits(data.build_statements(raw_dir).drop(columns="split"))
+    frame = splits.assign_splits(constructed.build_statements(raw_dir).drop(columns="split"))
     assert (frame.groupby("statement_id")["split"].nunique() == 1).all()
     assert (frame.groupby("group")["split"].nunique() == 1).all()
 
@@ -51,12 +51,12 @@ def test_a_group_across_splits_fails_the_check():
 
 def test_near_duplicates_across_splits_fail_the_build(raw_dir):
     rows = constructed_rows()
-    frame = splits.assign_splits(data.build_statements(raw_dir).drop(columns="split"))
+    frame = splits.assign_splits(constructed.build_statements(raw_dir).drop(columns="split"))
     test_id = frame.query("split == 'test' and origin == 'constructed'")["statement_id"].iloc[0]
     train_id = frame.query("split == 'train' and origin == 'constructed'")["statement_id"].iloc[0]
     source = next(r for r in rows if r["statement_id"] == train_id)
     target = next(r for r in rows if r["statement_id"] == test_id)
     target["text_en"] = source["text_en"] + " indeed"
-    write_csv(raw_dir / data.CONSTRUCTED_DIR / "batch.csv", rows)
+    write_csv(raw_dir / constructed.CONSTRUCTED_DIR / "batch.csv", rows)
     with pytest.raises(DatasetError, match="near-duplicate pair"):
-        data.build_statements(raw_dir)
+        constructed.build_statements(raw_dir)

@@ -32,7 +32,7 @@
 # %%
 import pandas as pd
 
-from stance import config, data, results
+from stance import config, constructed, results
 
 config.quiet_offline_environment()
 pd.set_option("display.max_colwidth", 90)
@@ -48,7 +48,7 @@ pd.set_option("display.max_colwidth", 90)
 # %%
 pd.DataFrame(
     [{"paragraph": q.paragraph, "speaker": q.speaker, "attribution": q.attribution,
-      "quotation (Turkish, as published)": q.text} for q in data.seed_quotations()]
+      "quotation (Turkish, as published)": q.text} for q in constructed.seed_quotations()]
 )
 
 # %% [markdown]
@@ -62,8 +62,8 @@ pd.DataFrame(
 # language versions of a statement on the same side.
 
 # %%
-statements = data.build_statements()
-summary = data.dataset_summary(statements)
+statements = constructed.build_statements()
+summary = constructed.dataset_summary(statements)
 summary["texts_per_split_and_language"]
 
 # %%
@@ -86,7 +86,7 @@ summary["naive_mapping"]
 # a reader can judge how far apart the splits are.
 
 # %%
-closest = data.near_duplicates(statements, threshold=0.5).sort_values(
+closest = constructed.near_duplicates(statements, threshold=0.5).sort_values(
     ["cosine", "test_id"], ascending=[False, True]).head(5)
 texts = statements.set_index("id")["text"]
 closest.assign(test_text=closest["test_id"].map(texts), train_text=closest["train_id"].map(texts))
@@ -98,8 +98,8 @@ closest.assign(test_text=closest["test_id"].map(texts), train_text=closest["trai
 # first labels. Cohen's kappa corrects raw agreement for agreement by chance.
 
 # %%
-second_pass = data.load_second_annotation()
-agreement = data.annotation_agreement(statements, second_pass)
+second_pass = constructed.load_second_annotation()
+agreement = constructed.annotation_agreement(statements, second_pass)
 agreement
 
 # %% [markdown]
@@ -110,7 +110,7 @@ first_pass = statements.drop_duplicates("statement_id").set_index("statement_id"
 pd.concat(
     {column: pd.crosstab(first_pass.loc[second_pass["statement_id"], column].to_numpy(),
                          second_pass[column].to_numpy(), rownames=["first"], colnames=["second"])
-     for column in data.LABEL_COLUMNS}
+     for column in constructed.LABEL_COLUMNS}
 )
 
 # %% [markdown]
@@ -121,7 +121,7 @@ pd.concat(
 # half-written dataset. The card's YAML declares the splits and the `ClassLabel` features.
 
 # %%
-data.write_dataset(statements, data.dataset_card(statements, agreement))
+constructed.write_dataset(statements, constructed.dataset_card(statements, agreement))
 sorted(path.name for path in config.DATASET_DIR.iterdir())
 
 # %% [markdown]
@@ -131,11 +131,11 @@ sorted(path.name for path in config.DATASET_DIR.iterdir())
 # `ClassLabel` features, so `train_test_split(stratify_by_column=...)` and friends work.
 
 # %%
-dataset = data.load_hf_dataset()
+dataset = constructed.load_hf_dataset()
 {split: dataset[split].num_rows for split in dataset}
 
 # %%
-{column: dataset["train"].features[column].names for column in data.LABEL_COLUMNS}
+{column: dataset["train"].features[column].names for column in constructed.LABEL_COLUMNS}
 
 # %% [markdown]
 # **Caveat.** All but four statements are constructed. They were written to cover the range of

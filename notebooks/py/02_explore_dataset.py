@@ -15,15 +15,15 @@
 # **Question.** What does the dataset built in `01_build_dataset` contain, and is it balanced
 # enough to train and evaluate stance classifiers on?
 #
-# **Method.** Counts and shares computed by `stance.data`, drawn by `stance.plots`; every
-# figure is written to `figures/` by one save helper, byte for byte reproducibly.
+# **Method.** Counts and shares computed by `stance.constructed`, drawn by `stance.plots`;
+# every figure is written to `figures/` by one save helper, byte for byte reproducibly.
 
 # %%
 import pandas as pd
 
-from stance import data, plots
+from stance import constructed, plots
 
-statements = data.load_statements()
+statements = constructed.load_statements()
 one_per_statement = statements[statements["lang"] == "en"]
 f"{len(statements)} texts, {statements['statement_id'].nunique()} statements"
 
@@ -35,13 +35,15 @@ f"{len(statements)} texts, {statements['statement_id'].nunique()} statements"
 
 # %%
 stance_shares = pd.concat(
-    {target: data.label_shares(statements, target, by="lang") for target in data.TARGETS}
+    {target: constructed.label_shares(statements, target, by="lang")
+     for target in constructed.TARGETS}
 ).round(3)
 stance_shares
 
 # %%
 per_genre = pd.concat(
-    {target: data.label_shares(one_per_statement, target, by="genre") for target in data.TARGETS},
+    {target: constructed.label_shares(one_per_statement, target, by="genre")
+     for target in constructed.TARGETS},
     names=["target", "genre"],
 )
 plots.publish(
@@ -65,11 +67,11 @@ plots.publish(
 
 # %%
 crosstabs = {target: pd.crosstab(one_per_statement[target], one_per_statement["sentiment"])
-             for target in data.TARGETS}
+             for target in constructed.TARGETS}
 pd.concat(crosstabs, names=["target", "stance"])
 
 # %%
-mismatch = data.dataset_summary(statements)["naive_mapping"]
+mismatch = constructed.dataset_summary(statements)["naive_mapping"]
 mismatch
 
 # %%

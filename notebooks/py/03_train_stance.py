@@ -26,14 +26,15 @@
 # %%
 import pandas as pd
 
-from stance import config, data, experiments, model_files, model_selection, results
+from stance import config, constructed, constructed_models, model_files, model_selection, results
 
-train = data.load_statements("train")
+train = constructed.load_statements("train")
 pd.DataFrame(model_selection.PARAM_GRIDS).T.rename_axis("features")
 
 # %%
-selections = experiments.fit_models(train, data.TARGETS, langs=("en", "tr"), n_jobs=config.N_JOBS)
-selection = experiments.selection_summary(selections)
+selections = constructed_models.fit_models(train, constructed.TARGETS, langs=("en", "tr"),
+                                           n_jobs=config.N_JOBS)
+selection = model_selection.selection_summary(selections)
 results.write_table(selection, "stance_model_selection")
 
 # %% [markdown]
@@ -55,7 +56,7 @@ selections["ukraine_operation", "en"].cv_results.head(5)
 # any type outside a short trusted list, so a model file cannot run arbitrary code.
 
 # %%
-paths = experiments.save_models(selections, train)
+paths = constructed_models.save_models(selections, train)
 loaded = model_files.load_model(paths[0])
 sorted(path.name for path in paths), {k: loaded.metadata[k] for k in ("target", "lang", "labels")}
 

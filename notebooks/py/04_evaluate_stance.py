@@ -28,14 +28,14 @@
 # %%
 import pandas as pd
 
-from stance import config, data, evaluate, experiments, model_files, plots, results
+from stance import config, constructed, constructed_models, evaluate, model_files, plots, results
 
 LANGS = ("en", "tr")
-train = data.load_statements("train")
-test = data.load_statements("test")
-loaded = experiments.load_models(data.TARGETS, LANGS)
-predictions = experiments.model_predictions(loaded, test)
-comparison = evaluate.compare_each(experiments.comparison_cases(predictions, train, test),
+train = constructed.load_statements("train")
+test = constructed.load_statements("test")
+loaded = constructed_models.load_models(constructed.TARGETS, LANGS)
+predictions = constructed_models.model_predictions(loaded, test)
+comparison = evaluate.compare_each(constructed_models.comparison_cases(predictions, train, test),
                                    ["target", "lang"])
 scores = comparison.scores
 columns = ["target", "lang", "system", *evaluate.SCORE_COLUMNS]
@@ -69,7 +69,7 @@ results.write_table(comparison.gains, "stance_vs_baselines", floatfmt="{:.4f}")
 by_model = predictions.groupby(["target", "lang"], sort=False)
 confusions = {
     f"{target.split('_')[0]} · {lang}": evaluate.confusion_table(
-        rows["gold"].tolist(), rows["predicted"].tolist(), labels=data.STANCES)
+        rows["gold"].tolist(), rows["predicted"].tolist(), labels=constructed.STANCES)
     for (target, lang), rows in by_model
 }
 plots.publish(plots.confusion_grid(confusions, "Test confusion matrices (gold × predicted)"),
@@ -85,7 +85,8 @@ plots.publish(plots.confusion_grid(confusions, "Test confusion matrices (gold ×
 # table measures the languages, not a search.
 
 # %%
-cross = experiments.cross_lingual_table(train, test, data.TARGETS, n_jobs=config.N_JOBS)
+cross = constructed_models.cross_lingual_table(train, test, constructed.TARGETS,
+                                               n_jobs=config.N_JOBS)
 results.write_table(cross, "cross_lingual")
 cross.pivot_table(index=["label", "features", "train_lang"], columns="test_lang",
                   values="macro_f1")
@@ -102,7 +103,7 @@ cross.pivot_table(index=["label", "features", "train_lang"], columns="test_lang"
 from sklearn.base import clone
 
 curves = []
-for target in data.TARGETS:
+for target in constructed.TARGETS:
     rows = train[train["lang"] == "en"]
     pipeline = loaded[target, "en"].pipeline
     table = evaluate.learning_curve_table(
@@ -128,7 +129,7 @@ plots.publish(plots.learning_curves(curves, "Learning curves (English, CV in tra
 calibration, brier = {}, []
 for (target, lang), rows in by_model:
     classes = loaded[target, lang].pipeline.classes_.tolist()
-    proba = experiments.probabilities(rows, classes)
+    proba = constructed_models.probabilities(rows, classes)
     calibration[model_files.model_name(target, lang)] = evaluate.calibration_table(
         rows["gold"].tolist(), proba, classes, n_bins=5)
     brier.append({"target": target, "lang": lang,

@@ -25,11 +25,11 @@
 import pandas as pd
 from IPython.display import display
 
-from stance import data, experiments, interpret, plots, results
+from stance import constructed, constructed_models, interpret, plots, results
 
 pd.set_option("display.max_colwidth", 120)
-test = data.load_statements("test")
-loaded = experiments.load_models(data.TARGETS, ("en", "tr"))
+test = constructed.load_statements("test")
+loaded = constructed_models.load_models(constructed.TARGETS, ("en", "tr"))
 
 # %% [markdown]
 # ## Top n-grams per class (English models)
@@ -41,7 +41,7 @@ loaded = experiments.load_models(data.TARGETS, ("en", "tr"))
 # is what a linear model over ~475 texts finds first, and what may not carry over to other data.
 
 # %%
-for target in data.TARGETS:
+for target in constructed.TARGETS:
     top = interpret.chart_features(loaded[target, "en"].pipeline, n=10)
     display(plots.publish(plots.top_feature_bars(top, f"Top features · {target} · en"),
                           f"05_top_features_{target}_en"))
@@ -52,7 +52,7 @@ for target in data.TARGETS:
 # %%
 pd.concat(
     {target: interpret.top_features(loaded[target, "tr"].pipeline, n=8)
-     .pivot(index="rank", columns="class", values="feature") for target in data.TARGETS},
+     .pivot(index="rank", columns="class", values="feature") for target in constructed.TARGETS},
     axis=1,
 )
 
@@ -64,9 +64,9 @@ pd.concat(
 # the models have seen these statements and their predictions here are not a test.
 
 # %%
-statements = data.load_statements()
+statements = constructed.load_statements()
 seed = statements[statements["origin"] == "seed"].sort_values(["statement_id", "lang"])
-seed_predictions = experiments.model_predictions(loaded, seed)
+seed_predictions = constructed_models.model_predictions(loaded, seed)
 side_by_side = (
     seed_predictions.assign(label=seed_predictions["gold"] + " → " + seed_predictions["predicted"])
     .pivot(index="id", columns="target", values="label").add_suffix(" (gold → predicted)"))
@@ -89,16 +89,16 @@ interpret.explain(loaded["ukraine_operation", "en"].pipeline, quote, n=10).round
 # hard-case tag, pooled over targets and languages (texts = test texts × 2 targets):
 
 # %%
-predictions = experiments.model_predictions(loaded, test)
-error_rates = experiments.error_rates_by(experiments.annotate_predictions(predictions, test),
-                                         "hard_case")
+predictions = constructed_models.model_predictions(loaded, test)
+annotated = constructed_models.annotate_predictions(predictions, test)
+error_rates = constructed_models.error_rates_by(annotated, "hard_case")
 results.write_table(error_rates, "error_rates_by_hard_case")
 
 # %% [markdown]
 # Twelve of the English mistakes on `ukraine_operation`, to read:
 
 # %%
-errors = experiments.error_analysis(predictions, test)
+errors = constructed_models.error_analysis(predictions, test)
 errors[(errors["target"] == "ukraine_operation") & (errors["lang"] == "en")].head(12)[
     ["id", "text", "gold", "predicted", "hard_case", "sentiment_against_naive_mapping"]]
 

@@ -28,10 +28,20 @@
 import pandas as pd
 from IPython.display import Markdown
 
-from stance import config, data, evaluate, experiments, findings, plots, results, sentiment
+from stance import (
+    config,
+    constructed,
+    constructed_models,
+    evaluate,
+    findings,
+    model_selection,
+    plots,
+    results,
+    sentiment,
+)
 
-train = data.load_statements("train")
-test = data.load_statements("test")
+train = constructed.load_statements("train")
+test = constructed.load_statements("test")
 LANGS = ("en", "tr")
 
 # %% [markdown]
@@ -42,9 +52,10 @@ LANGS = ("en", "tr")
 # `stance evaluate`. (The shipped English sentiment model is chosen on real text in notebook 07.)
 
 # %%
-selections = experiments.fit_models(train, ["sentiment"], LANGS, n_jobs=config.N_JOBS)
-experiments.save_models(selections, train)
-results.write_table(experiments.selection_summary(selections), "sentiment_model_selection")
+selections = constructed_models.fit_models(train, ["sentiment"], LANGS, n_jobs=config.N_JOBS)
+constructed_models.save_models(selections, train)
+results.write_table(model_selection.selection_summary(selections),
+                    "sentiment_model_selection")
 
 # %% [markdown]
 # The trained models against the baselines of `stance.baselines`: the majority class, a
@@ -54,8 +65,8 @@ results.write_table(experiments.selection_summary(selections), "sentiment_model_
 # below) and would answer *neutral*.
 
 # %%
-predictions = experiments.model_predictions(selections, test)
-comparison = evaluate.compare_each(experiments.comparison_cases(predictions, train, test),
+predictions = constructed_models.model_predictions(selections, test)
+comparison = evaluate.compare_each(constructed_models.comparison_cases(predictions, train, test),
                                    ["label", "lang"])
 sentiment_scores = comparison.scores[
     ["lang", "system", "macro_f1", "macro_f1_low", "macro_f1_high", "accuracy"]]
@@ -84,12 +95,12 @@ plots.publish(plots.score_intervals(sentiment_scores.assign(panel=sentiment_scor
 # (the guidelines ask for at least 30%), so it describes the dataset, not public discourse.
 
 # %%
-statements = data.load_statements().drop_duplicates("statement_id")
-mismatch = data.dataset_summary(data.load_statements())["naive_mapping"]
+statements = constructed.load_statements().drop_duplicates("statement_id")
+mismatch = constructed.dataset_summary(constructed.load_statements())["naive_mapping"]
 mismatch = pd.concat([mismatch, pd.DataFrame([{
     "target": "SemEval-2016 tweets (published, Mohammad et al. 2017)",
     "side_taking_statements": "—", "against_naive_mapping": "—",
-    "share": data.SEMEVAL_2016_MISMATCH_SHARE}])], ignore_index=True)
+    "share": constructed.SEMEVAL_2016_MISMATCH_SHARE}])], ignore_index=True)
 results.write_table(mismatch, "naive_mapping_mismatch")
 
 # %% [markdown]
@@ -102,7 +113,7 @@ results.write_table(mismatch, "naive_mapping_mismatch")
 # construction, and accuracy is the meaningful score.
 
 # %%
-heuristic = experiments.sentiment_as_stance_table(test, {
+heuristic = constructed_models.sentiment_as_stance_table(test, {
     "gold sentiment": test["sentiment"],
     "trained sentiment model": test["id"].map(predictions.set_index("id")["predicted"]),
     "VADER": pd.Series(sentiment.vader_labels(test["text"].tolist()), index=test.index)
@@ -119,8 +130,8 @@ results.write_table(heuristic, "sentiment_as_stance")
 # test items gives the change in macro-F1, its 95% interval and a two-sided p-value.
 
 # %%
-stance_models = experiments.load_models(data.TARGETS, LANGS)
-gains = experiments.sentiment_feature_gains(stance_models, train, test)
+stance_models = constructed_models.load_models(constructed.TARGETS, LANGS)
+gains = constructed_models.sentiment_feature_gains(stance_models, train, test)
 results.write_table(gains, "sentiment_features_gain", floatfmt="{:.3f}")
 
 # %%

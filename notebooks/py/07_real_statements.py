@@ -50,9 +50,9 @@ from IPython.display import Markdown, display
 from stance import (
     baselines,
     config,
-    data,
+    constructed,
+    constructed_models,
     evaluate,
-    experiments,
     model_cards,
     plots,
     real,
@@ -116,13 +116,14 @@ review
 # Turkish tweets and news only (translations are never in a validation fold).
 
 # %%
-constructed = data.load_statements("train")
+constructed_train = constructed.load_statements("train")
 english_train = real.select(frame, "en", split="train")
 turkish_train = real.select(frame, "tr", split="train")
 translated_train = real.select(frame, "tr", translated=True, split="train")
-parts = {"en": {"constructed statements (en)": constructed[constructed["lang"] == "en"]},
+by_lang = dict(tuple(constructed_train.groupby("lang")))
+parts = {"en": {"constructed statements (en)": by_lang["en"]},
          "tr": {"translated statements (tr)": translated_train,
-                "constructed statements (tr)": constructed[constructed["lang"] == "tr"]}}
+                "constructed statements (tr)": by_lang["tr"]}}
 options = {"en": real_models.ENGLISH_TRAINING, "tr": real_models.TURKISH_TRAINING}
 trains = {"en": english_train, "tr": turkish_train}
 choices = {lang: real_models.choose_real_models(trains[lang], list(parts[lang].values()),
@@ -157,13 +158,13 @@ chosen
 # each language's original text (English: statements and tweets; Turkish: tweets and news):
 
 # %%
-constructed_models = experiments.load_models(data.LABEL_COLUMNS, ("en", "tr"))
+constructed_fitted = constructed_models.load_models(constructed.LABEL_COLUMNS, ("en", "tr"))
 systems, tests = {}, {}
 for lang, choice in choices.items():
     tests[lang] = real.select(frame, lang, split="test")
     shipped = {label: selection.estimator for label, selection in choice.selections.items()}
-    constructed_only = {label: constructed_models[label, lang].pipeline
-                        for label in data.LABEL_COLUMNS}
+    constructed_only = {label: constructed_fitted[label, lang].pipeline
+                        for label in constructed.LABEL_COLUMNS}
     systems[lang] = real_models.real_test_systems(shipped, constructed_only, trains[lang],
                                                   tests[lang], lang=lang)
 comparison = evaluate.compare_each(real_models.test_cases(tests, systems), ["lang", "label"])
@@ -191,7 +192,7 @@ plots.publish(plots.score_intervals(scores.assign(panel=panels),
 translated_test = real.select(frame, "tr", translated=True, split="test")
 turkish_on_translations = real_models.real_test_systems(
     {label: selection.estimator for label, selection in choices["tr"].selections.items()},
-    {label: constructed_models[label, "tr"].pipeline for label in data.LABEL_COLUMNS},
+    {label: constructed_fitted[label, "tr"].pipeline for label in constructed.LABEL_COLUMNS},
     trains["tr"], translated_test, lang="tr")
 by_kind = evaluate.compare_each(
     real_models.kind_cases(tests["en"], systems["en"])
@@ -278,7 +279,7 @@ temporal
 
 # %%
 shipped_en = {label: selection.estimator for label, selection in choices["en"].selections.items()}
-challenge = real_models.challenge_set_errors(shipped_en, data.load_statements("test"))
+challenge = real_models.challenge_set_errors(shipped_en, constructed.load_statements("test"))
 results.write_table(challenge, "challenge_set_errors")
 challenge.head(12)
 

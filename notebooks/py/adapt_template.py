@@ -58,7 +58,6 @@ from stance import (
     adapt,
     baselines,
     evaluate,
-    experiments,
     interpret,
     model_files,
     model_selection,
@@ -104,7 +103,7 @@ adapt.class_counts(train, test, label_column)
 selection = model_selection.select_model(
     train[text_column].tolist(), train[label_column].tolist(),
     train[group_column].tolist() if group_column else None, lang=lang, seed=seed)
-summary = experiments.selection_summary({(target_name, lang): selection}).rename(
+summary = model_selection.selection_summary({(target_name, lang): selection}).rename(
     columns={"label": "target"})
 results.write_table(summary, f"{stem}_model_selection", directory=out)
 

@@ -9,7 +9,8 @@ Basics
     :mod:`~stance.checks` (checks of a labelled CSV), :mod:`~stance.schema` (targets, label sets,
     columns).
 Constructed statements (the challenge set)
-    :mod:`~stance.data` (build and load), :mod:`~stance.splits` (grouped splits, leakage checks),
+    :mod:`~stance.constructed` (build and load), :mod:`~stance.constructed_models` (their models
+    and experiments), :mod:`~stance.splits` (grouped splits, leakage checks),
     :mod:`~stance.describe` (label shares, agreement), :mod:`~stance.dataset_card` (dataset
     folders and cards).
 Real text
@@ -28,10 +29,9 @@ Models
 Analyses and outputs
     :mod:`~stance.baselines` (every baseline, named once), :mod:`~stance.evaluate` (scores,
     bootstrap intervals, paired tests, the one routine that compares systems),
-    :mod:`~stance.experiments` (the constructed-set experiments), :mod:`~stance.interpret`
-    (n-gram weights, explanations), :mod:`~stance.findings` (sentences written from result
-    tables), :mod:`~stance.results` (result tables, the README's results), :mod:`~stance.plots`
-    (every figure).
+    :mod:`~stance.interpret` (n-gram weights, explanations), :mod:`~stance.findings` (sentences
+    written from result tables), :mod:`~stance.results` (result tables, the README's results),
+    :mod:`~stance.plots` (every figure).
 Commands
     :mod:`~stance.cli` (the ``stance`` command; ``python -m stance`` via :mod:`~stance.__main__`),
     :mod:`~stance.adapt` (the adaptation template, ``make adapt``), :mod:`~stance.reproduce` (run

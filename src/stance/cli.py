@@ -393,10 +393,10 @@ def _benchmark_tweeteval(args: argparse.Namespace) -> int:
 def _build_dataset(args: argparse.Namespace) -> int:
     if args.raw is None or args.out is None:  # the project's own folders
         config.require_project()
-    from stance import data
+    from stance import constructed
 
     out = args.out or config.DATASET_DIR
-    frame = data.build_dataset(args.raw or config.RAW_DIR, out)
+    frame = constructed.build_dataset(args.raw or config.RAW_DIR, out)
     sizes = ", ".join(
         f"{split} {count}"
         for split, count in frame["split"].value_counts().sort_index(ascending=False).items()
@@ -503,6 +503,27 @@ def _command(
     return parser
 
 
+def _group(
+    subparsers: Any,
+    name: str,
+    summary: str,
+    description: str,
+    examples: str,
+    metavar: str,
+    dest: str | None = None,
+) -> Any:
+    """A command with subcommands of its own (``stance benchmark``, ``stance corpus``): the
+    subparsers to add them to."""
+    group = subparsers.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog="examples:\n" + examples,
+        formatter_class=_HelpFormatter,
+    )
+    return group.add_subparsers(dest=dest or name, required=True, metavar=metavar)
+
+
 def _add_input_arguments(
     command: argparse.ArgumentParser, *, model: bool, label_help: str | None
 ) -> None:
@@ -543,7 +564,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {stance.__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_train(subparsers)
+    _add_predict(subparsers)
+    _add_evaluate(subparsers)
+    _add_benchmark(subparsers)
+    _add_build(subparsers)
+    _add_corpus(subparsers)
+    _add_speeches(subparsers)
+    _add_reproduce(subparsers)
+    _add_check(subparsers)
+    _add_report(subparsers)
+    _add_adapt(subparsers)
+    return parser
 
+
+def _add_train(subparsers: Any) -> None:
+    """``stance train``: fit and save a model from a labelled CSV."""
     train = _command(
         subparsers,
         "train",
@@ -598,6 +634,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=_path, required=True, metavar="MODEL.skops", help="model file to write"
     )
 
+
+def _add_predict(subparsers: Any) -> None:
+    """``stance predict``: label a CSV (or Parquet shards) with a saved model."""
     predict = _command(
         subparsers,
         "predict",
@@ -684,6 +723,9 @@ def build_parser() -> argparse.ArgumentParser:
         "default: start a local cluster, one worker per --jobs",
     )
 
+
+def _add_evaluate(subparsers: Any) -> None:
+    """``stance evaluate``: score a saved model on a labelled CSV."""
     evaluate = _command(
         subparsers,
         "evaluate",
@@ -712,14 +754,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print one JSON object (sorted keys) instead of a table"
     )
 
-    benchmark = subparsers.add_parser(
+
+def _add_benchmark(subparsers: Any) -> None:
+    """``stance benchmark tweeteval``: the SemEval-2016 / TweetEval stance benchmark."""
+    benchmarks = _group(
+        subparsers,
         "benchmark",
-        help="run a public benchmark",
-        description="Run a public benchmark with the project's models.",
-        epilog="examples:\n  stance benchmark tweeteval --help",
-        formatter_class=_HelpFormatter,
+        "run a public benchmark",
+        "Run a public benchmark with the project's models.",
+        "  stance benchmark tweeteval --help",
+        "BENCHMARK",
     )
-    benchmarks = benchmark.add_subparsers(dest="benchmark", required=True, metavar="BENCHMARK")
     tweeteval = _command(
         benchmarks,
         "tweeteval",
@@ -761,6 +806,9 @@ def build_parser() -> argparse.ArgumentParser:
         "benchmark-tweeteval writes the project's results/)",
     )
 
+
+def _add_build(subparsers: Any) -> None:
+    """``stance build``: rebuild the constructed dataset from its raw sources."""
     build = _command(
         subparsers,
         "build-dataset",
@@ -781,15 +829,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="dataset folder to write (default: the project's data/statements/)",
     )
 
-    corpus = subparsers.add_parser(
+
+def _add_corpus(subparsers: Any) -> None:
+    """``stance corpus fetch`` and ``stance corpus build``: the public corpora, and the
+    real-text dataset rebuilt from them."""
+    corpus_commands = _group(
+        subparsers,
         "corpus",
-        help="get the public corpora of real statements",
-        description="Get the public corpora the real-statement set is rebuilt from. The "
-        "project commits sentence ids, hashes and labels, never the corpus text.",
-        epilog="examples:\n  stance corpus fetch --help",
-        formatter_class=_HelpFormatter,
+        "get the public corpora of real statements",
+        "Get the public corpora the real-statement set is rebuilt from. The project commits "
+        "sentence ids, hashes and labels, never the corpus text.",
+        "  stance corpus fetch --help",
+        "ACTION",
+        dest="corpus_command",
     )
-    corpus_commands = corpus.add_subparsers(dest="corpus_command", required=True, metavar="ACTION")
     fetch = _command(
         corpus_commands,
         "fetch",
@@ -841,6 +894,9 @@ def build_parser() -> argparse.ArgumentParser:
         _corpus_build,
     )
 
+
+def _add_speeches(subparsers: Any) -> None:
+    """``stance speeches``: speech-level stance of UN General Debate speeches."""
     speeches = _command(
         subparsers,
         "speeches",
@@ -900,6 +956,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--corpus", type=_path, metavar="DIR", help="the UN General Debate corpus folder"
     )
 
+
+def _add_reproduce(subparsers: Any) -> None:
+    """``stance reproduce``: run the notebooks in order."""
     reproduce = _command(
         subparsers,
         "reproduce",
@@ -926,6 +985,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="a notebook to run (default: every numbered notebook)",
     )
 
+
+def _add_check(subparsers: Any) -> None:
+    """``stance check``: rebuild a clean clone and compare every output."""
     _command(
         subparsers,
         "check",
@@ -942,6 +1004,9 @@ def build_parser() -> argparse.ArgumentParser:
         _check,
     )
 
+
+def _add_report(subparsers: Any) -> None:
+    """``stance report``: a static HTML site of the executed notebooks."""
     report = _command(
         subparsers,
         "report",
@@ -958,8 +1023,6 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--out", type=_path, metavar="DIR", help="folder to write (default: the project's report/)"
     )
-    _add_adapt(subparsers)
-    return parser
 
 
 def _add_adapt(subparsers: Any) -> None:

@@ -81,7 +81,7 @@ def dataset_card(frame: pd.DataFrame, agreement: pd.DataFrame | None = None) -> 
         "labels are defined in `data/ANNOTATION.md`.",
         "## Loading",
         '```python\nimport datasets\nds = datasets.load_dataset("data/statements")  # offline\n'
-        "from stance.data import load_statements\ndf = load_statements()  # pandas\n```",
+        "from stance.constructed import load_statements\ndf = load_statements()  # pandas\n```",
         "## Sizes",
         card_table(summary["texts_per_split_and_language"]),
         "Statements per origin and split:",

@@ -3,7 +3,7 @@ summary tables of the dataset card, and agreement between two annotation passes.
 
 Everything here computes tables from a statement table; the dataset cards
 (:mod:`stance.dataset_card`, :func:`stance.real.dataset_card`), the notebooks and
-:mod:`stance.experiments` show them.
+:mod:`stance.constructed_models` show them.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ includes zero is called a null result).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -131,12 +132,18 @@ def findings_markdown(directory: Path | None = None) -> str:
     return "".join(f"- {line}\n" for line in lines)
 
 
-def write_findings(directory: Path | None = None) -> str:
-    """Write ``findings.md`` beside the tables it summarises; return its text."""
-    directory = directory or config.RESULTS_DIR
-    text = findings_markdown(directory)
-    atomic_write_text(Path(directory) / "findings.md", text)
+def _write(name: str, markdown: Callable[[Path], str], directory: Path | None) -> str:
+    """Write the findings ``markdown`` makes as ``{name}.md`` beside the tables it summarises
+    (in ``directory``, default: the project's ``results/``); return their text."""
+    directory = Path(directory or config.RESULTS_DIR)
+    text = markdown(directory)
+    atomic_write_text(directory / f"{name}.md", text)
     return text
+
+
+def write_findings(directory: Path | None = None) -> str:
+    """Write ``findings.md`` (the constructed statements, notebooks 04–06); return its text."""
+    return _write("findings", findings_markdown, directory)
 
 
 def real_findings_markdown(directory: Path | None = None) -> str:
@@ -234,8 +241,5 @@ def real_findings_markdown(directory: Path | None = None) -> str:
 
 
 def write_real_findings(directory: Path | None = None) -> str:
-    """Write ``real_findings.md`` beside the tables it summarises; return its text."""
-    directory = directory or config.RESULTS_DIR
-    text = real_findings_markdown(directory)
-    atomic_write_text(Path(directory) / "real_findings.md", text)
-    return text
+    """Write ``real_findings.md`` (real text, notebooks 07–08); return its text."""
+    return _write("real_findings", real_findings_markdown, directory)

@@ -5,7 +5,7 @@ with the feature work shared between candidates, folds and tasks that train on t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -597,3 +597,27 @@ def mixture_task(
         sample_weight=weights,
         refit_rows=np.concatenate([np.flatnonzero(trainable), *used]),
     )
+
+
+def selection_summary(
+    selections: Mapping[tuple[str, str], ModelSelection],
+) -> pd.DataFrame:
+    """One row per selection, keyed ``(label, lang)``: the chosen features and
+    hyper-parameters and the CV score."""
+    rows = []
+    for (column, lang), selection in selections.items():
+        params = selection.best_params
+        rows.append(
+            {
+                "label": column,
+                "lang": lang,
+                "features": params.get("features", ""),
+                "ngram_range": str(params.get("features__ngram_range", "default")),
+                "C": f"{params.get('classifier__C', float('nan')):g}",
+                "class_weight": str(params.get("classifier__class_weight")),
+                "cv_folds": selection.n_splits,
+                "selection_metric": selection.metric,
+                "cv_score": selection.cv_score,
+            }
+        )
+    return pd.DataFrame(rows)

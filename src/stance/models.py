@@ -28,25 +28,24 @@ MAX_ITER = 2000  # lbfgs converges well before this on ~500 short texts; the cap
 # --- pipelines -----------------------------------------------------------------------------
 
 
+def _vectorizer(analyzer: str, ngram_range: tuple[int, int], lang: str) -> BaseEstimator:
+    """A sublinear TF-IDF vectoriser of ``analyzer`` n-grams of the ``lang``-normalised text."""
+    return CachedTfidfVectorizer(
+        analyzer=analyzer,
+        preprocessor=TextNormalizer(lang),
+        ngram_range=ngram_range,
+        min_df=1,
+        sublinear_tf=True,
+    )
+
+
 def build_features(features: str = "word", lang: str = "en") -> BaseEstimator:
     """The TF-IDF feature step for one kind: word n-grams, char n-grams, or their union.
 
     The vectorisers are scikit-learn's, with the fast exact transform of :mod:`stance.features`.
     """
-    word = CachedTfidfVectorizer(
-        analyzer="word",
-        preprocessor=TextNormalizer(lang),
-        ngram_range=(1, 2),
-        min_df=1,
-        sublinear_tf=True,
-    )
-    char = CachedTfidfVectorizer(
-        analyzer="char_wb",
-        preprocessor=TextNormalizer(lang),
-        ngram_range=(2, 5),
-        min_df=1,
-        sublinear_tf=True,
-    )
+    word = _vectorizer("word", (1, 2), lang)
+    char = _vectorizer("char_wb", (2, 5), lang)
     kinds = {
         "word": word,
         "char": char,

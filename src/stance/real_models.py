@@ -516,8 +516,8 @@ def seed_article_predictions(
     shipped Turkish models' labels and, for a sentence inside one of the article's annotated
     quotations, that quotation's id and labels (a quotation is labelled whole, so a sentence of
     it may rightly differ, e.g. a plain fact inside a supportive quotation)."""
+    from stance.constructed import SEED_ARTICLE, SEED_QUOTES
     from stance.corpora import split_sentences
-    from stance.data import SEED_ARTICLE, SEED_QUOTES
     from stance.io import read_csv
     from stance.text import strip_boilerplate
 
@@ -574,7 +574,7 @@ def challenge_set_errors(
 ) -> pd.DataFrame:
     """Error rates of the shipped English models on the constructed test statements, per label
     and hard-case tag (highest first)."""
-    from stance.experiments import error_rates_by
+    from stance.constructed_models import error_rates_by
 
     rows = constructed_test[constructed_test["lang"] == "en"]
     frames = []

@@ -1,6 +1,6 @@
 """The schema of the statement datasets: targets, label sets, columns, and the check of a table.
 
-Both datasets (the constructed statements of :mod:`stance.data` and the real statements of
+Both datasets (the constructed statements of :mod:`stance.constructed` and the real statements of
 :mod:`stance.real`) label each text for stance toward :data:`TARGETS` and for sentiment, with the
 label sets in :data:`ALLOWED_LABELS`. :func:`validate` checks a long-format table of statements
 (one row per text) against every rule of the constructed dataset.

@@ -5,7 +5,8 @@ the cross-lingual transfer grid, error analysis, and how sentiment relates to st
 Models are keyed by ``(target, lang)`` tuples (:data:`ModelKey`); on disk each is
 ``{target}_{lang}.skops`` (:func:`stance.model_files.model_path`). :func:`model_predictions` is
 the one loop that runs every model on the statements of its language; the notebooks build their
-tables from its long output. ``tests/test_experiments.py`` tests every function here on small data.
+tables from its long output. ``tests/test_constructed_models.py`` tests every function here on
+small data.
 """
 
 from __future__ import annotations
@@ -96,29 +97,6 @@ def load_models(
         for column in label_columns
         for lang in langs
     }
-
-
-def selection_summary(
-    selections: Mapping[ModelKey, model_selection.ModelSelection],
-) -> pd.DataFrame:
-    """One row per model: the chosen features and hyper-parameters and the CV macro-F1."""
-    rows = []
-    for (column, lang), selection in selections.items():
-        params = selection.best_params
-        rows.append(
-            {
-                "label": column,
-                "lang": lang,
-                "features": params.get("features", ""),
-                "ngram_range": str(params.get("features__ngram_range", "default")),
-                "C": f"{params.get('classifier__C', float('nan')):g}",
-                "class_weight": str(params.get("classifier__class_weight")),
-                "cv_folds": selection.n_splits,
-                "selection_metric": selection.metric,
-                "cv_score": selection.cv_score,
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def fitted_pipeline(model: Any):

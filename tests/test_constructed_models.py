@@ -1,4 +1,4 @@
-"""Tests for stance.experiments on small made-up statements (the notebooks run the same
+"""Tests for stance.constructed_models on small made-up statements (the notebooks run the same
 functions on the real dataset): model keys and paths, fitting, saving and loading, the long
 prediction table, error analysis, scoring and the sentiment analyses of notebook 06."""
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stance import baselines, evaluate, experiments, model_files, models
+from stance import baselines, constructed_models, evaluate, model_files, model_selection, models
 from stance.describe import naive_mapping_mismatch
 from stance.schema import LABEL_COLUMNS, SENTIMENTS, STANCES, TARGETS
 from tests.helpers import constructed_rows
@@ -49,7 +49,7 @@ def test(statements) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def pipelines(train) -> dict[experiments.ModelKey, object]:
+def pipelines(train) -> dict[constructed_models.ModelKey, object]:
     """A word-n-gram model per stance target and language, keyed like the notebooks' models."""
     fitted = {}
     for target in TARGETS:
@@ -64,38 +64,40 @@ def pipelines(train) -> dict[experiments.ModelKey, object]:
 def test_model_files_keep_their_names(tmp_path):
     assert model_files.model_name("ukraine_operation", "tr") == "ukraine_operation_tr"
     assert (
-        experiments.model_path(tmp_path, "ukraine_operation", "tr")
+        constructed_models.model_path(tmp_path, "ukraine_operation", "tr")
         == tmp_path / "ukraine_operation_tr.skops"
     )
-    assert experiments.model_path(str(tmp_path), "sentiment", "en").name == "sentiment_en.skops"
+    assert (
+        constructed_models.model_path(str(tmp_path), "sentiment", "en").name == "sentiment_en.skops"
+    )
 
 
 def test_fit_save_load_and_summarise_with_tuple_keys(train, tmp_path):
-    selections = experiments.fit_models(train, ["sentiment"], LANGS, features="word")
+    selections = constructed_models.fit_models(train, ["sentiment"], LANGS, features="word")
     assert list(selections) == [("sentiment", "en"), ("sentiment", "tr")]
-    paths = experiments.save_models(selections, train, tmp_path)
+    paths = constructed_models.save_models(selections, train, tmp_path)
     assert [path.name for path in paths] == ["sentiment_en.skops", "sentiment_tr.skops"]
-    loaded = experiments.load_models(["sentiment"], LANGS, tmp_path)
+    loaded = constructed_models.load_models(["sentiment"], LANGS, tmp_path)
     assert list(loaded) == list(selections)
     for (target, lang), model in loaded.items():
         assert (model.metadata["target"], model.metadata["lang"]) == (target, lang)
-    summary = experiments.selection_summary(selections)
+    summary = model_selection.selection_summary(selections)
     assert summary[["label", "lang"]].values.tolist() == [["sentiment", "en"], ["sentiment", "tr"]]
     assert set(summary["features"]) == {"word"}
     # loaded models, selections and bare pipelines predict the same
     texts = train.loc[train["lang"] == "en", "text"].tolist()[:5]
     assert (
-        experiments.fitted_pipeline(loaded["sentiment", "en"]).predict(texts).tolist()
-        == experiments.fitted_pipeline(selections["sentiment", "en"]).predict(texts).tolist()
+        constructed_models.fitted_pipeline(loaded["sentiment", "en"]).predict(texts).tolist()
+        == constructed_models.fitted_pipeline(selections["sentiment", "en"]).predict(texts).tolist()
     )
 
 
 def test_model_predictions_is_one_long_table(pipelines, test):
-    table = experiments.model_predictions(pipelines, test)
+    table = constructed_models.model_predictions(pipelines, test)
     per_lang = test["lang"].value_counts()
     assert len(table) == sum(per_lang[lang] for _, lang in pipelines)
     assert list(table.columns) == [
-        *experiments.PREDICTION_COLUMNS,
+        *constructed_models.PREDICTION_COLUMNS,
         *(f"proba_{label}" for label in STANCES),
     ]
     assert list(table.groupby(["target", "lang"], sort=False).groups) == list(pipelines)
@@ -105,9 +107,9 @@ def test_model_predictions_is_one_long_table(pipelines, test):
         assert rows["gold"].tolist() == texts[target].tolist()
         pipeline = pipelines[target, lang]
         assert rows["predicted"].tolist() == pipeline.predict(texts["text"].tolist()).tolist()
-        proba = experiments.probabilities(rows, pipeline.classes_)
+        proba = constructed_models.probabilities(rows, pipeline.classes_)
         np.testing.assert_array_equal(proba, pipeline.predict_proba(texts["text"].tolist()))
-    np.testing.assert_allclose(experiments.probabilities(table, STANCES).sum(axis=1), 1.0)
+    np.testing.assert_allclose(constructed_models.probabilities(table, STANCES).sum(axis=1), 1.0)
 
 
 def test_model_predictions_mixes_class_sets_and_skips_absent_languages(pipelines, train, test):
@@ -120,7 +122,7 @@ def test_model_predictions_mixes_class_sets_and_skips_absent_languages(pipelines
         ("ukraine_operation", "en"): pipelines["ukraine_operation", "en"],
         ("ukraine_operation", "de"): pipelines["ukraine_operation", "en"],
     }
-    table = experiments.model_predictions(fitted, test)
+    table = constructed_models.model_predictions(fitted, test)
     assert list(dict.fromkeys(table["target"])) == ["sentiment", "ukraine_operation"]
     assert set(table["lang"]) == {"en"}
     proba = [c for c in table.columns if c.startswith("proba_")]
@@ -128,8 +130,8 @@ def test_model_predictions_mixes_class_sets_and_skips_absent_languages(pipelines
     stance_rows = table[table["target"] == "ukraine_operation"]
     assert stance_rows["proba_positive"].isna().all()
     assert stance_rows["proba_neutral"].notna().all()
-    empty = experiments.model_predictions({("sentiment", "de"): sentiment_model}, test)
-    assert empty.empty and list(empty.columns) == list(experiments.PREDICTION_COLUMNS)
+    empty = constructed_models.model_predictions({("sentiment", "de"): sentiment_model}, test)
+    assert empty.empty and list(empty.columns) == list(constructed_models.PREDICTION_COLUMNS)
 
 
 def _predictions() -> pd.DataFrame:
@@ -159,7 +161,7 @@ def _statements() -> pd.DataFrame:
 
 
 def test_error_analysis_lists_each_models_mistakes_with_what_makes_them_hard():
-    errors = experiments.error_analysis(_predictions(), _statements())
+    errors = constructed_models.error_analysis(_predictions(), _statements())
     assert errors[["target", "id", "gold", "predicted"]].values.tolist() == [
         ["ukraine_operation", "a", "opposition", "support"],
         ["ukraine_operation", "b", "support", "opposition"],
@@ -173,9 +175,9 @@ def test_error_analysis_lists_each_models_mistakes_with_what_makes_them_hard():
 
 
 def test_error_rates_by_hard_case_from_annotated_predictions():
-    annotated = experiments.annotate_predictions(_predictions(), _statements())
+    annotated = constructed_models.annotate_predictions(_predictions(), _statements())
     assert annotated["error"].tolist() == [True, True, False, False, True, False]
-    rates = experiments.error_rates_by(annotated, "hard_case")
+    rates = constructed_models.error_rates_by(annotated, "hard_case")
     assert rates.values.tolist() == [  # highest rate first
         ["irony", 3, 2, 2 / 3],
         ["negation", 2, 1, 0.5],
@@ -184,11 +186,11 @@ def test_error_rates_by_hard_case_from_annotated_predictions():
 
 
 def test_comparison_cases_put_the_model_beside_the_baselines_of_its_label(test, train):
-    fitted = experiments.fit_models(
+    fitted = constructed_models.fit_models(
         train, ["ukraine_operation", "sentiment"], ("en",), features="word"
     )
-    predictions = experiments.model_predictions(fitted, test)
-    cases = experiments.comparison_cases(predictions, train, test)
+    predictions = constructed_models.model_predictions(fitted, test)
+    cases = constructed_models.comparison_cases(predictions, train, test)
     assert list(cases) == [("ukraine_operation", "en"), ("sentiment", "en")]
     rows = test[test["lang"] == "en"]
     gold, systems = cases["ukraine_operation", "en"]
@@ -209,7 +211,7 @@ def test_comparison_cases_put_the_model_beside_the_baselines_of_its_label(test, 
 
 
 def test_cross_lingual_table_covers_every_cell(train, test):
-    table = experiments.cross_lingual_table(train, test, ["ukraine_operation"], ("word",))
+    table = constructed_models.cross_lingual_table(train, test, ["ukraine_operation"], ("word",))
     assert table[["train_lang", "test_lang"]].values.tolist() == [
         ["en", "en"],
         ["en", "tr"],
@@ -217,7 +219,7 @@ def test_cross_lingual_table_covers_every_cell(train, test):
         ["tr", "tr"],
     ]
     assert table["macro_f1"].between(0, 1).all()
-    in_parallel = experiments.cross_lingual_table(
+    in_parallel = constructed_models.cross_lingual_table(
         train, test, ["ukraine_operation"], ("word",), n_jobs=2
     )
     pd.testing.assert_frame_equal(in_parallel, table)
@@ -228,7 +230,7 @@ def test_sentiment_as_stance_table(test):
     reversed_sentiment = test["sentiment"].map(
         {"positive": "negative", "negative": "positive", "neutral": "neutral"}
     )
-    table = experiments.sentiment_as_stance_table(
+    table = constructed_models.sentiment_as_stance_table(
         test,
         {
             "gold sentiment": test["sentiment"],
@@ -252,13 +254,13 @@ def test_sentiment_as_stance_table(test):
         assert row.accuracy_on_those == expected
         assert row.macro_f1_low <= row.macro_f1 <= row.macro_f1_high
     with pytest.raises(ValueError, match="some en rows have no label"):
-        experiments.sentiment_as_stance_table(
+        constructed_models.sentiment_as_stance_table(
             test, {"holes": test["sentiment"].where(test.index % 4 == 0)}, langs=("en",)
         )
 
 
 def test_sentiment_feature_gains(pipelines, train, test):
-    gains = experiments.sentiment_feature_gains(pipelines, train, test)
+    gains = constructed_models.sentiment_feature_gains(pipelines, train, test)
     assert gains[["target", "lang", "added features"]].values.tolist() == [
         [target, lang, source]
         for target, lang in pipelines
@@ -274,7 +276,7 @@ def test_sentiment_feature_gains(pipelines, train, test):
         assert row.macro_f1_without == without
         assert row.delta == pytest.approx(row.macro_f1_with - row.macro_f1_without)
         assert row.low <= row.delta <= row.high and 0 <= row.p_value <= 1
-    gold_only = experiments.sentiment_feature_gains(
+    gold_only = constructed_models.sentiment_feature_gains(
         {("ukraine_operation", "tr"): pipelines["ukraine_operation", "tr"]},
         train,
         test,
@@ -285,4 +287,4 @@ def test_sentiment_feature_gains(pipelines, train, test):
 
 def test_with_sentiment_features_refuses_an_unknown_source(pipelines):
     with pytest.raises(ValueError, match="source must be 'vader' or 'gold'"):
-        experiments.with_sentiment_features(pipelines["ukraine_operation", "en"], "lexicon")
+        constructed_models.with_sentiment_features(pipelines["ukraine_operation", "en"], "lexicon")

@@ -1,4 +1,4 @@
-"""Tests for stance.data: reading the raw sources, building, writing and loading the
+"""Tests for stance.constructed: reading the raw sources, building, writing and loading the
 constructed-statement dataset."""
 
 from __future__ import annotations
@@ -6,13 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from stance import config, data, schema
+from stance import config, constructed, schema
 from stance.schema import DatasetError
 from tests.helpers import constructed_rows, write_csv
 
 
 def test_build_statements_gives_both_languages_with_shared_labels_and_split(raw_dir):
-    frame = data.build_statements(raw_dir)
+    frame = constructed.build_statements(raw_dir)
     assert list(frame.columns) == list(schema.COLUMNS)
     assert frame["statement_id"].nunique() == 44  # 4 seed quotations + 40 constructed
     per_statement = frame.groupby("statement_id").agg(
@@ -24,7 +24,7 @@ def test_build_statements_gives_both_languages_with_shared_labels_and_split(raw_
 
 
 def test_seed_rows_name_speaker_and_source(raw_dir):
-    seed = data.build_statements(raw_dir).query("origin == 'seed'")
+    seed = constructed.build_statements(raw_dir).query("origin == 'seed'")
     assert set(seed["speaker_role"]) == {
         "President of Russia (Vladimir Putin)",
         "Leader of North Korea (Kim Jong-Un)",
@@ -33,13 +33,15 @@ def test_seed_rows_name_speaker_and_source(raw_dir):
 
 
 def test_build_is_deterministic(raw_dir):
-    pd.testing.assert_frame_equal(data.build_statements(raw_dir), data.build_statements(raw_dir))
+    pd.testing.assert_frame_equal(
+        constructed.build_statements(raw_dir), constructed.build_statements(raw_dir)
+    )
 
 
 def _break(raw_dir, change):
     rows = constructed_rows()
     change(rows)
-    return write_csv(raw_dir / data.CONSTRUCTED_DIR / "batch.csv", rows)
+    return write_csv(raw_dir / constructed.CONSTRUCTED_DIR / "batch.csv", rows)
 
 
 @pytest.mark.parametrize(
@@ -62,40 +64,42 @@ def _break(raw_dir, change):
 def test_malformed_raw_input_names_file_and_row(raw_dir, change, message):
     path = _break(raw_dir, change)
     with pytest.raises(DatasetError) as error:
-        data.build_statements(raw_dir)
+        constructed.build_statements(raw_dir)
     assert message in str(error.value)
     assert str(path.name) in str(error.value) and "\n" not in str(error.value)
 
 
 def test_raw_file_that_is_not_utf8(raw_dir):
-    path = raw_dir / data.CONSTRUCTED_DIR / "batch.csv"
+    path = raw_dir / constructed.CONSTRUCTED_DIR / "batch.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("iso-8859-9"))
     with pytest.raises(DatasetError, match=r"batch\.csv: line \d+: not valid UTF-8"):
-        data.build_statements(raw_dir)
+        constructed.build_statements(raw_dir)
 
 
 def test_seed_annotation_must_match_the_article(raw_dir):
-    path = raw_dir / data.SEED_QUOTES
+    path = raw_dir / constructed.SEED_QUOTES
     annotations = pd.read_csv(path, dtype=str, keep_default_na=False)
     annotations.loc[1, "quote_tr"] = "Bu cümle makalede geçmiyor."
     annotations.to_csv(path, index=False)
     with pytest.raises(DatasetError, match="line 3: quote_tr is not a quotation"):
-        data.build_statements(raw_dir)
-    original = pd.read_csv(config.RAW_DIR / data.SEED_QUOTES, dtype=str, keep_default_na=False)
+        constructed.build_statements(raw_dir)
+    original = pd.read_csv(
+        config.RAW_DIR / constructed.SEED_QUOTES, dtype=str, keep_default_na=False
+    )
     original.iloc[:3].to_csv(path, index=False)  # one quotation left unannotated
     with pytest.raises(DatasetError, match="1 quotation"):
-        data.build_statements(raw_dir)
+        constructed.build_statements(raw_dir)
 
 
 def test_write_dataset_replaces_folder_and_loads_with_classlabels(raw_dir, tmp_path):
     out = tmp_path / "statements"
-    frame = data.build_dataset(raw_dir, out)
+    frame = constructed.build_dataset(raw_dir, out)
     assert sorted(p.name for p in out.iterdir()) == ["README.md", "test.csv", "train.csv"]
     pd.testing.assert_frame_equal(
-        data.load_statements(path=out).sort_values("id", ignore_index=True),
+        constructed.load_statements(path=out).sort_values("id", ignore_index=True),
         frame.sort_values("id", ignore_index=True),
     )
-    dataset = data.load_hf_dataset(out, cache_dir=tmp_path / "cache")
+    dataset = constructed.load_hf_dataset(out, cache_dir=tmp_path / "cache")
     assert set(dataset) == {"train", "test"}
     features = dataset["train"].features
     for column in schema.LABEL_COLUMNS:
@@ -105,10 +109,10 @@ def test_write_dataset_replaces_folder_and_loads_with_classlabels(raw_dir, tmp_p
 
 def test_failed_build_leaves_existing_dataset_untouched(raw_dir, tmp_path):
     out = tmp_path / "statements"
-    data.build_dataset(raw_dir, out)
+    constructed.build_dataset(raw_dir, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     _break(raw_dir, lambda rows: rows[0].update(sentiment="angry"))
     with pytest.raises(DatasetError):
-        data.build_dataset(raw_dir, out)
+        constructed.build_dataset(raw_dir, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw", "statements"]  # no staging left
