@@ -211,6 +211,23 @@ def measure(
             }
         )
 
+    def predict(data: Path, out: Path, *options: object) -> Run:
+        """``stance predict`` of ``model`` on ``data`` (its ``text`` column) with ``options``."""
+        return run(
+            "-m",
+            "stance",
+            "predict",
+            "--model",
+            model,
+            *options,
+            "--data",
+            data,
+            "--text-column",
+            "text",
+            "--out",
+            out,
+        )
+
     print(f"{name}: {n:,} statements", flush=True)
     outputs["reference"] = work / f"{name}.reference.csv"
     record(
@@ -220,24 +237,7 @@ def measure(
     for engine_jobs in sorted({1, jobs}):
         label = f"stance predict --jobs {engine_jobs}"
         outputs[label] = work / f"{name}.jobs{engine_jobs}.csv"
-        record(
-            label,
-            run(
-                "-m",
-                "stance",
-                "predict",
-                "--model",
-                model,
-                "--data",
-                source,
-                "--text-column",
-                "text",
-                "--jobs",
-                engine_jobs,
-                "--out",
-                outputs[label],
-            ),
-        )
+        record(label, predict(source, outputs[label], "--jobs", engine_jobs))
     expected = pd.read_csv(outputs["reference"], dtype=str, keep_default_na=False)
     for label, path in outputs.items():
         if not pd.read_csv(path, dtype=str, keep_default_na=False).equals(expected):
@@ -249,26 +249,7 @@ def measure(
             statements.iloc[part].to_parquet(shards / f"part.{i:02d}.parquet", index=False)
         label = f"stance predict --engine dask ({jobs} workers)"
         out = work / f"{name}.dask"
-        record(
-            label,
-            run(
-                "-m",
-                "stance",
-                "predict",
-                "--model",
-                model,
-                "--engine",
-                "dask",
-                "--jobs",
-                jobs,
-                "--data",
-                shards / "*.parquet",
-                "--text-column",
-                "text",
-                "--out",
-                out,
-            ),
-        )
+        record(label, predict(shards / "*.parquet", out, "--engine", "dask", "--jobs", jobs))
         predicted = pd.read_parquet(out).reset_index(drop=True)
         reference = pd.read_csv(outputs["reference"], keep_default_na=False)
         if not (predicted["predicted"].tolist() == reference["predicted"].tolist()):

@@ -68,6 +68,7 @@ summary["texts_per_split_and_language"]
 
 # %%
 results.write_table(summary["statements_per_label"].reset_index(), "dataset_labels")
+results.write_table(summary["statements_per_origin"].reset_index(), "dataset_origins")
 
 # %% [markdown]
 # Stance is not sentiment: among statements that take a side, this share carries the sentiment
@@ -138,7 +139,7 @@ dataset = constructed.load_hf_dataset()
 {column: dataset["train"].features[column].names for column in constructed.LABEL_COLUMNS}
 
 # %% [markdown]
-# **Caveat.** All but four statements are constructed. They were written to cover the range of
-# positions in public discourse, including hard cases, but the test split is drawn from the
-# same constructed distribution as the training split: scores on it will overstate how a model
-# does on real statements collected independently.
+# **Caveat.** All statements but the seed quotations are constructed. They were written to
+# cover the range of positions in public discourse, including hard cases, but the test split is
+# drawn from the same constructed distribution as the training split: scores on it will
+# overstate how a model does on real statements collected independently.

@@ -159,4 +159,4 @@ Markdown(findings.write_findings())
 # reported as one: on a test split of ~160 statements per language, only large effects are
 # detectable. **Caveats.** The dataset was written to contain many statements against the
 # naive mapping, which handicaps the heuristic by design; VADER's thresholds are the authors'
-# defaults, not tuned; and all statements but four are constructed.
+# defaults, not tuned; and all statements but the seed quotations are constructed.

@@ -46,6 +46,7 @@ def findings_markdown(directory: Path | None = None) -> str:
     cross = _load(directory, "cross_lingual")
     sentiment = _load(directory, "sentiment_test")
     errors = _load(directory, "error_rates_by_hard_case")
+    origins = _load(directory, "dataset_origins")
 
     lines = []
     best = max(stance, key=lambda r: r["macro_f1"])
@@ -121,13 +122,16 @@ def findings_markdown(directory: Path | None = None) -> str:
         f"followed by *{errors[1]['hard_case']}* ({errors[1]['error_rate']:.2f}) "
         "(`results/error_rates_by_hard_case.md`)."
     )
+    not_constructed = sum(
+        row["test"] + row["train"] for row in origins if row["origin"] != "constructed"
+    )
     lines.append(
-        "**Limits.** All statements but four are constructed, written and labelled by language-"
-        "model assistants; the test split comes from the same distribution as the training "
-        "split, so these scores overstate performance on real statements: the same models score "
-        "far lower on real sentences (notebook 07, `results/real_test.md`). The annotation "
-        "agreement reported in the dataset card is between two model annotators, an upper bound "
-        "on human agreement."
+        f"**Limits.** All statements but the {not_constructed} seed quotations are constructed, "
+        "written and labelled by language-model assistants; the test split comes from the same "
+        "distribution as the training split, so these scores overstate performance on real "
+        "statements: the same models score far lower on real sentences (notebook 07, "
+        "`results/real_test.md`). The annotation agreement reported in the dataset card is "
+        "between two model annotators, an upper bound on human agreement."
     )
     return "".join(f"- {line}\n" for line in lines)
 
