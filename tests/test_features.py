@@ -259,3 +259,34 @@ def test_one_word_ngrams_equal_scikit_learns(ngram_range):
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=ngram_range)
     for word in ["a", "ab", "abc", "abcd", "İstanbul", "x" * 40, "ıi"]:
         assert features.char_wb_ngrams(word, *ngram_range) == vectorizer._char_wb_ngrams(word)
+
+
+def test_keyword_cue_counts_count_each_side_capped_and_scaled():
+    from stance.features import KeywordCueCounts
+
+    texts = [
+        "Russia's aggression and invasion, war crimes, atrocities.",
+        "The special military operation against the Kyiv regime.",
+        "We discussed water.",
+    ]
+    cues = KeywordCueCounts("en", weight=3.0).fit(texts)
+    assert cues.transform(texts).toarray().tolist() == [[3.0, 0.0], [0.0, 2.0], [0.0, 0.0]]
+    assert cues.get_feature_names_out().tolist() == ["opposition cues", "support cues"]
+    turkish = KeywordCueCounts("tr", weight=1.0).fit([])
+    assert turkish.transform(["Kiev REJİMİ provokasyon peşinde."]).toarray().tolist() == [
+        [0.0, 2 / 3]
+    ]
+    with pytest.raises(ValueError, match="no keyword cues for language 'de'"):
+        KeywordCueCounts("de").fit(["x"])
+
+
+def test_a_union_with_cue_counts_still_normalises_the_text_once_and_matches_sklearn():
+    from sklearn.pipeline import FeatureUnion
+
+    from stance.models import build_features
+
+    texts = ["Russia's aggression must end.", "Kiev rejimi provokasyon.", "Barış görüşmesi."]
+    union = build_features("word+char+cues", "tr").fit(texts)
+    plain = FeatureUnion(union.transformer_list)
+    assert (union.transform(texts) != plain.transform(texts)).nnz == 0
+    assert union.transform(texts).shape[1] == plain.transform(texts).shape[1]

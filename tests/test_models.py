@@ -79,7 +79,7 @@ def test_params_are_settable_through_build_and_set_params():
     assert pipeline.named_steps["classifier"].class_weight == "balanced"
 
 
-@pytest.mark.parametrize("kind", models.FEATURE_KINDS)
+@pytest.mark.parametrize("kind", model_selection.PARAM_GRIDS)
 def test_every_grid_candidate_can_be_set(kind):
     for candidate in ParameterGrid(model_selection.PARAM_GRIDS[kind]):
         params = models.build_pipeline(kind).set_params(**candidate).get_params()
@@ -161,7 +161,7 @@ def test_selection_reports_json_friendly_params_and_readable_results(selection):
     results = selection.cv_results
     assert len(results) == sum(len(ParameterGrid(g)) for g in model_selection.PARAM_GRIDS.values())
     assert list(results.columns[:3]) == ["rank", "mean_f_avg", "std_f_avg"]
-    assert set(results["features"]) == set(models.FEATURE_KINDS)
+    assert set(results["features"]) == set(model_selection.PARAM_GRIDS)
     assert results["rank"].is_monotonic_increasing and results["rank"].iloc[0] == 1
     assert results["mean_f_avg"].iloc[0] == selection.cv_score
     assert selection.estimator.get_params()["memory"] is None

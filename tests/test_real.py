@@ -407,7 +407,7 @@ def test_training_data_comparison_ships_a_model_that_records_its_source(tmp_path
             part_weights=option.weights,
         )
         texts = [*frame["text"], *constructed["text"]]
-        grid = model_selection.candidate_grid("auto", "en", real_models.FINAL_GRID)
+        grid = model_selection.candidate_grid("auto", "en", real_models.FINAL_GRIDS["en"])
         alone = model_selection._search(texts, task, grid, "en", 1)
         pd.testing.assert_frame_equal(selection.cv_results, alone.cv_results)
         probe = frame["text"].tolist()

@@ -135,9 +135,10 @@ comparison.pivot_table(index=["lang", "training_data"], columns="label", values=
                        sort=False)
 
 # %% [markdown]
-# Each label's final model is searched on its best training data (`C` of the word + char design)
-# and refitted. These are the models the project ships (`models/{label}_{lang}.skops`); their
-# metadata names the training data.
+# Each label's final model is searched on its best training data (`C` of the word + char design;
+# for Turkish also the same design with the keyword rule's cue counts as two more features,
+# `stance.features.KeywordCueCounts`) and refitted. These are the models the project ships
+# (`models/{label}_{lang}.skops`); their metadata names the training data.
 
 # %%
 for lang, choice in choices.items():

@@ -96,13 +96,13 @@ def _fraction(value: float) -> str:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from stance import model_files, model_selection, models
+    from stance import model_files, model_selection
     from stance.checks import check_no_empty
 
-    if args.features not in ("auto", *models.FEATURE_KINDS):
+    if args.features not in ("auto", *model_selection.PARAM_GRIDS):
         raise InputError(
             f"--features: unknown value {args.features!r} (choose from auto, "
-            f"{', '.join(models.FEATURE_KINDS)})"
+            f"{', '.join(model_selection.PARAM_GRIDS)})"
         )
     check_distinct_paths(args.data, args.out)
     check_output_path(args.out)  # before minutes of training, not after

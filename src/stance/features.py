@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 from sklearn.utils._sparse import _align_api_if_sparse
@@ -274,19 +274,72 @@ class TextFeatureUnion(FeatureUnion):
 
     def transform(self, X: Any, **params: Any) -> Any:
         parts = [part for _, part in self.transformer_list if part not in ("drop", "passthrough")]
+        vectorizers = [part for part in parts if _shares_normalisation(part)]
         shared = (
             not params
             and self.transformer_weights is None
-            and parts
-            and all(isinstance(p, CachedTfidfVectorizer) and p._fast_path() for p in parts)
-            and len({_preprocessing_key(p) for p in parts}) == 1
+            and vectorizers
+            and len({_preprocessing_key(p) for p in vectorizers}) == 1
             and len(parts) == len(self.transformer_list)
         )
         if not shared or isinstance(X, str):
             return super().transform(X, **params)
         check_is_fitted(self)
-        documents = parts[0].preprocess(X)
-        return self._hstack([part.transform_preprocessed(documents) for part in parts])
+        documents = vectorizers[0].preprocess(X)
+        return self._hstack(
+            [
+                part.transform_preprocessed(documents)
+                if _shares_normalisation(part)
+                else part.transform(X)
+                for part in parts
+            ]
+        )
+
+
+def _shares_normalisation(part: Any) -> bool:
+    """Whether a union part can take text normalised once for all such parts."""
+    return isinstance(part, CachedTfidfVectorizer) and part._fast_path()
+
+
+class KeywordCueCounts(TransformerMixin, BaseEstimator):
+    """Two columns beside the n-grams: how many opposition cues and how many support cues of the
+    keyword rule (:data:`stance.baselines.KEYWORD_CUES`, written from the guidelines) a text
+    holds, capped at 3 and scaled to ``weight``.
+
+    With few side-taking examples, an n-gram model cannot learn that a rare phrase such as
+    "kiev rejimi" signals support; the cue counts let it learn one weight per side for the
+    whole list. Stateless: ``fit`` learns nothing.
+    """
+
+    def __init__(self, lang: str = "en", weight: float = 3.0) -> None:
+        self.lang = lang
+        self.weight = weight
+
+    def fit(self, X: Any, y: Any = None) -> KeywordCueCounts:
+        from stance.baselines import KEYWORD_CUES
+
+        if self.lang not in KEYWORD_CUES:
+            raise ValueError(f"no keyword cues for language {self.lang!r}")
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X: Any) -> sp.csr_matrix:
+        from stance.baselines import KEYWORD_CUES
+        from stance.text import lowercase
+
+        check_is_fitted(self)
+        cue_lists = KEYWORD_CUES[self.lang]
+        counts = np.array(
+            [
+                [sum(cue in lowered for cue in cues) for cues in cue_lists]
+                for lowered in (lowercase(str(text), self.lang) for text in X)
+            ],
+            dtype=float,
+        ).reshape(-1, len(cue_lists))
+        return sp.csr_matrix(np.minimum(counts, 3.0) / 3.0 * self.weight)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.array(["opposition cues", "support cues"], dtype=object)
 
 
 def _preprocessing_key(vectorizer: CachedTfidfVectorizer) -> tuple[Any, ...]:

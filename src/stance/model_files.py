@@ -30,6 +30,7 @@ TRUSTED_TYPES = [
     "stance.text.TextNormalizer",
     "stance.features.CachedTfidfVectorizer",
     "stance.features.TextFeatureUnion",
+    "stance.features.KeywordCueCounts",
 ]
 MODEL_FORMAT = "stance-model"
 MODEL_FORMAT_VERSION = 1

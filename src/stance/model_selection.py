@@ -247,10 +247,9 @@ def candidate_grid(
     grids = PARAM_GRIDS if grids is None else grids
     kinds = tuple(k for k in FEATURE_KINDS if k in grids) if features == "auto" else (features,)
     for kind in kinds:
-        if kind not in FEATURE_KINDS:
-            raise ValueError(
-                f"features must be one of auto, {', '.join(FEATURE_KINDS)}, not {kind!r}"
-            )
+        if kind not in grids:
+            named = ", ".join(k for k in FEATURE_KINDS if k in grids)
+            raise ValueError(f"features must be one of auto, {named}, not {kind!r}")
     steps = {kind: build_features(kind, lang) for kind in kinds}
     return [{"features": [steps[kind]], **candidate} for kind in kinds for candidate in grids[kind]]
 

@@ -18,10 +18,10 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from threadpoolctl import threadpool_limits
 
 from stance import config
-from stance.features import CachedTfidfVectorizer, TextFeatureUnion
+from stance.features import CachedTfidfVectorizer, KeywordCueCounts, TextFeatureUnion
 from stance.text import TextNormalizer
 
-FEATURE_KINDS = ("word", "char", "word+char")
+FEATURE_KINDS = ("word", "char", "word+char", "word+char+cues")
 MAX_ITER = 2000  # lbfgs converges well before this on ~500 short texts; the cap only guards
 
 
@@ -50,6 +50,9 @@ def build_features(features: str = "word", lang: str = "en") -> BaseEstimator:
         "word": word,
         "char": char,
         "word+char": TextFeatureUnion([("word", word), ("char", char)]),
+        "word+char+cues": TextFeatureUnion(
+            [("word", word), ("char", char), ("cues", KeywordCueCounts(lang))]
+        ),
     }
     if features not in kinds:
         raise ValueError(f"features must be one of {', '.join(FEATURE_KINDS)}, not {features!r}")
@@ -60,6 +63,8 @@ def feature_kind(step: BaseEstimator) -> str:
     """The short name (``"word"``, ``"char"``, ``"word+char"``) of a feature step."""
     if isinstance(step, FeatureUnion):
         return "+".join(feature_kind(part) for _, part in step.transformer_list)
+    if isinstance(step, KeywordCueCounts):
+        return "cues"
     return "char" if step.analyzer.startswith("char") else "word"
 
 
