@@ -1,6 +1,7 @@
 """The real-statement dataset: labels joined with rehydrated sentences, hashes, splits, card;
 and the real-text model helpers."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -8,6 +9,7 @@ import pandas as pd
 import pytest
 
 from stance import (
+    config,
     corpora,
     evaluate,
     model_files,
@@ -24,7 +26,7 @@ from tests.helpers import write_tweet_news_labels
 FIXTURES = Path(__file__).parent / "fixtures" / "corpora"
 UNGDC, PRESIDENTIAL = FIXTURES / "ungdc", FIXTURES / "presidential"
 MIDE22, AA = FIXTURES / "mide22", FIXTURES / "satiretr"
-CORPORA = {"mide22_dir": MIDE22, "aa_dir": AA}
+CORPORA = config.CorpusDirs(ungdc=UNGDC, presidential=PRESIDENTIAL, mide22=MIDE22, aa=AA)
 
 #: Labels for the fixture sentences, written from the guidelines (RFP, UKR, sentiment).
 LABELS = {
@@ -118,7 +120,7 @@ def real_dir(tmp_path: Path) -> Path:
 
 
 def test_rehydrate_joins_text_by_id_and_hash(real_dir):
-    frame = real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL, **CORPORA)
+    frame = real.build_real_statements(real_dir, CORPORA)
     assert list(frame.columns) == list(real.COLUMNS)
     originals = frame[frame["translation_of"] == ""]
     statements = originals[originals["genre"].isin(["speech", "press_release"])]
@@ -140,7 +142,7 @@ def test_rehydrate_joins_text_by_id_and_hash(real_dir):
 
 
 def test_splits_keep_groups_whole_and_temporal_view_holds_out_session_79(real_dir):
-    frame = real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL, **CORPORA)
+    frame = real.build_real_statements(real_dir, CORPORA)
     assert set(frame["split"]) == {"train", "test"}
     assert (frame.groupby("group")["split"].nunique() == 1).all()
     assert set(frame.loc[frame["source"] == "ungdc", "group"]) == {
@@ -158,7 +160,7 @@ def test_splits_keep_groups_whole_and_temporal_view_holds_out_session_79(real_di
         for column in ("split", "group", "temporal_split", *real.LABEL_COLUMNS):
             assert translated[column] == by_id.loc[original, column]
     assert set(frame["temporal_split"]) == {"train"}  # the fixtures have no 2024 speech
-    again = real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL, **CORPORA)
+    again = real.build_real_statements(real_dir, CORPORA)
     assert again["split"].tolist() == frame["split"].tolist()
 
 
@@ -167,7 +169,7 @@ def test_a_changed_sentence_is_named(real_dir):
     labels.loc[1, "sentence_sha256"] = "0" * 64
     labels.to_csv(real_dir / "ungdc_labels.csv", index=False)
     with pytest.raises(InputError, match=r"sentence un-XAA-77-0003: its text no longer matches"):
-        real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL, **CORPORA)
+        real.build_real_statements(real_dir, CORPORA)
 
 
 def test_a_sentence_missing_from_its_document_is_named(real_dir):
@@ -175,7 +177,7 @@ def test_a_sentence_missing_from_its_document_is_named(real_dir):
     labels.loc[0, "sentence_id"] = "un-XAA-77-0099"
     labels.to_csv(real_dir / "ungdc_labels.csv", index=False)
     with pytest.raises(InputError, match="sentence un-XAA-77-0099: not found"):
-        real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL, **CORPORA)
+        real.build_real_statements(real_dir, CORPORA)
 
 
 def test_unfetched_corpus_says_how_to_fetch(real_dir, tmp_path):
@@ -183,7 +185,7 @@ def test_unfetched_corpus_says_how_to_fetch(real_dir, tmp_path):
     (empty / "TXT" / "Session 70 - 2015").mkdir(parents=True)
     (empty / "TXT" / "Session 70 - 2015" / "XAA_70_2015.txt").write_text("Another year.")
     with pytest.raises(InputError, match="stance corpus fetch ungdc"):
-        real.build_real_statements(real_dir, empty, PRESIDENTIAL, **CORPORA)
+        real.build_real_statements(real_dir, replace(CORPORA, ungdc=empty))
 
 
 def test_a_changed_tweet_and_a_translation_of_nothing_are_named(real_dir):
@@ -191,20 +193,18 @@ def test_a_changed_tweet_and_a_translation_of_nothing_are_named(real_dir):
     labels.loc[2, "sentence_sha256"] = "0" * 64
     labels.to_csv(real_dir / tweets_news.MIDE22_LABELS, index=False)
     with pytest.raises(InputError, match=r"tweet tw-\d+: its text no longer matches"):
-        real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL, **CORPORA)
+        real.build_real_statements(real_dir, CORPORA)
     write_tweet_news_labels(real_dir)
     translations = pd.read_csv(real_dir / tweets_news.TRANSLATIONS, dtype=str)
     translations.loc[1, "sentence_id"] = "un-XAA-77-0099"
     translations.to_csv(real_dir / tweets_news.TRANSLATIONS, index=False)
     with pytest.raises(DatasetError, match="un-XAA-77-0099 is not a labelled English sentence"):
-        real.build_real_statements(real_dir, UNGDC, PRESIDENTIAL, **CORPORA)
+        real.build_real_statements(real_dir, CORPORA)
 
 
 def test_unfetched_tweets_say_how_to_fetch(real_dir, tmp_path):
     with pytest.raises(InputError, match="stance corpus fetch mide22"):
-        real.build_real_statements(
-            real_dir, UNGDC, PRESIDENTIAL, mide22_dir=tmp_path / "none", aa_dir=AA
-        )
+        real.build_real_statements(real_dir, replace(CORPORA, mide22=tmp_path / "none"))
 
 
 def test_bad_label_is_reported_with_its_line(real_dir):
@@ -245,7 +245,7 @@ def test_a_revision_that_is_not_a_label_change_is_refused(real_dir):
 
 def test_built_folder_has_a_card_and_loads(real_dir, tmp_path):
     out = tmp_path / "real_statements"
-    real.build_real_dataset(real_dir, out, UNGDC, PRESIDENTIAL, **CORPORA)
+    real.build_real_dataset(real_dir, out, CORPORA)
     card = (out / "README.md").read_text()
     assert "class_label" in card and "Cohen's kappa" in card and "language-model" in card
     frame = real.load_real_statements(path=out)

@@ -1,4 +1,4 @@
-"""Project paths and the one random seed.
+"""Project paths, the corpus folders and the one random seed.
 
 Every path the package reads or writes is derived here from the project root, so a notebook,
 a test and the command line agree on where things are. The root is the checkout the package
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,6 +86,28 @@ def __dir__() -> list[str]:
 def corpus_dir(corpus: str) -> Path:
     """Where ``stance corpus fetch`` puts a corpus (git-ignored), and where readers look."""
     return _root() / _PATHS["EXTERNAL_DIR"] / corpus
+
+
+@dataclass(frozen=True)
+class CorpusDirs:
+    """Where the public corpora of the real-text dataset are: a folder left ``None`` is the
+    one ``stance corpus fetch`` fills (:func:`corpus_dir`). One value instead of a folder
+    argument per corpus, so a caller (a test, a student's own copy) overrides only what moved.
+
+    >>> CorpusDirs(ungdc=Path("/tmp/un")).folder("ungdc")
+    PosixPath('/tmp/un')
+    >>> CorpusDirs().folder("aa").parts[-2:]
+    ('external', 'aa')
+    """
+
+    ungdc: Path | None = None
+    presidential: Path | None = None
+    mide22: Path | None = None
+    aa: Path | None = None
+
+    def folder(self, corpus: str) -> Path:
+        """The folder of ``corpus`` (a field name)."""
+        return Path(getattr(self, corpus) or corpus_dir(corpus))
 
 
 class ProjectNotFoundError(FileNotFoundError):

@@ -291,19 +291,21 @@ def translated_rows(frame: pd.DataFrame, translations: pd.DataFrame) -> pd.DataF
 
 def build_real_statements(
     real_dir: Path | None = None,
-    ungdc_dir: Path | None = None,
-    presidential_dir: Path | None = None,
+    corpus_dirs: config.CorpusDirs | None = None,
     seed: int = config.SEED,
-    mide22_dir: Path | None = None,
-    aa_dir: Path | None = None,
 ) -> pd.DataFrame:
     """The whole real-text table, in :data:`COLUMNS` order: the labelled English statements
     (UN speeches, press releases), the labelled tweets (Turkish, English) and AA news sentences
     (Turkish), each rebuilt from its corpus and checked by hash, with grouped splits; and the
     Turkish translations of the English statements, in their originals' splits."""
-    statements = rehydrate(read_labels(real_dir), ungdc_dir, presidential_dir)
+    folders = corpus_dirs or config.CorpusDirs()
+    statements = rehydrate(
+        read_labels(real_dir), folders.folder("ungdc"), folders.folder("presidential")
+    )
     statements = statements.rename(columns={"sentence_id": "id"}).assign(lang="en")
-    others = tweets_news.rehydrate(tweets_news.read_labels(real_dir), mide22_dir, aa_dir)
+    others = tweets_news.rehydrate(
+        tweets_news.read_labels(real_dir), folders.folder("mide22"), folders.folder("aa")
+    )
     frame = pd.concat([statements, others], ignore_index=True)
     frame["session"] = frame["session"].astype(int)
     frame = frame.assign(genre=frame["source"].map(GENRES), translation_of="")
@@ -502,16 +504,11 @@ def dataset_card(
 def build_real_dataset(
     real_dir: Path | None = None,
     out_dir: Path | None = None,
-    ungdc_dir: Path | None = None,
-    presidential_dir: Path | None = None,
+    corpus_dirs: config.CorpusDirs | None = None,
     seed: int = config.SEED,
-    mide22_dir: Path | None = None,
-    aa_dir: Path | None = None,
 ) -> pd.DataFrame:
     """Rebuild, check and write the real-text dataset folder (card included)."""
-    frame = build_real_statements(
-        real_dir, ungdc_dir, presidential_dir, seed, mide22_dir=mide22_dir, aa_dir=aa_dir
-    )
+    frame = build_real_statements(real_dir, corpus_dirs, seed)
     card = dataset_card(
         frame,
         agreement(real_dir),
