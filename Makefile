@@ -63,13 +63,10 @@ corpora: $(CORPORA)  ## fetch the UN speeches, press releases, MiDe22 tweets and
 reproduce: $(STAMP) $(CORPORA)  ## rebuild data, models, figures and results by running every notebook
 	$(PY) -m stance reproduce
 
-# nbval re-runs the notebooks side by side, each notebook's cells in order in one worker
-# (--dist loadscope). They can share a machine because every output is replaced atomically and a
-# dataset folder that a rebuild leaves unchanged is never swapped (stance.dataset_card.write_dataset).
 test: $(STAMP) $(CORPORA)  ## unit tests, command-line tests, nbval over every notebook, docstring examples
 	$(PY) -m pytest -n auto tests
 	@mkdir -p .cache && find data/statements figures results -type f | LC_ALL=C sort | xargs sha256sum > .cache/outputs.sha256
-	$(PY) -m pytest -n auto --dist loadscope --nbval --nbval-current-env -p no:cacheprovider notebooks
+	$(PY) -m pytest --nbval --nbval-current-env -p no:cacheprovider notebooks
 	$(PY) -m pytest --doctest-modules -p no:cacheprovider src/stance
 	@sha256sum --quiet --check .cache/outputs.sha256 || { echo "make test: re-running the notebooks changed the files above (not byte-reproducible)"; exit 1; }
 

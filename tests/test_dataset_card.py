@@ -26,16 +26,3 @@ def test_card_table_keeps_a_named_index():
     table = pd.DataFrame({"n": [1, 2]}, index=pd.Index(["a", "b"], name="label"))
     assert dataset_card.card_table(table).splitlines()[0].startswith("| label")
     assert "label" not in dataset_card.card_table(table.reset_index(drop=True))
-
-
-def test_write_dataset_replaces_a_changed_folder_and_keeps_an_identical_one(raw_dir, tmp_path):
-    frame = constructed.build_statements(raw_dir)
-    out = tmp_path / "out" / "statements"
-    dataset_card.write_dataset(frame, "card one\n", out)
-    first_inode = out.stat().st_ino
-    dataset_card.write_dataset(frame, "card one\n", out)  # the same bytes: left in place
-    assert out.stat().st_ino == first_inode
-    dataset_card.write_dataset(frame, "card two\n", out)  # changed: swapped for a new folder
-    assert out.stat().st_ino != first_inode
-    assert (out / "README.md").read_text(encoding="utf-8") == "card two\n"
-    assert sorted(p.name for p in out.parent.iterdir()) == ["statements"]  # no staging left

@@ -10,7 +10,6 @@ dataset (:func:`dataset_card`, every number computed), the atomic writing of a f
 
 from __future__ import annotations
 
-import filecmp
 import os
 import shutil
 import tempfile
@@ -143,9 +142,6 @@ def write_dataset(frame: pd.DataFrame, card: str, out_dir: Path | None = None) -
 
     Everything is written into a fresh folder beside ``out_dir`` first; only when all files are
     complete is the old folder swapped out, so a failure leaves the existing dataset untouched.
-    A folder that already holds the same files, byte for byte, is left in place: a rebuild that
-    changes nothing (``make test`` re-runs every notebook) never makes the folder vanish for a
-    moment under a reader in another process.
     """
     out_dir = Path(out_dir or config.DATASET_DIR)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -156,9 +152,6 @@ def write_dataset(frame: pd.DataFrame, card: str, out_dir: Path | None = None) -
             rows.to_csv(staging / f"{split}.csv", index=False, lineterminator="\n")
         (staging / "README.md").write_text(card, encoding="utf-8")
         os.chmod(staging, 0o755)
-        if _same_files(staging, out_dir):
-            shutil.rmtree(staging)
-            return out_dir
         backup = out_dir.with_name(f".{out_dir.name}.old")
         shutil.rmtree(backup, ignore_errors=True)
         if out_dir.exists():
@@ -169,16 +162,6 @@ def write_dataset(frame: pd.DataFrame, card: str, out_dir: Path | None = None) -
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out_dir
-
-
-def _same_files(folder: Path, other: Path) -> bool:
-    """Whether two folders hold the same file names with the same bytes (no subfolders)."""
-    if not other.is_dir():
-        return False
-    names = sorted(path.name for path in folder.iterdir())
-    if names != sorted(path.name for path in other.iterdir()):
-        return False
-    return all(filecmp.cmp(folder / name, other / name, shallow=False) for name in names)
 
 
 def read_dataset(path: Path, columns: tuple[str, ...], split: str | None = None) -> pd.DataFrame:
